@@ -1,0 +1,200 @@
+# Copyright 2026 The masakari-blazar Authors.
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""Every option of masakari-blazar, registered in one place.
+
+The plugin runs inside masakari-engine, so its options live in the engine's
+own configuration files beside Masakari's.  ``list_opts`` feeds
+oslo-config-generator through the ``oslo.config.opts`` entry point, which
+is how ``etc/masakari/masakari-blazar.conf.sample`` is produced.
+"""
+
+import copy
+
+from keystoneauth1 import loading as ks_loading
+from oslo_config import cfg
+
+PLUGIN_GROUP = 'masakari_blazar'
+BLAZAR_GROUP = 'blazar'
+NOVA_GROUP = 'nova'
+PLACEMENT_GROUP = 'placement'
+
+# The preference criteria that can order spare candidates.  The host name is
+# always the last tie-break so that every engine ranks spares identically.
+PREFERENCES = ('same_az', 'same_segment', 'best_fit')
+
+pool_opts = [
+    cfg.StrOpt('spare_lease_prefix',
+               default='masakari-spare',
+               help='Blazar leases whose name starts with this prefix hold '
+                    'the spare hosts.  A lease may hold one spare (the '
+                    'recommended shape) or several.  Set it to an empty '
+                    'string to use only spare_lease_ids.'),
+    cfg.ListOpt('spare_lease_ids',
+                default=[],
+                help='Ids of further Blazar leases whose hosts are spares, '
+                     'whatever their name.'),
+    cfg.StrOpt('spare_project_id',
+               help='Only leases owned by this project are spare leases.  '
+                    'Unset means a lease of any project matches by name or '
+                    'id, which is only safe when ordinary users cannot '
+                    'create leases with the spare prefix.'),
+    cfg.IntOpt('spare_lease_days',
+               default=3650,
+               min=1,
+               help='Length, in days, of the spare leases that the plugin '
+                    'creates itself: when it splits a lease holding several '
+                    'spares, and when a claim is rolled back or a repaired '
+                    'host is returned to the pool.'),
+]
+
+placement_opts = [
+    cfg.ListOpt('spare_preference',
+                default=list(PREFERENCES),
+                item_type=cfg.types.String(choices=PREFERENCES),
+                help='Order in which spares that fit are preferred.  '
+                     'same_az: the spare is in the failed host\'s home '
+                     'availability zone.  same_segment: the spare is '
+                     'registered in the failed host\'s Masakari segment.  '
+                     'best_fit: the spare with the least free capacity that '
+                     'still holds the instances.  The host name breaks the '
+                     'remaining ties, so every engine decides alike.'),
+    cfg.IntOpt('max_spares_per_failure',
+               default=3,
+               min=1,
+               help='How many spares one host failure may consume when a '
+                    'single spare cannot hold all of its instances.'),
+    cfg.StrOpt('no_spare_action',
+               default='scheduler',
+               choices=[('scheduler', 'Evacuate the instances that no '
+                                      'spare holds without a target host, '
+                                      'so that the Nova scheduler picks '
+                                      'one, as Masakari\'s auto flow does.'),
+                        ('fail', 'End the recovery in ERROR without moving '
+                                 'anything when some instance fits on no '
+                                 'spare.')],
+               help='What to do when the spares cannot hold every instance '
+                    'of the failed host.'),
+    cfg.StrOpt('reallocate_api',
+               default='auto',
+               choices=[('auto', 'Use PUT /v1/os-hosts/{id}/allocation to '
+                                 'swap a spare out of a lease holding '
+                                 'several spares when the Blazar endpoint '
+                                 'offers it, and fall back to splitting the '
+                                 'lease when it answers 404 or 405.'),
+                        ('disabled', 'Never call the reallocate API.')],
+               help='Whether to use the reallocate API, which only some '
+                    'Blazar distributions have.'),
+]
+
+claim_opts = [
+    cfg.StrOpt('claim_aggregate',
+               default='masakari-blazar-claims',
+               help='Name of the Nova aggregate that records which spare is '
+                    'claimed by which notification.  It has no availability '
+                    'zone and so does not affect scheduling; operators can '
+                    'read it with "openstack aggregate show".'),
+    cfg.StrOpt('lock_url',
+               help='tooz backend URL for the lock that serialises claims.  '
+                    'Unset means [coordination] backend_url, as Masakari '
+                    'uses it, and when that is unset too, a file lock in '
+                    'lock_path, which is only safe while every '
+                    'masakari-engine runs on one machine.'),
+    cfg.StrOpt('lock_path',
+               default='$state_path/masakari_blazar/locks',
+               help='Directory of the file lock used when neither lock_url '
+                    'nor [coordination] backend_url is set.'),
+    cfg.IntOpt('lock_timeout',
+               default=120,
+               min=1,
+               help='Seconds to wait for the claim lock before the recovery '
+                    'fails with a message naming the lock backend.'),
+    cfg.BoolOpt('sync_masakari_reserved',
+                default=True,
+                help='After claiming a spare that is also registered as a '
+                     'Masakari host, set its reserved flag to False, as '
+                     'Masakari\'s own reserved-host flow does.'),
+]
+
+evacuation_opts = [
+    cfg.IntOpt('evacuation_concurrency',
+               default=10,
+               min=1,
+               help='How many instances are evacuated at the same time.'),
+]
+
+api_opts = [
+    cfg.IntOpt('api_retries',
+               default=4,
+               min=0,
+               help='How many times a Blazar, Nova or Placement call that '
+                    'failed transiently (5xx, timeout, connection refused) '
+                    'is retried before the recovery fails.'),
+    cfg.FloatOpt('api_retry_delay',
+                 default=1.0,
+                 min=0,
+                 help='Seconds before the first retry of a failed API call; '
+                      'the delay doubles after each attempt.'),
+    cfg.FloatOpt('api_retry_max_delay',
+                 default=10.0,
+                 min=0,
+                 help='Upper bound of the delay between two retries.'),
+]
+
+ALL_PLUGIN_OPTS = (pool_opts + placement_opts + claim_opts +
+                   evacuation_opts + api_opts)
+
+_ADAPTER_DEFAULTS = {
+    BLAZAR_GROUP: 'reservation',
+    NOVA_GROUP: 'compute',
+    PLACEMENT_GROUP: 'placement',
+}
+
+
+def register_opts(conf):
+    """Register every option on ``conf``; safe to call more than once."""
+    conf.register_opts(ALL_PLUGIN_OPTS, group=PLUGIN_GROUP)
+    ks_loading.register_session_conf_options(conf, BLAZAR_GROUP)
+    ks_loading.register_auth_conf_options(conf, BLAZAR_GROUP)
+    for group, service_type in _ADAPTER_DEFAULTS.items():
+        ks_loading.register_adapter_conf_options(
+            conf, group, include_deprecated=False)
+        conf.set_default('service_type', service_type, group=group)
+
+
+def _adapter_opts(service_type):
+    opts = copy.deepcopy(
+        ks_loading.get_adapter_conf_options(include_deprecated=False))
+    for opt in opts:
+        if opt.dest == 'service_type':
+            opt.default = service_type
+    return opts
+
+
+def list_opts():
+    """Options for oslo-config-generator, grouped as in a config file."""
+    blazar_opts = (
+        ks_loading.get_session_conf_options() +
+        ks_loading.get_auth_common_conf_options() +
+        ks_loading.get_auth_plugin_conf_options('password') +
+        _adapter_opts('reservation'))
+    return [
+        (PLUGIN_GROUP, copy.deepcopy(ALL_PLUGIN_OPTS)),
+        (BLAZAR_GROUP, blazar_opts),
+        (NOVA_GROUP, _adapter_opts('compute')),
+        (PLACEMENT_GROUP, _adapter_opts('placement')),
+    ]
+
+
+register_opts(cfg.CONF)
