@@ -1,0 +1,138 @@
+# Copyright 2026 The masakari-blazar Authors.
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""The plugin's errors, and how failures of the cloud's APIs become them.
+
+Masakari turns any exception it does not know into a generic "Failed to
+execute host failure flow" message, so every failure the plugin can foresee
+is raised as a :class:`RecoveryError` whose text is one line that names what
+failed and what to fix.  The tasks hand that text to Masakari inside a
+``HostRecoveryFailureException``, which keeps it in the notification.
+
+Transient failures (5xx answers, timeouts, refused connections) are retried
+with a bounded exponential backoff, through tenacity, before they become
+errors.
+"""
+
+from blazarclient import exception as blazar_exc
+from keystoneauth1 import exceptions as ks_exc
+from novaclient import exceptions as nova_exc
+from oslo_log import log as logging
+import tenacity
+
+LOG = logging.getLogger(__name__)
+
+
+class RecoveryError(Exception):
+    """A failure whose message is fit to show an operator as it is."""
+
+
+class ConfigError(RecoveryError):
+    """The plugin's configuration cannot work."""
+
+
+class ApiError(RecoveryError):
+    """A call to Blazar, Nova or Placement failed for good."""
+
+    def __init__(self, service, call, detail, status=None):
+        self.service = service
+        self.call = call
+        self.status = status
+        super().__init__('%s call "%s" failed: %s' % (service, call, detail))
+
+
+class NoSpareFits(RecoveryError):
+    """No spare can hold some instance, and the fallback is to fail."""
+
+
+class SpareUnusable(RecoveryError):
+    """A host offered as the target is not a free, healthy spare."""
+
+
+class ClaimError(RecoveryError):
+    """A spare could not be claimed, detached or returned."""
+
+
+def http_status(exc):
+    """The HTTP status behind a client exception, or None.
+
+    python-blazarclient keeps the real status in ``kwargs['code']`` while its
+    ``code`` attribute stays 500, so the two libraries need different reads.
+    """
+    if isinstance(exc, blazar_exc.BlazarClientException):
+        return exc.kwargs.get('code')
+    if isinstance(exc, nova_exc.ClientException):
+        return exc.code
+    if isinstance(exc, ks_exc.HttpError):
+        return exc.http_status
+    return None
+
+
+def is_transient(exc):
+    """Whether repeating the same call may succeed."""
+    if isinstance(exc, (ks_exc.ConnectionError, ks_exc.RetriableConnectionFailure)):
+        return True
+    status = http_status(exc)
+    return status is not None and status >= 500
+
+
+def _describe(exc):
+    if isinstance(exc, ks_exc.EndpointNotFound):
+        return ('no endpoint in the Keystone catalog (%s); check the '
+                'service_type, interface and region_name options' % exc)
+    if isinstance(exc, (ks_exc.Unauthorized, ks_exc.MissingAuthPlugin,
+                        ks_exc.AuthorizationFailure)):
+        return ('authentication failed (%s); check the credentials in the '
+                '[blazar] section' % exc)
+    if isinstance(exc, ks_exc.ConnectionError):
+        return 'cannot connect (%s)' % exc
+    status = http_status(exc)
+    text = ' '.join(str(exc).split())
+    if status:
+        return 'HTTP %s: %s' % (status, text)
+    return text
+
+
+CLIENT_ERRORS = (blazar_exc.BlazarClientException, nova_exc.ClientException,
+                 ks_exc.ClientException)
+
+
+class Caller(object):
+    """Runs API calls with bounded retries and one-line failures."""
+
+    def __init__(self, retries, delay, max_delay):
+        self._retrying = tenacity.Retrying(
+            stop=tenacity.stop_after_attempt(retries + 1),
+            wait=tenacity.wait_exponential(multiplier=delay, max=max_delay),
+            retry=tenacity.retry_if_exception(is_transient),
+            before_sleep=self._log_retry,
+            reraise=True)
+
+    @staticmethod
+    def _log_retry(state):
+        LOG.warning('Retrying after a transient failure (attempt %d): %s',
+                    state.attempt_number, state.outcome.exception())
+
+    def __call__(self, service, call, fn, *args, **kwargs):
+        """Call ``fn``, naming it ``call`` on ``service`` when it fails."""
+        try:
+            return self._retrying(fn, *args, **kwargs)
+        except CLIENT_ERRORS as exc:
+            raise ApiError(service, call, _describe(exc),
+                           status=http_status(exc)) from exc
+
+    @classmethod
+    def from_conf(cls, group):
+        return cls(group.api_retries, group.api_retry_delay,
+                   group.api_retry_max_delay)

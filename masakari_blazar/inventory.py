@@ -1,0 +1,170 @@
+# Copyright 2026 The masakari-blazar Authors.
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""What the cloud looks like right now, read with as few calls as possible.
+
+Each read is one list call per service where a list call serves; only the
+capacity of the candidate hosts needs per-host Placement calls.  The
+functions that turn answers into :mod:`masakari_blazar.model` values are
+kept apart from the calls, so they can be tested with literals.
+"""
+
+import math
+
+from masakari_blazar import conf as mb_conf
+from masakari_blazar import model
+from masakari_blazar import pool
+from masakari_blazar import reservations
+
+RESOURCE_CLASSES = ('VCPU', 'MEMORY_MB', 'DISK_GB')
+
+
+def health_problem(hostname, service, hypervisor):
+    """Why ``hostname`` cannot take instances, or None if it can.
+
+    A spare is only as good as its nova-compute service: evacuation to a
+    disabled or down service fails in Nova's ComputeFilter, and Blazar's
+    monitor treats a disabled host as failed.
+    """
+    if service is None:
+        return 'no nova-compute service is registered for %s' % hostname
+    if service.get('status') != 'enabled':
+        reason = service.get('disabled_reason')
+        return 'nova-compute is disabled%s' % (
+            ' (%s)' % reason if reason else '')
+    if service.get('forced_down'):
+        return 'nova-compute is forced down'
+    if service.get('state') != 'up':
+        return 'nova-compute is down'
+    if hypervisor is None:
+        return 'no hypervisor is registered for %s' % hostname
+    if hypervisor.get('state', 'up') != 'up':
+        return 'the hypervisor is down'
+    if hypervisor.get('status', 'enabled') != 'enabled':
+        return 'the hypervisor is disabled'
+    return None
+
+
+def capacity(inventories, usages):
+    """(free, used) resources from Placement inventories and usages.
+
+    Placement's capacity of a class is ``(total - reserved) *
+    allocation_ratio``, which is what the scheduler checks against.
+    """
+    free = {}
+    used = {}
+    for rc in RESOURCE_CLASSES:
+        inv = inventories.get(rc)
+        used[rc] = int(usages.get(rc, 0))
+        if inv is None:
+            free[rc] = 0
+            continue
+        total = (inv['total'] - inv.get('reserved', 0)) * inv.get(
+            'allocation_ratio', 1.0)
+        free[rc] = max(int(math.floor(total)) - used[rc], 0)
+    return (model.Resources(free['VCPU'], free['MEMORY_MB'],
+                            free['DISK_GB']),
+            model.Resources(used['VCPU'], used['MEMORY_MB'],
+                            used['DISK_GB']))
+
+
+def flavor_resources(flavor):
+    """What an instance of ``flavor`` (Nova's embedded dict) consumes."""
+    swap_gb = int(math.ceil(int(flavor.get('swap') or 0) / 1024.0))
+    return model.Resources(
+        int(flavor.get('vcpus', 0)),
+        int(flavor.get('ram', 0)),
+        int(flavor.get('disk', 0)) + int(flavor.get('ephemeral', 0) or 0) +
+        swap_gb)
+
+
+def home_az(hostname, aggregates, freepool):
+    """The zone a host has outside Blazar; None for the default zone."""
+    for aggregate in aggregates:
+        if hostname not in aggregate.get('hosts', []):
+            continue
+        if reservations.is_blazar_aggregate(aggregate, freepool):
+            continue
+        if aggregate.get('availability_zone'):
+            return aggregate['availability_zone']
+    return None
+
+
+def _as_dict(resource):
+    return resource.to_dict() if hasattr(resource, 'to_dict') else resource
+
+
+class Inventory(object):
+    """Reads pool, hosts and instances through :class:`Clients`."""
+
+    def __init__(self, clients, conf, freepool='freepool'):
+        self.clients = clients
+        self.opts = conf[mb_conf.PLUGIN_GROUP]
+        self.freepool = freepool
+        self.call = clients.call
+
+    # Blazar --------------------------------------------------------------
+    def leases(self):
+        return self.call('Blazar', 'GET /leases',
+                         self.clients.blazar.lease.list)
+
+    def blazar_hosts(self):
+        return self.call('Blazar', 'GET /os-hosts',
+                         self.clients.blazar.host.list)
+
+    def allocations(self):
+        return self.call('Blazar', 'GET /os-hosts/allocations',
+                         self.clients.blazar.allocation.list, 'os-hosts')
+
+    def spares(self, leases, blazar_hosts, allocations):
+        chosen = pool.spare_leases(leases, self.opts.spare_lease_prefix,
+                                   self.opts.spare_lease_ids,
+                                   self.opts.spare_project_id)
+        return pool.spares(chosen, allocations, blazar_hosts)
+
+    # Nova -----------------------------------------------------------------
+    def aggregates(self):
+        return [_as_dict(a) for a in self.call(
+            'Nova', 'GET /os-aggregates', self.clients.nova.aggregates.list)]
+
+    def services(self):
+        services = self.call('Nova', 'GET /os-services',
+                             self.clients.nova.services.list,
+                             binary='nova-compute')
+        return {s.host: _as_dict(s) for s in services}
+
+    def hypervisors(self):
+        hypervisors = self.call('Nova', 'GET /os-hypervisors/detail',
+                                self.clients.nova.hypervisors.list)
+        return {h.hypervisor_hostname: _as_dict(h) for h in hypervisors}
+
+    def servers_on(self, hostname):
+        servers = self.call(
+            'Nova', 'GET /servers/detail?host=%s' % hostname,
+            self.clients.nova.servers.list,
+            search_opts={'host': hostname, 'all_tenants': True})
+        return [_as_dict(s) for s in servers]
+
+    # Placement ------------------------------------------------------------
+    def placement_get(self, path):
+        return self.call('Placement', 'GET %s' % path,
+                         self.clients.placement.get, path).json()
+
+    def free_resources(self, provider_uuid):
+        inventories = self.placement_get(
+            '/resource_providers/%s/inventories' % provider_uuid)
+        usages = self.placement_get(
+            '/resource_providers/%s/usages' % provider_uuid)
+        return capacity(inventories.get('inventories', {}),
+                        usages.get('usages', {}))

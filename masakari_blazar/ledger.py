@@ -1,0 +1,108 @@
+# Copyright 2026 The masakari-blazar Authors.
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""The claim ledger: which spare is held by which notification.
+
+Once a spare is detached from its lease it is no longer visible in Blazar,
+so the claim has to live somewhere every engine and every operator can read
+it.  It is kept as metadata of one Nova aggregate that has no availability
+zone and no hosts: it changes no scheduling decision, it survives any
+engine, and ``openstack aggregate show masakari-blazar-claims`` shows it.
+Nova merges metadata updates key by key, so writers of different spares do
+not overwrite each other; the claim lock still serialises them.
+"""
+
+import dataclasses
+import json
+import typing
+
+from oslo_utils import timeutils
+
+KEY_PREFIX = 'claim:'
+
+
+@dataclasses.dataclass(frozen=True)
+class Claim(object):
+    """One spare held by one recovery."""
+
+    hostname: str
+    notification: str
+    since: str
+    group: typing.Optional[str] = None
+    lease: typing.Optional[str] = None
+
+    def encode(self):
+        return json.dumps({'notification': self.notification,
+                           'since': self.since, 'group': self.group,
+                           'lease': self.lease}, sort_keys=True)
+
+    @classmethod
+    def decode(cls, hostname, value):
+        try:
+            data = json.loads(value)
+            return cls(hostname, data['notification'], data['since'],
+                       data.get('group'), data.get('lease'))
+        except (ValueError, KeyError, TypeError):
+            # Someone edited the aggregate by hand.  Keeping the spare
+            # claimed is the safe reading: it is never handed out twice.
+            return cls(hostname, value, '')
+
+
+def parse(metadata):
+    """Claims by host name, from the ledger aggregate's metadata."""
+    return {key[len(KEY_PREFIX):]: Claim.decode(key[len(KEY_PREFIX):], val)
+            for key, val in (metadata or {}).items()
+            if key.startswith(KEY_PREFIX)}
+
+
+class Ledger(object):
+    """Reads and writes claims through Nova."""
+
+    def __init__(self, clients, name):
+        self.clients = clients
+        self.name = name
+        self.call = clients.call
+
+    def _aggregate(self, create):
+        nova = self.clients.nova
+        for aggregate in self.call('Nova', 'GET /os-aggregates',
+                                   nova.aggregates.list):
+            if aggregate.name == self.name:
+                return aggregate
+        if not create:
+            return None
+        return self.call('Nova', 'POST /os-aggregates (%s)' % self.name,
+                         nova.aggregates.create, self.name, None)
+
+    def read(self):
+        aggregate = self._aggregate(create=False)
+        return parse(aggregate.metadata) if aggregate else {}
+
+    def record(self, hostname, notification, group=None, lease=None):
+        claim = Claim(hostname, notification,
+                      timeutils.utcnow().isoformat(timespec='seconds'),
+                      group, lease)
+        self._set(hostname, claim.encode())
+        return claim
+
+    def remove(self, hostname):
+        self._set(hostname, None)
+
+    def _set(self, hostname, value):
+        aggregate = self._aggregate(create=value is not None)
+        if aggregate is None:
+            return
+        self.call('Nova', 'POST /os-aggregates/%s/action set_metadata' %
+                  self.name, self.clients.nova.aggregates.set_metadata,
+                  aggregate, {KEY_PREFIX + hostname: value})
