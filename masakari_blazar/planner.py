@@ -247,9 +247,13 @@ class Planner(object):
         if reservation is None:
             return
         joins = plan.joins.setdefault(hostname, [])
+        for entry in joins:
+            if entry['id'] == reservation.id:
+                entry['count'] += 1
+                return
         entry = dataclasses.asdict(reservation)
-        if entry not in joins:
-            joins.append(entry)
+        entry['count'] = 1
+        joins.append(entry)
 
     def _unplaced_reason(self, instance, spares_left):
         if spares_left <= 0:

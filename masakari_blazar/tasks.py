@@ -1,0 +1,264 @@
+# Copyright 2026 The masakari-blazar Authors.
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""The TaskFlow tasks that masakari-engine loads by name.
+
+They adapt Masakari's calling convention (``Task(context, novaclient,
+**kwargs)``, the flow store, progress details, its exceptions) to
+:class:`masakari_blazar.recovery.SpareRecovery` and carry no decision of
+their own.  Configure them in ``[taskflow_driver_recovery_flows]``; see
+``etc/masakari/masakari-custom-recovery-methods.conf``.
+"""
+
+import contextlib
+
+from eventlet import greenpool
+from oslo_config import cfg
+from oslo_log import log as logging
+
+import masakari.conf  # noqa: F401  (registers the options read below)
+from masakari.engine.drivers.taskflow import base
+from masakari.engine.drivers.taskflow import host_failure
+from masakari import exception
+from masakari import objects
+from masakari.objects import fields
+
+from masakari_blazar import errors
+from masakari_blazar import planner
+from masakari_blazar import recovery
+
+CONF = cfg.CONF
+LOG = logging.getLogger(__name__)
+PENDING = fields.VMoveStatus.PENDING
+SUCCEEDED = fields.VMoveStatus.SUCCEEDED
+FAILED = fields.VMoveStatus.FAILED
+
+
+@contextlib.contextmanager
+def failing_clearly(task):
+    """Turn any failure into a one-line reason kept in the notification.
+
+    Masakari replaces exceptions it does not know by a generic message, so
+    the reason is written to the progress details and raised as the
+    HostRecoveryFailureException that Masakari keeps.
+    """
+    try:
+        yield
+    except exception.MasakariException:
+        raise
+    except errors.RecoveryError as exc:
+        message = str(exc)
+        LOG.error(message)
+        task.update_details(message, 1.0)
+        raise exception.HostRecoveryFailureException(message=message)
+    except Exception as exc:
+        message = '%s failed unexpectedly: %s' % (task.name, exc)
+        LOG.exception(message)
+        task.update_details(message, 1.0)
+        raise exception.HostRecoveryFailureException(message=message)
+
+
+def latest_vmoves(context, notification_uuid):
+    """Each instance's newest VMove of the notification.
+
+    Masakari writes new rows each time the notification is run again, so
+    an instance may have several; the newest one tells its state.
+    """
+    latest = {}
+    for vmove in objects.VMoveList.get_all_vmoves(context,
+                                                  notification_uuid):
+        current = latest.get(vmove.instance_uuid)
+        if current is None or vmove.id > current.id:
+            latest[vmove.instance_uuid] = vmove
+    return latest
+
+
+def segment_hosts(context, host_name):
+    """Names of the hosts in the failed host's Masakari segment."""
+    try:
+        host = objects.Host.get_by_name(context, host_name)
+    except exception.NotFound:
+        return []
+    return [h.name for h in objects.HostList.get_all(
+        context, filters={'failover_segment_id': host.failover_segment.uuid})]
+
+
+class _SpareTask(base.MasakariTask):
+
+    def _recovery(self):
+        return recovery.SpareRecovery(CONF)
+
+    def _report(self, lines, progress):
+        for line in lines:
+            LOG.info(line)
+            self.update_details(line, progress)
+
+
+class ClaimSpareTask(_SpareTask):
+    """Choose the spares for the failed host's instances and claim them.
+
+    Runs after Masakari's ``prepare_HA_enabled_instances_task``, whose
+    PENDING VMoves say which instances move.  In the reserved-host flow the
+    host that Masakari's retry offers is used only if Blazar agrees it is a
+    free, healthy spare; otherwise the task fails and the retry moves on.
+    """
+
+    def __init__(self, context, novaclient, **kwargs):
+        kwargs['requires'] = ['host_name', 'notification_uuid']
+        kwargs['provides'] = 'spare_plan'
+        super().__init__(context, novaclient, **kwargs)
+
+    def execute(self, host_name, notification_uuid, reserved_host=None):
+        self.update_details('Choosing spare hosts from the Blazar spare '
+                            'pool for the instances of %s' % host_name)
+        with failing_clearly(self):
+            pending = [uuid for uuid, vmove in latest_vmoves(
+                self.context, notification_uuid).items()
+                if vmove.status == PENDING]
+            plan, report = self._recovery().claim(
+                host_name, notification_uuid, pending, offered=reserved_host,
+                segment_hosts=segment_hosts(self.context, host_name))
+        self._report(report, 0.5)
+        self._clear_masakari_reserved(plan.spares)
+        self.update_details('Plan: %s' % (', '.join(
+            '%s -> %s' % (uuid, target or 'scheduler')
+            for uuid, target in sorted(plan.moves.items())) or
+            'nothing to move'), 1.0)
+        return plan.to_dict()
+
+    def _clear_masakari_reserved(self, spares):
+        # Masakari's own reserved-host flow clears the flag of the host it
+        # uses; doing the same keeps reserved_host segments in step.
+        if not CONF.masakari_blazar.sync_masakari_reserved:
+            return
+        for hostname in spares:
+            try:
+                host = objects.Host.get_by_name(self.context, hostname)
+            except exception.NotFound:
+                continue
+            if host.reserved:
+                host.reserved = False
+                host.save()
+                self.update_details('Cleared the Masakari reserved flag of '
+                                    '%s' % hostname, 0.9)
+
+    def revert(self, notification_uuid, *args, **kwargs):
+        vmoves = latest_vmoves(self.context, notification_uuid)
+        if any(v.status != PENDING for v in vmoves.values()):
+            self.update_details('Keeping the claimed spares: instances '
+                                'have started moving to them', 1.0)
+            return
+        try:
+            report = self._recovery().release(notification_uuid)
+        except errors.RecoveryError as exc:
+            message = ('Could not return the claimed spares of %s to the '
+                       'pool: %s' % (notification_uuid, exc))
+            LOG.error(message)
+            self.update_details(message, 1.0)
+            return
+        self._report(report, 1.0)
+
+
+class PrepareSpareTask(_SpareTask):
+    """Admit the instances on their spares: aggregates and Placement."""
+
+    def __init__(self, context, novaclient, **kwargs):
+        kwargs['requires'] = ['spare_plan']
+        super().__init__(context, novaclient, **kwargs)
+
+    def execute(self, spare_plan):
+        plan = planner.Plan.from_dict(spare_plan)
+        with failing_clearly(self):
+            report = self._recovery().admit(plan)
+        self._report(report or ['The spares need no reservation change'],
+                     1.0)
+
+
+class EvacuateInstancesTask(host_failure.EvacuateInstancesTask):
+    """Evacuate each instance to the host that the plan gave it.
+
+    Masakari's own task sends every instance to one reserved host, adds
+    that host to every aggregate of the failed host (taking any 409 for
+    success), and calls ``update_host_method``, which is None in the auto
+    flow.  Its per-instance ``_evacuate_and_confirm`` carries Masakari's
+    semantics for locked, stopped, error and resized instances and keeps
+    the VMoves, so it is reused as is, with a target per instance.
+    """
+
+    def __init__(self, context, novaclient, **kwargs):
+        kwargs.setdefault('update_host_method', None)
+        super().__init__(context, novaclient, **kwargs)
+
+    def execute(self, host_name, notification_uuid, spare_plan):
+        plan = planner.Plan.from_dict(spare_plan)
+        vmoves = objects.VMoveList.get_all_vmoves(
+            self.context, notification_uuid, status=PENDING)
+        first = {}
+        for vmove in sorted(vmoves, key=lambda v: v.id):
+            first.setdefault(vmove.instance_uuid, vmove)
+        threads = greenpool.GreenPool(
+            CONF.masakari_blazar.evacuation_concurrency)
+        for uuid, vmove in sorted(first.items()):
+            if uuid not in plan.moves:
+                self._settle_moved(vmove, host_name)
+                continue
+            target = plan.moves[uuid]
+            self.update_details('Evacuating instance %s to %s' % (
+                uuid, target or 'a host the scheduler chooses'), 0.3)
+            threads.spawn_n(self._evacuate_and_confirm, self.context, vmove,
+                            target)
+        threads.waitall()
+        self._summarise(notification_uuid, host_name)
+
+    def _settle_moved(self, vmove, host_name):
+        """Record an instance that is no longer on the failed host.
+
+        It was evacuated by an earlier run that died before writing the
+        result; evacuating it again would be refused by Nova.
+        """
+        try:
+            server = self.novaclient.get_server(self.context,
+                                                vmove.instance_uuid)
+            where = getattr(server, 'OS-EXT-SRV-ATTR:hypervisor_hostname')
+        except exception.NotFound:
+            server, where = None, None
+        if server is not None and where and where != host_name:
+            vmove.status = SUCCEEDED
+            vmove.dest_host = where
+            vmove.message = 'found on %s by a later run' % where
+        else:
+            vmove.status = FAILED
+            vmove.message = 'the instance no longer exists'
+        vmove.save()
+
+    def _summarise(self, notification_uuid, host_name):
+        results = latest_vmoves(self.context, notification_uuid)
+        for uuid, vmove in sorted(results.items()):
+            if vmove.status == SUCCEEDED:
+                line = 'Instance %s (%s) is on %s' % (
+                    vmove.instance_name, uuid, vmove.dest_host)
+            else:
+                line = 'Instance %s (%s) was not evacuated: %s' % (
+                    vmove.instance_name, uuid, vmove.message or vmove.status)
+            self.update_details(line, 0.9)
+        failed = sorted(v.instance_name or uuid for uuid, v in results.items()
+                        if v.status != SUCCEEDED)
+        if failed:
+            message = ('Failed to evacuate %d instance(s) from %s: %s; the '
+                       'claimed spares stay claimed' % (
+                           len(failed), host_name, ', '.join(failed)))
+            self.update_details(message, 1.0)
+            raise exception.HostRecoveryFailureException(message=message)
+        self.update_details('Evacuated %d instance(s) from %s' % (
+            len(results), host_name), 1.0)
