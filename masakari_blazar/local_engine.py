@@ -185,9 +185,9 @@ class LocalEngine(object):
         from masakari import objects
         return objects.Host.get_by_name(self.context, name)
 
-    def notify_host_failure(self, host_name):
-        """Create a COMPUTE_HOST notification, as masakari-hostmonitor does,
-        and let the engine process it to the end."""
+    def create_notification(self, host_name):
+        """Record a COMPUTE_HOST failure, as masakari-hostmonitor reports it
+        once the host is fenced; returns the notification uuid."""
         from masakari.objects import fields
         from masakari import objects
         host = self.host(host_name)
@@ -200,9 +200,21 @@ class LocalEngine(object):
             payload={'event': 'STOPPED', 'host_status': 'NORMAL',
                      'cluster_status': 'OFFLINE'})
         notification.create()
+        return notification.notification_uuid
+
+    def process(self, notification_uuid):
+        """Let the engine process a new notification to its end."""
+        from masakari import objects
+        notification = objects.Notification.get_by_uuid(self.context,
+                                                        notification_uuid)
         self.manager.process_notification(self.context,
                                           notification=notification)
-        return notification.notification_uuid
+
+    def notify_host_failure(self, host_name):
+        """Report ``host_name`` failed and recover it; returns the uuid."""
+        notification_uuid = self.create_notification(host_name)
+        self.process(notification_uuid)
+        return notification_uuid
 
     def retry(self, notification_uuid):
         """Process a notification again, as the periodic retry does."""
