@@ -156,7 +156,7 @@ command_opt = cfg.SubCommandOpt('command', title='commands',
 
 def main(argv=None):
     # Masakari imports eventlet, which warns about itself on every start.
-    warnings.filterwarnings('ignore', message='.*Eventlet is deprecated')
+    warnings.filterwarnings('ignore', message=r'\s*Eventlet is deprecated')
     CONF.register_cli_opt(command_opt)
     argv = sys.argv[1:] if argv is None else argv
     try:
