@@ -166,6 +166,20 @@ class LocalEngine(object):
             CONF.set_override(name, value, group=mb_conf.PLUGIN_GROUP)
 
     # Masakari's records ---------------------------------------------------
+    @staticmethod
+    def reset():
+        """Forget every segment, host, notification and VMove.
+
+        Masakari host names are unique, so each scenario run in the same
+        process starts from an empty database.
+        """
+        import sqlalchemy
+        from masakari.db.sqlalchemy import api
+        with api.get_engine().begin() as conn:
+            for table in ('vmoves', 'notifications', 'hosts',
+                          'failover_segments'):
+                conn.execute(sqlalchemy.text('DELETE FROM %s' % table))
+
     def add_segment(self, name, recovery_method, hosts, reserved=()):
         """A failover segment with its hosts, as an operator registers it."""
         from masakari import objects

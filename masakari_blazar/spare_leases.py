@@ -62,9 +62,6 @@ def single_host_reservation(hostname):
 class SpareLeases(object):
     """Blazar operations on spare hosts."""
 
-    # Whether the Blazar endpoint has the reallocate API; None until asked.
-    reallocate_offered = None
-
     def __init__(self, clients, conf):
         self.clients = clients
         self.opts = conf[mb_conf.PLUGIN_GROUP]
@@ -103,8 +100,7 @@ class SpareLeases(object):
                 raise
 
     def _reallocate(self, spare):
-        if (self.opts.reallocate_api == 'disabled' or
-                SpareLeases.reallocate_offered is False):
+        if self.opts.reallocate_api == 'disabled':
             return False
         path = '/os-hosts/%s/allocation' % spare.blazar_host_id
         try:
@@ -116,10 +112,8 @@ class SpareLeases(object):
             if exc.status in NOT_OFFERED:
                 LOG.info('Blazar has no reallocate API (%s); splitting spare '
                          'leases instead', exc)
-                SpareLeases.reallocate_offered = False
                 return False
             raise
-        SpareLeases.reallocate_offered = True
         return True
 
     def _split(self, spare, held_elsewhere):
