@@ -81,7 +81,8 @@ def http_status(exc):
 
 def is_transient(exc):
     """Whether repeating the same call may succeed."""
-    if isinstance(exc, (ks_exc.ConnectionError, ks_exc.RetriableConnectionFailure)):
+    if isinstance(exc, (ks_exc.ConnectionError,
+                        ks_exc.RetriableConnectionFailure)):
         return True
     status = http_status(exc)
     return status is not None and status >= 500

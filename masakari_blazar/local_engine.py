@@ -173,8 +173,8 @@ class LocalEngine(object):
         Masakari host names are unique, so each scenario run in the same
         process starts from an empty database.
         """
-        import sqlalchemy
         from masakari.db.sqlalchemy import api
+        import sqlalchemy
         with api.get_engine().begin() as conn:
             for table in ('vmoves', 'notifications', 'hosts',
                           'failover_segments'):
@@ -200,10 +200,13 @@ class LocalEngine(object):
         return objects.Host.get_by_name(self.context, name)
 
     def create_notification(self, host_name):
-        """Record a COMPUTE_HOST failure, as masakari-hostmonitor reports it
-        once the host is fenced; returns the notification uuid."""
-        from masakari.objects import fields
+        """Record a COMPUTE_HOST failure of a fenced host.
+
+        This is what masakari-hostmonitor reports once IPMI confirms the
+        power is off.  Returns the notification uuid.
+        """
         from masakari import objects
+        from masakari.objects import fields
         host = self.host(host_name)
         notification = objects.Notification(
             context=self.context, type=fields.NotificationType.COMPUTE_HOST,
@@ -245,7 +248,7 @@ class LocalEngine(object):
         details = self.manager.get_notification_recovery_workflow_details(
             self.context, notification)['recovery_workflow_details']
         vmoves = objects.VMoveList.get_all_vmoves(self.context,
-                                                 notification_uuid)
+                                                  notification_uuid)
         return {
             'status': notification.status,
             'progress': [{'task': d.name, 'state': d.state,

@@ -31,7 +31,6 @@ import dataclasses
 import typing
 
 from masakari_blazar import errors
-from masakari_blazar import model
 
 FALLBACK_SCHEDULER = 'scheduler'
 FALLBACK_FAIL = 'fail'
