@@ -28,35 +28,9 @@ from oslo_config import cfg
 
 from masakari_blazar import errors
 from masakari_blazar import local_engine
+from masakari_blazar import tables
 
 CONF = cfg.CONF
-
-
-def _table(rows, columns):
-    widths = [max([len(title)] + [len(str(row.get(key, '')))
-                                  for row in rows])
-              for key, title in columns]
-    lines = ['  '.join(title.ljust(w) for (_, title), w in
-                       zip(columns, widths)).rstrip()]
-    for row in rows:
-        lines.append('  '.join(str(row.get(key, '')).ljust(w) for
-                               (key, _), w in zip(columns, widths)).rstrip())
-    return '\n'.join(lines)
-
-
-def _resources(res):
-    if not res:
-        return '-'
-    return '%d vCPU / %d MB / %d GB' % (res['vcpus'], res['memory_mb'],
-                                        res['disk_gb'])
-
-
-def pool_table(rows):
-    return _table([{'host': r.hostname, 'lease': r.lease, 'state': r.state,
-                    'az': r.az or '-', 'free': _resources(r.free)}
-                   for r in rows],
-                  [('host', 'SPARE'), ('lease', 'LEASE'), ('az', 'AZ'),
-                   ('free', 'FREE (vCPU / RAM / disk)'), ('state', 'STATE')])
 
 
 def _recovery():
@@ -75,7 +49,7 @@ def cmd_pool_status():
         print('The spare pool is empty: no ACTIVE lease matches '
               '[masakari_blazar] spare_lease_prefix / spare_lease_ids.')
     else:
-        print(pool_table(rows))
+        print(tables.pool_table(rows))
     return 0
 
 

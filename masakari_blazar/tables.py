@@ -1,0 +1,44 @@
+# Copyright 2026 The masakari-blazar Authors.
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""Plain-text tables for the command line."""
+
+
+def table(rows, columns):
+    """Left-aligned columns; ``columns`` are ``(key, title)`` pairs."""
+    widths = [max([len(title)] + [len(str(row.get(key, '')))
+                                  for row in rows])
+              for key, title in columns]
+    lines = ['  '.join(title.ljust(w) for (_, title), w in
+                       zip(columns, widths)).rstrip()]
+    for row in rows:
+        lines.append('  '.join(str(row.get(key, '')).ljust(w) for
+                               (key, _), w in zip(columns, widths)).rstrip())
+    return '\n'.join(lines)
+
+
+def resources(res):
+    if not res:
+        return '-'
+    return '%d vCPU / %d MB / %d GB' % (res['vcpus'], res['memory_mb'],
+                                        res['disk_gb'])
+
+
+def pool_table(rows):
+    """The spare pool, from :func:`pool_status.pool_rows`."""
+    return table([{'host': r.hostname, 'lease': r.lease, 'state': r.state,
+                   'az': r.az or '-', 'free': resources(r.free)}
+                  for r in rows],
+                 [('host', 'SPARE'), ('lease', 'LEASE'), ('az', 'AZ'),
+                  ('free', 'FREE (vCPU / RAM / disk)'), ('state', 'STATE')])
