@@ -35,8 +35,8 @@ from masakari_blazar import lease_end_check
 from masakari_blazar import local_engine
 from masakari_blazar import pool_status
 from masakari_blazar import recovery
+from masakari_blazar import simulator
 from masakari_blazar import tables
-from masakari_blazar.simulator import SimulatedCloud
 
 CONF = cfg.CONF
 POLL = 0.2
@@ -89,7 +89,7 @@ def run(scenario='demo', host=None, recovery_method='auto', as_json=False,
     """Run the demo; returns the process exit code."""
     say = Printer(as_json, out)
     started = time.monotonic()
-    with SimulatedCloud(scenario) as cloud:
+    with simulator.SimulatedCloud(scenario) as cloud:
         workdir = tempfile.mkdtemp(prefix='masakari-blazar-demo-')
         engine = local_engine.get_engine(workdir)
         engine.reset()

@@ -65,6 +65,11 @@ def spares(leases, allocations, blazar_hosts):
             if lease is not None and host_id in host_names:
                 held.setdefault((lease['id'], reservation['id']),
                                 []).append(host_id)
+    # Deleting a lease frees the hosts of all its reservations, so its size
+    # is the number of spares across every one of them.
+    lease_size = {}
+    for (lease_id, _), host_ids in held.items():
+        lease_size[lease_id] = lease_size.get(lease_id, 0) + len(host_ids)
     result = []
     for (lease_id, reservation_id), host_ids in held.items():
         lease = reservation_lease[reservation_id]
@@ -75,5 +80,5 @@ def spares(leases, allocations, blazar_hosts):
                 lease_id=lease_id,
                 lease_name=lease.get('name') or '',
                 reservation_id=reservation_id,
-                lease_size=len(host_ids)))
+                lease_size=lease_size[lease_id]))
     return sorted(result, key=lambda s: s.hostname)

@@ -130,7 +130,8 @@ class SpareLeases(object):
             'Blazar', 'GET /os-hosts', self._blazar.host.list)}
         others = sorted(
             names[str(a['resource_id'])] for a in allocation
-            if any(r['id'] == spare.reservation_id
+            if any(r['id'] == spare.reservation_id or
+                   r.get('lease_id') == spare.lease_id
                    for r in a.get('reservations', [])) and
             str(a['resource_id']) != str(spare.blazar_host_id) and
             names.get(str(a['resource_id'])) not in held_elsewhere)
