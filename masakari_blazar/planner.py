@@ -174,12 +174,13 @@ class Planner(object):
             # Hosts already inside the reservation first: they cost no spare.
             for spending in (False, True):
                 while remaining:
-                    if spending and spares_left <= 0:
-                        break
+                    # Past max_spares, only spares this recovery already
+                    # holds may still be used: a re-run must reuse them.
                     candidates = [
                         t for t in usable
                         if bool(t.spare) == spending and
-                        self._may_serve(t, group, plan)]
+                        self._may_serve(t, group, plan) and
+                        (not spending or spares_left > 0 or t.claimed)]
                     if not candidates:
                         break
                     target, packed, whole = self._choose(

@@ -26,8 +26,8 @@ first:
 2. the ``reservation`` scheduler hint (microversion 2.100 and later);
 3. the Blazar reservation aggregate that the failed host is still in;
 4. the failed host's Blazar allocations;
-5. after healing: the only degraded ACTIVE host reservation of the
-   instance's project.
+5. after healing, which puts the failed host back into freepool: the only
+   degraded ACTIVE host reservation of the instance's project.
 """
 
 from masakari_blazar import model
@@ -65,15 +65,22 @@ class ReservationFinder(object):
     :param allocated: ids of the host reservations that Blazar's allocation
         table still gives the failed host.
     :param leases: Blazar's lease list, for the healed case.
+    :param freepool: the name of Blazar's freepool aggregate.
     """
 
-    def __init__(self, aggregates, failed_host, allocated=(), leases=()):
+    def __init__(self, aggregates, failed_host, allocated=(), leases=(),
+                 freepool='freepool'):
         self._aggregates = {a['name']: a for a in aggregates}
         own = host_reservation_aggregates(aggregates, failed_host)
         self._host_aggregate = own[0]['name'] if len(own) == 1 else None
         self._allocated = list(allocated)
         self._degraded = {}
-        for lease in leases:
+        # Healing puts the failed host back into freepool, where no
+        # unreserved instance can run; on any other host an instance found
+        # by no other source is simply unreserved.
+        healed = failed_host in (
+            self._aggregates.get(freepool) or {}).get('hosts', [])
+        for lease in leases if healed else ():
             if lease.get('status') != 'ACTIVE' or not lease.get('degraded'):
                 continue
             for res in lease.get('reservations', []):

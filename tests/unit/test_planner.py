@@ -1,0 +1,499 @@
+# Copyright 2026 The masakari-blazar Authors.
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""The placement decision: which instance goes to which spare."""
+
+import itertools
+import json
+import random
+
+import pytest
+
+from masakari_blazar import errors
+from masakari_blazar import model
+from masakari_blazar import planner
+
+ALL = ['same_az', 'same_segment', 'best_fit']
+HOST_R = model.Reservation('0f5e2ad1-7b4a-4c39-9d0e-6f1b8d3c2a10',
+                           model.HOST_RESERVATION, 'project-a')
+HOST_R2 = model.Reservation('51c0a3b7-22d4-4e8f-a1b9-0c7d6e5f4a32',
+                            model.HOST_RESERVATION, 'project-b')
+INST_R = model.Reservation('9a7c3e21-4b5d-4f6a-8e9b-1c2d3e4f5a6b',
+                           model.INSTANCE_RESERVATION, 'project-a')
+INST_R2 = model.Reservation('2b3c4d5e-6f70-4182-93a4-b5c6d7e8f901',
+                            model.INSTANCE_RESERVATION, 'project-c')
+
+
+def res(vcpus, mem_gb, disk=500):
+    return model.Resources(vcpus, mem_gb * 1024, disk)
+
+
+def vm(name, vcpus=2, mem_gb=4, disk=20, reservation=None):
+    return model.Instance('uuid-%s' % name, name,
+                          res(vcpus, mem_gb, disk), reservation)
+
+
+def spare(name, free=None, **fields):
+    fields.setdefault('spare', model.Spare(
+        name, 'id-%s' % name, 'lease-%s' % name,
+        'masakari-spare-%s' % name, 'res-%s' % name))
+    return model.Target(name, free or res(16, 64, 500), **fields)
+
+
+def healed(name, reservation, free=None, **fields):
+    """A host Blazar's healing already put into ``reservation``."""
+    return model.Target(name, free or res(16, 64, 500), spare=None,
+                        committed=True, group=reservation.id, **fields)
+
+
+def claimed(name, group=None, free=None, **fields):
+    """A spare an earlier run of this notification already claimed."""
+    return spare(name, free, claimed=True, committed=True, group=group,
+                 **fields)
+
+
+def plan(instances, targets, preference=ALL, max_spares=3,
+         fallback='scheduler', failed_az=None, offered=None):
+    return planner.Planner(preference, max_spares, fallback).plan(
+        instances, targets, failed_az=failed_az, offered=offered)
+
+
+def load(result, instances):
+    """Resources each target receives under ``result``."""
+    by_uuid = {i.uuid: i for i in instances}
+    used = {}
+    for uuid, host in result.moves.items():
+        if host is not None:
+            used[host] = used.get(host, model.Resources()) + \
+                by_uuid[uuid].resources
+    return used
+
+
+# Fit and spill-over -------------------------------------------------------
+
+def test_one_spare_holds_every_instance():
+    vms = [vm('vm1'), vm('vm2'), vm('vm3')]
+    result = plan(vms, [spare('spare-a')])
+    assert result.moves == {v.uuid: 'spare-a' for v in vms}
+    assert result.spares == ['spare-a']
+    assert result.groups == {'spare-a': None}
+    assert result.unplaced == {}
+    assert 'holds all remaining instances' in result.reasons['spare-a']
+
+
+def test_a_spare_that_holds_all_beats_filling_two():
+    vms = [vm('vm1', mem_gb=8), vm('vm2', mem_gb=8)]
+    # spare-a comes first by name but holds only one instance.
+    targets = [spare('spare-a', res(16, 10)), spare('spare-b', res(16, 20))]
+    result = plan(vms, targets)
+    assert result.spares == ['spare-b']
+    assert set(result.moves.values()) == {'spare-b'}
+
+
+def test_spill_over_two_spares_without_overfilling():
+    vms = [vm('vm1', mem_gb=6), vm('vm2', mem_gb=6), vm('vm3', mem_gb=6)]
+    targets = [spare('spare-a', res(16, 12)), spare('spare-b', res(16, 12))]
+    result = plan(vms, targets)
+    assert result.unplaced == {}
+    assert sorted(result.spares) == ['spare-a', 'spare-b']
+    used = load(result, vms)
+    assert used['spare-a'] == res(4, 12, 40)
+    assert used['spare-b'] == res(2, 6, 20)
+    assert 'spill-over' in result.reasons['spare-a']
+
+
+def test_spill_over_fills_the_spare_that_holds_most_first():
+    vms = [vm('vm%d' % n, vcpus=1, mem_gb=2) for n in range(5)]
+    targets = [spare('spare-a', res(8, 4)), spare('spare-b', res(8, 6))]
+    result = plan(vms, targets, max_spares=2)
+    assert result.spares == ['spare-b', 'spare-a']
+    assert len(result.instances_on('spare-b')) == 3
+    assert len(result.instances_on('spare-a')) == 2
+
+
+@pytest.mark.parametrize('seed', range(20))
+def test_no_target_is_ever_given_more_than_it_has_free(seed):
+    rnd = random.Random(seed)
+    vms = [vm('vm%d' % n, vcpus=rnd.randint(1, 8),
+              mem_gb=rnd.choice([1, 2, 4, 8, 16]),
+              disk=rnd.choice([10, 20, 40, 80]),
+              reservation=rnd.choice([None, None, HOST_R, INST_R]))
+           for n in range(rnd.randint(1, 12))]
+    targets = [spare('spare-%d' % n, res(rnd.randint(2, 24),
+                                         rnd.choice([8, 16, 32]),
+                                         rnd.choice([40, 100, 200])))
+               for n in range(rnd.randint(1, 5))]
+    targets.append(healed('healed', HOST_R, res(4, 8, 40)))
+    result = plan(vms, targets, max_spares=rnd.randint(1, 4))
+    free = {t.hostname: t.free for t in targets}
+    for host, used in load(result, vms).items():
+        assert used.fits_in(free[host]), host
+    # Every instance is accounted for exactly once.
+    assert set(result.moves) == {v.uuid for v in vms}
+    assert {u for u, h in result.moves.items() if h is None} == set(
+        result.unplaced)
+
+
+def test_an_instance_bigger_than_any_spare_is_left_to_the_scheduler():
+    vms = [vm('small'), vm('huge', vcpus=64, mem_gb=512)]
+    result = plan(vms, [spare('spare-a')])
+    assert result.moves['uuid-small'] == 'spare-a'
+    assert result.moves['uuid-huge'] is None
+    assert 'no healthy spare has 64 vCPU' in result.unplaced['uuid-huge']
+
+
+def test_max_spares_per_failure_limits_how_many_spares_are_used():
+    vms = [vm('vm%d' % n, mem_gb=12) for n in range(3)]
+    targets = [spare('spare-%s' % c, res(16, 16)) for c in 'abcd']
+    result = plan(vms, targets, max_spares=2)
+    assert len(result.spares) == 2
+    assert len(result.unplaced) == 1
+    (reason,) = result.unplaced.values()
+    assert reason == 'max_spares_per_failure (2) reached'
+
+
+def test_max_spares_counts_spares_of_every_group():
+    vms = [vm('free1', mem_gb=12), vm('rsv1', mem_gb=12, reservation=HOST_R)]
+    targets = [spare('spare-a', res(16, 16)), spare('spare-b', res(16, 16))]
+    result = plan(vms, targets, max_spares=1)
+    assert len(result.spares) == 1
+    assert len(result.unplaced) == 1
+
+
+# Groups ---------------------------------------------------------------------
+
+def test_host_reservation_never_shares_a_spare_with_unreserved():
+    vms = [vm('free1'), vm('rsv1', reservation=HOST_R)]
+    # One spare could hold both, but joining it to the reservation would
+    # let Blazar delete the unreserved instance at the reservation's end.
+    result = plan(vms, [spare('spare-a')])
+    placed = [u for u, h in result.moves.items() if h == 'spare-a']
+    assert len(placed) == 1
+    assert len(result.unplaced) == 1
+
+
+def test_each_group_gets_its_own_spare():
+    vms = [vm('free1'), vm('free2', reservation=INST_R),
+           vm('rsv1', reservation=HOST_R), vm('rsv2', reservation=HOST_R),
+           vm('other', reservation=HOST_R2)]
+    targets = [spare('spare-%s' % c) for c in 'abcd']
+    result = plan(vms, targets)
+    assert result.unplaced == {}
+    by_group = {}
+    for host, group in result.groups.items():
+        by_group.setdefault(group, set()).update(result.instances_on(host))
+    assert by_group == {
+        None: {'uuid-free1', 'uuid-free2'},
+        HOST_R.id: {'uuid-rsv1', 'uuid-rsv2'},
+        HOST_R2.id: {'uuid-other'},
+    }
+    assert len(result.spares) == 3
+
+
+def test_spare_in_a_non_blazar_az_cannot_take_a_host_reservation():
+    vms = [vm('rsv1', reservation=HOST_R)]
+    # Nova refuses (409) to add a host in zone "az1" to the reservation's
+    # aggregate with zone blazar_<id>.
+    result = plan(vms, [spare('spare-a', az='az1',
+                              can_join_host_reservation=False)])
+    assert result.moves == {'uuid-rsv1': None}
+    assert result.spares == []
+
+
+def test_spare_in_a_non_blazar_az_takes_unreserved_and_instance_reservation():
+    vms = [vm('free1'), vm('inst1', reservation=INST_R),
+           vm('rsv1', reservation=HOST_R)]
+    targets = [spare('spare-a', az='az1', can_join_host_reservation=False),
+               spare('spare-b')]
+    result = plan(vms, targets, failed_az='az1')
+    assert result.moves == {'uuid-free1': 'spare-a',
+                            'uuid-inst1': 'spare-a',
+                            'uuid-rsv1': 'spare-b'}
+
+
+# Preference -----------------------------------------------------------------
+
+def _az_vs_segment():
+    # spare-a: failed host's zone, other segment, roomier.
+    # spare-b: other zone, same segment, tighter.
+    return [spare('spare-a', res(16, 64), az='az1'),
+            spare('spare-b', res(8, 16), az='az2', in_segment=True)]
+
+
+@pytest.mark.parametrize('preference,expected', [
+    (['same_az', 'same_segment', 'best_fit'], 'spare-a'),
+    (['same_segment', 'same_az', 'best_fit'], 'spare-b'),
+    (['best_fit', 'same_az', 'same_segment'], 'spare-b'),
+    (['same_az'], 'spare-a'),
+    (['same_segment'], 'spare-b'),
+    (['best_fit'], 'spare-b'),
+    ([], 'spare-a'),
+])
+def test_preference_order_decides_between_spares_that_fit(preference,
+                                                          expected):
+    result = plan([vm('vm1')], _az_vs_segment(), preference=preference,
+                  failed_az='az1')
+    assert result.spares == [expected]
+
+
+@pytest.mark.parametrize('preference,expected', [
+    (['best_fit'], 'spare-b'),
+    ([], 'spare-a'),
+    (['same_az', 'same_segment'], 'spare-a'),
+])
+def test_best_fit_picks_the_least_free_spare_and_name_breaks_ties(
+        preference, expected):
+    targets = [spare('spare-c', res(16, 32)), spare('spare-a', res(16, 32)),
+               spare('spare-b', res(4, 8))]
+    assert plan([vm('vm1')], targets, preference=preference).spares == [
+        expected]
+
+
+def test_same_az_with_the_default_zone():
+    targets = [spare('spare-a', az='az2'), spare('spare-b', az=None)]
+    result = plan([vm('vm1')], targets, preference=['same_az'],
+                  failed_az=None)
+    assert result.spares == ['spare-b']
+    assert 'same availability zone (the default zone)' in \
+        result.reasons['spare-b']
+
+
+def test_name_breaks_ties_whatever_the_input_order():
+    names = ['spare-c', 'spare-a', 'spare-b']
+    for order in itertools.permutations(names):
+        result = plan([vm('vm1')], [spare(n) for n in order])
+        assert result.spares == ['spare-a']
+
+
+def test_preference_applies_to_the_spill_over_target_too():
+    vms = [vm('vm1', mem_gb=8), vm('vm2', mem_gb=8)]
+    targets = [spare('spare-a', res(16, 10), az='az2'),
+               spare('spare-b', res(16, 10), az='az1')]
+    result = plan(vms, targets, failed_az='az1')
+    assert result.spares[0] == 'spare-b'
+
+
+# The host Masakari offers in its reserved-host flow ---------------------
+
+def test_offered_healthy_spare_is_used_first():
+    targets = [spare('spare-a', az='az1'), spare('spare-z', az='az2')]
+    result = plan([vm('vm1'), vm('vm2')], targets, failed_az='az1',
+                  offered='spare-z')
+    assert result.spares == ['spare-z']
+
+
+def test_offered_host_that_is_not_a_spare_is_refused():
+    with pytest.raises(errors.SpareUnusable, match='compute-9'):
+        plan([vm('vm1')], [spare('spare-a')], offered='compute-9')
+
+
+def test_offered_host_inside_the_reservation_is_not_a_spare():
+    with pytest.raises(errors.SpareUnusable, match='not a free spare'):
+        plan([vm('vm1', reservation=HOST_R)], [healed('healed-1', HOST_R)],
+             offered='healed-1')
+
+
+def test_offered_unhealthy_spare_is_refused_with_the_problem():
+    targets = [spare('spare-a', problem='nova-compute is disabled'),
+               spare('spare-b')]
+    with pytest.raises(errors.SpareUnusable,
+                       match='nova-compute is disabled'):
+        plan([vm('vm1')], targets, offered='spare-a')
+
+
+# Spares already claimed by this notification -----------------------------
+
+def test_claimed_spare_is_reused_before_a_better_one():
+    targets = [spare('spare-a', res(4, 8)),
+               claimed('spare-z', free=res(32, 128))]
+    result = plan([vm('vm1')], targets)
+    assert result.spares == ['spare-z']
+    assert 'already claimed by this recovery' in result.reasons['spare-z']
+
+
+def test_claimed_spare_is_reused_when_it_alone_reaches_max_spares():
+    # A re-run must find the spare it already holds, even though holding it
+    # already uses up max_spares_per_failure.
+    result = plan([vm('vm1'), vm('vm2')],
+                  [spare('spare-a'), claimed('spare-b')], max_spares=1)
+    assert result.unplaced == {}
+    assert result.spares == ['spare-b']
+    assert set(result.moves.values()) == {'spare-b'}
+
+
+def test_claimed_spares_count_toward_max_spares():
+    vms = [vm('vm%d' % n, mem_gb=12) for n in range(3)]
+    targets = [claimed('spare-a', free=res(16, 16)),
+               spare('spare-b', res(16, 16)), spare('spare-c', res(16, 16))]
+    result = plan(vms, targets, max_spares=2)
+    assert sorted(result.spares) == ['spare-a', 'spare-b']
+    assert len(result.unplaced) == 1
+    assert list(result.unplaced.values()) == [
+        'max_spares_per_failure (2) reached']
+
+
+def test_claimed_spare_keeps_the_group_it_was_committed_to():
+    vms = [vm('free1'), vm('rsv1', reservation=HOST_R)]
+    targets = [claimed('spare-a', group=HOST_R.id), spare('spare-b')]
+    result = plan(vms, targets)
+    assert result.moves == {'uuid-rsv1': 'spare-a', 'uuid-free1': 'spare-b'}
+    assert result.groups == {'spare-a': HOST_R.id, 'spare-b': None}
+
+
+def test_planning_is_idempotent_for_a_rerun():
+    vms = [vm('free%d' % n, mem_gb=10) for n in range(3)] + [
+        vm('rsv%d' % n, mem_gb=10, reservation=HOST_R) for n in range(2)]
+    pool = [spare('spare-%s' % c, res(16, 24)) for c in 'abcdef']
+    first = plan(vms, pool, max_spares=4)
+    assert plan(vms, list(reversed(pool)), max_spares=4) == first
+    # The re-run sees the spares of the first run as claimed, committed to
+    # the group they were claimed for, and the rest of the pool as before.
+    rerun_pool = [
+        claimed(t.hostname, group=first.groups[t.hostname], free=t.free)
+        if t.hostname in first.spares else t for t in pool]
+    second = plan(vms, rerun_pool, max_spares=4)
+    assert second.moves == first.moves
+    assert sorted(second.spares) == sorted(first.spares)
+    assert second.joins == first.joins
+
+
+# Hosts already inside the reservation (Blazar healing) -----------------
+
+def test_healed_replacement_is_used_without_consuming_a_spare():
+    vms = [vm('rsv1', reservation=HOST_R), vm('rsv2', reservation=HOST_R)]
+    result = plan(vms, [spare('spare-a'), healed('compute-new', HOST_R)],
+                  max_spares=1)
+    assert set(result.moves.values()) == {'compute-new'}
+    assert result.spares == []
+    assert result.joins == {}
+    assert 'Blazar healing' in result.reasons['compute-new']
+
+
+def test_healed_replacement_first_then_spill_onto_a_spare():
+    vms = [vm('rsv%d' % n, mem_gb=8, reservation=HOST_R) for n in range(3)]
+    targets = [spare('spare-a'), healed('compute-new', HOST_R, res(8, 16))]
+    result = plan(vms, targets)
+    assert len(result.instances_on('compute-new')) == 2
+    assert len(result.instances_on('spare-a')) == 1
+    assert result.spares == ['spare-a']
+    assert result.joins == {'spare-a': [
+        {'id': HOST_R.id, 'kind': 'host', 'project_id': 'project-a',
+         'count': 1}]}
+
+
+def test_healed_host_serves_only_its_own_reservation():
+    vms = [vm('free1'), vm('other', reservation=HOST_R2)]
+    result = plan(vms, [healed('compute-new', HOST_R)])
+    assert result.moves == {'uuid-free1': None, 'uuid-other': None}
+
+
+# Fallback ---------------------------------------------------------------
+
+def test_scheduler_fallback_leaves_unplaced_instances_to_nova():
+    result = plan([vm('vm1'), vm('vm2', reservation=HOST_R)], [],
+                  fallback='scheduler')
+    assert result.moves == {'uuid-vm1': None, 'uuid-vm2': None}
+    assert 'can join host reservation %s' % HOST_R.id in \
+        result.unplaced['uuid-vm2']
+
+
+def test_fail_fallback_names_the_instances_no_spare_holds():
+    vms = [vm('fits'), vm('too-big', vcpus=64), vm('also-big', mem_gb=999)]
+    with pytest.raises(errors.NoSpareFits) as exc:
+        plan(vms, [spare('spare-a')], fallback='fail')
+    message = str(exc.value)
+    assert 'also-big, too-big' in message
+    assert '2 instance(s)' in message
+    assert 'fits' not in message.replace('NoSpareFits', '')
+
+
+def test_fail_fallback_is_quiet_when_everything_fits():
+    result = plan([vm('vm1')], [spare('spare-a')], fallback='fail')
+    assert result.moves == {'uuid-vm1': 'spare-a'}
+
+
+# Health -----------------------------------------------------------------
+
+def test_unhealthy_targets_are_skipped():
+    targets = [spare('spare-a', problem='nova-compute is down'),
+               healed('compute-new', HOST_R, problem='the hypervisor is down'),
+               spare('spare-b', res(2, 4), az='az2')]
+    vms = [vm('vm1', vcpus=1, mem_gb=1),
+           vm('rsv1', vcpus=1, mem_gb=1, reservation=HOST_R)]
+    result = plan(vms, targets, failed_az=None, max_spares=2)
+    assert 'spare-a' not in result.moves.values()
+    assert 'compute-new' not in result.moves.values()
+    assert 'spare-a' not in result.spares
+
+
+def test_an_unhealthy_claimed_spare_is_not_reused():
+    result = plan([vm('vm1')], [claimed('spare-a', problem='down'),
+                                spare('spare-b')])
+    assert result.moves == {'uuid-vm1': 'spare-b'}
+
+
+# Joins ------------------------------------------------------------------
+
+def test_joins_count_instances_per_reservation_per_spare():
+    vms = [vm('r1', reservation=HOST_R), vm('r2', reservation=HOST_R),
+           vm('r3', reservation=HOST_R),
+           vm('i1', reservation=INST_R), vm('i2', reservation=INST_R),
+           vm('j1', reservation=INST_R2), vm('free')]
+    result = plan(vms, [spare('spare-a'), spare('spare-b')])
+    rsv_host = result.moves['uuid-r1']
+    inst_host = result.moves['uuid-i1']
+    assert rsv_host != inst_host
+    assert result.joins[rsv_host] == [
+        {'id': HOST_R.id, 'kind': 'host', 'project_id': 'project-a',
+         'count': 3}]
+    assert sorted(result.joins[inst_host], key=lambda e: e['id']) == sorted([
+        {'id': INST_R.id, 'kind': 'instance', 'project_id': 'project-a',
+         'count': 2},
+        {'id': INST_R2.id, 'kind': 'instance', 'project_id': 'project-c',
+         'count': 1}], key=lambda e: e['id'])
+
+
+def test_joins_split_with_the_spill_over():
+    vms = [vm('r%d' % n, mem_gb=8, reservation=HOST_R) for n in range(3)]
+    result = plan(vms, [spare('spare-a', res(16, 16)),
+                        spare('spare-b', res(16, 16))])
+    counts = {host: [e['count'] for e in entries]
+              for host, entries in result.joins.items()}
+    assert counts == {'spare-a': [2], 'spare-b': [1]}
+
+
+# The plan as TaskFlow stores it ----------------------------------------
+
+def test_plan_round_trips_through_a_dict_and_json():
+    vms = [vm('free'), vm('r1', reservation=HOST_R), vm('big', vcpus=99)]
+    result = plan(vms, [spare('spare-a'), spare('spare-b')])
+    assert planner.Plan.from_dict(result.to_dict()) == result
+    stored = json.loads(json.dumps(result.to_dict()))
+    again = planner.Plan.from_dict(stored)
+    assert again == result
+    assert again.moves['uuid-big'] is None
+    assert again.instances_on(result.moves['uuid-r1']) == ['uuid-r1']
+
+
+def test_to_dict_is_a_copy():
+    result = plan([vm('r1', reservation=HOST_R)], [spare('spare-a')])
+    data = result.to_dict()
+    data['joins']['spare-a'][0]['count'] = 99
+    assert result.joins['spare-a'][0]['count'] == 1
+
+
+def test_instances_on_is_sorted():
+    result = plan([vm('b'), vm('a'), vm('c')], [spare('spare-a')])
+    assert result.instances_on('spare-a') == ['uuid-a', 'uuid-b', 'uuid-c']
+    assert result.instances_on('spare-x') == []

@@ -1,0 +1,221 @@
+# Copyright 2026 The masakari-blazar Authors.
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""Taking a spare out of Blazar: lease shapes and lease surgery."""
+
+import json
+
+from blazarclient import exception as blazar_exc
+from oslo_config import cfg
+import pytest
+
+from masakari_blazar import conf as mb_conf
+from masakari_blazar import errors
+from masakari_blazar import model
+from masakari_blazar import spare_leases
+
+
+def test_spare_lease_name_joins_prefix_and_host():
+    assert spare_leases.spare_lease_name(
+        'masakari-spare', 'compute-7') == 'masakari-spare-compute-7'
+
+
+def test_single_host_reservation_pins_the_hypervisor_hostname():
+    res = spare_leases.single_host_reservation('compute-7')
+    assert res['resource_type'] == 'physical:host'
+    assert (res['min'], res['max']) == (1, 1)
+    # Blazar takes hypervisor_properties as a JSON string of a filter.
+    assert isinstance(res['hypervisor_properties'], str)
+    assert json.loads(res['hypervisor_properties']) == [
+        '=', '$hypervisor_hostname', 'compute-7']
+    assert res['resource_properties'] == ''
+
+
+# A small stand-in for python-blazarclient: it keeps leases, hosts and
+# allocations, and answers the calls spare_leases makes the way the real
+# client does (lists of dicts, BlazarClientException with kwargs['code']).
+
+class _Leases(object):
+    def __init__(self, cloud):
+        self.cloud = cloud
+
+    def delete(self, lease_id):
+        if lease_id not in self.cloud.leases:
+            raise blazar_exc.BlazarClientException(
+                'ERROR: Object with id %s not found' % lease_id, code=404)
+        del self.cloud.leases[lease_id]
+        self.cloud.allocations = [
+            a for a in self.cloud.allocations
+            if a['reservations'][0]['lease_id'] != lease_id]
+
+    def create(self, name, start, end, reservations, events):
+        lease = {'id': 'new-%s' % name, 'name': name, 'status': 'PENDING',
+                 'reservations': reservations}
+        self.cloud.leases[lease['id']] = lease
+        return lease
+
+
+class _Hosts(object):
+    def __init__(self, cloud):
+        self.cloud = cloud
+        self.request_manager = self
+
+    def list(self):
+        return list(self.cloud.hosts)
+
+    def delete(self, host_id):
+        self.cloud.hosts = [h for h in self.cloud.hosts
+                            if h['id'] != host_id]
+        self.cloud.deleted_hosts.append(host_id)
+
+    def put(self, path, body):
+        if not self.cloud.reallocate:
+            raise blazar_exc.BlazarClientException(
+                'ERROR: The resource could not be found.', code=404)
+        self.cloud.reallocated.append((path, body))
+        return None, {'allocation': {}}
+
+
+class _Allocations(object):
+    def __init__(self, cloud):
+        self.cloud = cloud
+
+    def list(self, resource):
+        assert resource == 'os-hosts'
+        return list(self.cloud.allocations)
+
+
+class FakeBlazar(object):
+    def __init__(self, leases, hosts, allocations, reallocate=False):
+        self.leases = {x['id']: x for x in leases}
+        self.hosts = hosts
+        self.allocations = allocations
+        self.reallocate = reallocate
+        self.reallocated = []
+        self.deleted_hosts = []
+        self.lease = _Leases(self)
+        self.host = _Hosts(self)
+        self.allocation = _Allocations(self)
+
+
+class FakeClients(object):
+    def __init__(self, blazar):
+        self.blazar = blazar
+        self.call = errors.Caller(0, 0, 0)
+
+
+@pytest.fixture
+def conf():
+    c = cfg.ConfigOpts()
+    mb_conf.register_opts(c)
+    c([], project='masakari-blazar-test')
+    return c
+
+
+def _alloc(host_id, res_id, lease_id):
+    return {'resource_id': host_id,
+            'reservations': [{'id': res_id, 'lease_id': lease_id,
+                              'start_date': '2026-01-01T00:00:00.000000',
+                              'end_date': '2036-01-01T00:00:00.000000'}]}
+
+
+HOSTS = [{'id': '2', 'hypervisor_hostname': 'spare-a'},
+         {'id': '3', 'hypervisor_hostname': 'spare-b'},
+         {'id': '4', 'hypervisor_hostname': 'spare-c'}]
+
+
+def test_lone_spare_lease_is_deleted_and_host_removed(conf):
+    blazar = FakeBlazar([{'id': 'l-a', 'name': 'masakari-spare-spare-a'}],
+                        list(HOSTS), [_alloc('2', 'r-a', 'l-a')])
+    leases = spare_leases.SpareLeases(FakeClients(blazar), conf)
+    spare = model.Spare('spare-a', '2', 'l-a', 'masakari-spare-spare-a',
+                        'r-a', lease_size=1)
+    account = leases.detach(spare)
+    assert 'l-a' not in blazar.leases
+    assert blazar.deleted_hosts == ['2']
+    assert 'deleted its spare lease masakari-spare-spare-a' in account
+
+
+def test_split_keeps_the_spares_of_every_reservation_of_the_lease(conf):
+    conf.set_override('reallocate_api', 'disabled', 'masakari_blazar')
+    blazar = FakeBlazar(
+        [{'id': 'l-pool', 'name': 'masakari-spare-pool'}], list(HOSTS),
+        [_alloc('2', 'r-1', 'l-pool'), _alloc('3', 'r-1', 'l-pool'),
+         _alloc('4', 'r-2', 'l-pool')])
+    leases = spare_leases.SpareLeases(FakeClients(blazar), conf)
+    spare = model.Spare('spare-a', '2', 'l-pool', 'masakari-spare-pool',
+                        'r-1', lease_size=3)
+    leases.detach(spare)
+    assert sorted(x['name'] for x in blazar.leases.values()) == [
+        'masakari-spare-spare-b', 'masakari-spare-spare-c']
+    assert blazar.deleted_hosts == ['2']
+
+
+def test_split_never_puts_a_spare_claimed_elsewhere_into_a_lease(conf):
+    conf.set_override('reallocate_api', 'disabled', 'masakari_blazar')
+    blazar = FakeBlazar(
+        [{'id': 'l-pool', 'name': 'masakari-spare-pool'}], list(HOSTS),
+        [_alloc('2', 'r-1', 'l-pool'), _alloc('3', 'r-1', 'l-pool'),
+         _alloc('4', 'r-1', 'l-pool')])
+    leases = spare_leases.SpareLeases(FakeClients(blazar), conf)
+    spare = model.Spare('spare-a', '2', 'l-pool', 'masakari-spare-pool',
+                        'r-1', lease_size=3)
+    leases.detach(spare, held_elsewhere={'spare-c'})
+    assert [x['name'] for x in blazar.leases.values()] == [
+        'masakari-spare-spare-b']
+
+
+def test_split_without_a_prefix_is_a_config_error(conf):
+    conf.set_override('reallocate_api', 'disabled', 'masakari_blazar')
+    conf.set_override('spare_lease_prefix', '', 'masakari_blazar')
+    blazar = FakeBlazar(
+        [{'id': 'l-pool', 'name': 'ops-reserve'}], list(HOSTS),
+        [_alloc('2', 'r-1', 'l-pool'), _alloc('3', 'r-1', 'l-pool')])
+    leases = spare_leases.SpareLeases(FakeClients(blazar), conf)
+    spare = model.Spare('spare-a', '2', 'l-pool', 'ops-reserve', 'r-1',
+                        lease_size=2)
+    with pytest.raises(errors.ConfigError, match='spare_lease_prefix'):
+        leases.detach(spare)
+    # Nothing was taken apart.
+    assert 'l-pool' in blazar.leases
+    assert blazar.deleted_hosts == []
+
+
+def test_reallocate_api_swaps_the_spare_out_when_offered(conf):
+    blazar = FakeBlazar(
+        [{'id': 'l-pool', 'name': 'masakari-spare-pool'}], list(HOSTS),
+        [_alloc('2', 'r-1', 'l-pool'), _alloc('3', 'r-1', 'l-pool')],
+        reallocate=True)
+    leases = spare_leases.SpareLeases(FakeClients(blazar), conf)
+    spare = model.Spare('spare-a', '2', 'l-pool', 'masakari-spare-pool',
+                        'r-1', lease_size=2)
+    leases.detach(spare)
+    assert blazar.reallocated == [(
+        '/os-hosts/2/allocation',
+        {'lease_id': 'l-pool', 'reservation_id': 'r-1'})]
+    assert list(blazar.leases) == ['l-pool']
+    assert blazar.deleted_hosts == ['2']
+
+
+def test_missing_reallocate_api_falls_back_to_splitting(conf):
+    blazar = FakeBlazar(
+        [{'id': 'l-pool', 'name': 'masakari-spare-pool'}], list(HOSTS),
+        [_alloc('2', 'r-1', 'l-pool'), _alloc('3', 'r-1', 'l-pool')])
+    leases = spare_leases.SpareLeases(FakeClients(blazar), conf)
+    spare = model.Spare('spare-a', '2', 'l-pool', 'masakari-spare-pool',
+                        'r-1', lease_size=2)
+    leases.detach(spare)
+    assert [x['name'] for x in blazar.leases.values()] == [
+        'masakari-spare-spare-b']
+    assert blazar.deleted_hosts == ['2']
