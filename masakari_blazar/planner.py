@@ -20,9 +20,10 @@ TaskFlow or HTTP.
 
 Instances are planned in groups (see :attr:`Instance.group`): a host that
 joins a host reservation's aggregate will be emptied by Blazar when that
-reservation ends, so it may carry only that reservation's instances.  Within
-a group, instances are packed first-fit-decreasing.  When one target can
-hold the whole rest of the group, the most preferred such target is chosen;
+reservation ends, so it may carry only that reservation's instances.  The
+groups of host reservations are planned before the rest.  Within a group,
+instances are packed first-fit-decreasing.  When one target can hold the
+whole rest of the group, the most preferred such target is chosen;
 otherwise the target that holds the most instances is filled and the rest
 spills onto the next, up to ``max_spares`` spares for the whole failure.
 """
@@ -168,7 +169,11 @@ class Planner(object):
         def total(group_instances):
             return tuple(-sum(x) for x in zip(*map(_size, group_instances)))
 
-        for group in sorted(groups, key=lambda g: (total(groups[g]),
+        # Host-reservation groups choose first: they may only use spares
+        # that can join their aggregate, and the scheduler cannot place them
+        # outside their reservation, while the other instances fit anywhere.
+        for group in sorted(groups, key=lambda g: (g is None,
+                                                   total(groups[g]),
                                                    g or '')):
             remaining = _ordered(groups[group])
             # Hosts already inside the reservation first: they cost no spare.

@@ -222,6 +222,26 @@ def test_spare_in_a_non_blazar_az_takes_unreserved_and_instance_reservation():
                             'uuid-rsv1': 'spare-b'}
 
 
+def test_host_reservation_groups_choose_before_unreserved_instances():
+    # The unreserved group is the larger one, and it prefers spare-b (same
+    # zone); but spare-b is the only spare the reservation's instance may
+    # use, and the unreserved instances fit on spare-a too.
+    vms = [vm('free1', mem_gb=8), vm('rsv1', mem_gb=2, reservation=HOST_R)]
+    targets = [spare('spare-a', az='az1', can_join_host_reservation=False),
+               spare('spare-b')]
+    result = plan(vms, targets, failed_az=None)
+    assert result.unplaced == {}
+    assert result.moves == {'uuid-free1': 'spare-a', 'uuid-rsv1': 'spare-b'}
+
+
+def test_reserved_instances_get_the_last_spare_max_spares_allows():
+    # Unreserved instances have the scheduler to fall back on; instances of
+    # a host reservation can only go where the reservation is.
+    vms = [vm('free1', mem_gb=8), vm('rsv1', mem_gb=2, reservation=HOST_R)]
+    result = plan(vms, [spare('spare-a'), spare('spare-b')], max_spares=1)
+    assert result.moves == {'uuid-rsv1': 'spare-a', 'uuid-free1': None}
+
+
 # Preference -----------------------------------------------------------------
 
 def _az_vs_segment():
