@@ -11,3 +11,8 @@
 #    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
 #    License for the specific language governing permissions and limitations
 #    under the License.
+
+"""A simulated OpenStack cloud (Keystone, Nova, Placement, Blazar) served
+over HTTP, for end-to-end tests and the demo.  See ``SimulatedCloud``."""
+
+from masakari_blazar.simulator.cloud import SimulatedCloud  # noqa: F401

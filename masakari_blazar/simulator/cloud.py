@@ -1,0 +1,276 @@
+# Copyright 2026 The masakari-blazar Authors.
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""SimulatedCloud: the Python face of the simulator.
+
+Tests and the demo start a cloud from a scenario, point the real clients
+at ``auth_url`` with ``credentials``, and use the methods here to do what
+no API can: power a host off, move the clock, force due events, inject
+failures, and look at the whole state at once.
+"""
+
+import threading
+
+from masakari_blazar.simulator import clock as clock_mod
+from masakari_blazar.simulator import config as config_mod
+from masakari_blazar.simulator import faults as faults_mod
+from masakari_blazar.simulator import ids
+from masakari_blazar.simulator import keystone
+from masakari_blazar.simulator import reservations
+from masakari_blazar.simulator import scenario as scenario_mod
+from masakari_blazar.simulator import server as server_mod
+from masakari_blazar.simulator import state as state_mod
+
+
+class SimulatedCloud(object):
+    """Keystone, Nova, Placement and Blazar in one process.
+
+    :param scenario: a shipped scenario name, a path to a YAML/JSON file,
+        or a dict (see ``scenario`` for the format).
+    :param config: settings overriding the scenario's ``config`` section.
+    """
+
+    def __init__(self, scenario='basic', **config):
+        spec = scenario_mod.load(scenario)
+        self.config = config_mod.merge(spec.get('config'), config)
+        self.lock = threading.RLock()
+        self.clock = clock_mod.SimClock()
+        self.ids = ids.IdGenerator()
+        self.faults = faults_mod.Faults()
+        self.tokens = keystone.TokenStore()
+        self.request_log = []
+        self.projects = scenario_mod.projects(spec)
+        self.users = scenario_mod.users(spec)
+        self.state = state_mod.CloudState(self.clock, self.config, self.ids)
+        self.blazar = reservations.BlazarState(self.state, self.clock,
+                                               self.config, self.ids)
+        self._server = None
+        self._address = None
+        with self.lock:
+            scenario_mod.build(self, spec)
+
+    # ------------------------------------------------------------------
+    # Serving
+
+    def start(self, host='127.0.0.1', port=0):
+        """Serve in daemon threads; returns self."""
+        if self._server is not None:
+            raise RuntimeError('The simulated cloud is already running')
+        self._server = server_mod.Server(self, host, port)
+        self._address = self._server.address
+        self._server.start()
+        return self
+
+    def stop(self):
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+
+    def __enter__(self):
+        return self.start() if self._server is None else self
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+    @property
+    def base_url(self):
+        if self._address is None:
+            raise RuntimeError('The simulated cloud is not started')
+        return 'http://%s:%d' % self._address
+
+    @property
+    def auth_url(self):
+        return self.base_url + '/identity/v3'
+
+    @property
+    def credentials(self):
+        return dict(auth_url=self.auth_url, username='admin',
+                    password=self.users['admin'], project_name='admin',
+                    user_domain_name=keystone.DOMAIN_NAME,
+                    project_domain_name=keystone.DOMAIN_NAME)
+
+    def project_id(self, name):
+        return self.projects[name]
+
+    @staticmethod
+    def user_id(name):
+        return ids.stable_uuid('user', name)
+
+    # ------------------------------------------------------------------
+    # Time and events
+
+    def tick(self):
+        """What happens on its own: evacuations land, Blazar events run,
+        the Blazar monitor polls when its interval has passed."""
+        with self.lock:
+            self.state.finish_due_evacuations()
+            self.blazar.process_events()
+            if self.config['blazar_monitor']:
+                elapsed = (self.clock.now() -
+                           self.blazar.last_poll).total_seconds()
+                if elapsed >= self.config['blazar_polling_interval']:
+                    self.blazar.poll()
+
+    def process_events(self):
+        """Run due lease events now, and a monitor poll if it is enabled."""
+        with self.lock:
+            self.state.finish_due_evacuations()
+            self.blazar.process_events()
+            if self.config['blazar_monitor']:
+                self.blazar.poll()
+
+    def end_all_leases(self):
+        """End every ACTIVE lease as end_lease does; the servers deleted."""
+        with self.lock:
+            before = len(self.state.deleted_servers)
+            self.blazar.end_all_leases()
+            return [dict(d) for d in self.state.deleted_servers[before:]]
+
+    # ------------------------------------------------------------------
+    # Hosts and servers
+
+    def fail_host(self, name, forced_down=False):
+        """Power a host off; Nova reports it down after service_down_time,
+        or at once with ``forced_down`` (what a fencing monitor sets)."""
+        with self.lock:
+            self.state.power_off(name, forced_down)
+
+    def recover_host(self, name):
+        """Power a host back on: nova-compute restarts and cleans up."""
+        with self.lock:
+            self.state.power_on(name)
+
+    def set_evacuation_failure(self, name_or_id):
+        """Make the server's next evacuation end in ERROR."""
+        with self.lock:
+            self.state.fail_next_evacuation(self._server_id(name_or_id))
+
+    def _server_id(self, name_or_id):
+        if name_or_id in self.state.servers:
+            return name_or_id
+        matches = [s.id for s in self.state.servers.values()
+                   if s.name == name_or_id]
+        if len(matches) != 1:
+            raise KeyError('No single server named %r' % name_or_id)
+        return matches[0]
+
+    def server(self, name_or_id):
+        """The current state of one server, as a plain dict."""
+        with self.lock:
+            return _server_dict(self.state, self.state.servers[
+                self._server_id(name_or_id)])
+
+    def hosts_in_aggregate(self, name):
+        """Hosts of the aggregate called ``name`` ([] if there is none)."""
+        with self.lock:
+            aggregate = self.state.aggregate_by_name(name)
+            return list(aggregate.hosts) if aggregate else []
+
+    @property
+    def deleted_servers(self):
+        with self.lock:
+            return [dict(d) for d in self.state.deleted_servers]
+
+    # ------------------------------------------------------------------
+    # Snapshot
+
+    def snapshot(self):
+        """The whole state as a deterministic JSON-serialisable dict.
+
+        Wall-clock times are left out so that two runs compare equal.
+        """
+        with self.lock:
+            return _snapshot(self)
+
+
+def _server_dict(state, server):
+    return {'id': server.id, 'name': server.name, 'host': server.host,
+            'project_id': server.project_id, 'user_id': server.user_id,
+            'status': state.server_status(server),
+            'vm_state': server.vm_state, 'task_state': server.task_state,
+            'power_state': server.power_state, 'locked': server.locked,
+            'metadata': dict(server.metadata),
+            'flavor': dict(server.flavor),
+            'scheduler_hints': {k: list(v) for k, v in
+                                server.scheduler_hints.items()},
+            'availability_zone': state.host_az(server.host),
+            'fault': server.fault and server.fault['message']}
+
+
+def _snapshot(cloud):
+    state, blazar = cloud.state, cloud.blazar
+    hosts = {}
+    for name, host in state.hosts.items():
+        service = host.service
+        hosts[name] = {
+            'hypervisor_id': host.node_id, 'node_uuid': host.node_uuid,
+            'service': {'status': 'disabled' if service.disabled
+                        else 'enabled',
+                        'state': 'up' if state.service_is_up(service)
+                        else 'down',
+                        'forced_down': service.forced_down,
+                        'disabled_reason': service.disabled_reason,
+                        'powered': service.powered},
+            'availability_zone': state.host_az(name),
+            'aggregates': [a.name for a in state.host_aggregates(name)],
+            'servers': sorted(s.name for s in state.servers_on_host(name))}
+    placement = {}
+    for provider in state.providers.values():
+        placement[provider.name] = {
+            'uuid': provider.uuid, 'parent': provider.parent_uuid,
+            'generation': provider.generation,
+            'inventories': {rc: dict(r) for rc, r in
+                            provider.inventories.items()},
+            'usages': state.provider_usages(provider.uuid)}
+    leases = {}
+    for lease in blazar.leases.values():
+        leases[lease.id] = {
+            'name': lease.name, 'project_id': lease.project_id,
+            'status': lease.status, 'degraded': lease.degraded,
+            'events': {e.event_type: e.status for e in lease.events},
+            'reservations': [dict(
+                r.to_dict(), created_at=None, updated_at=None,
+                hosts=[blazar.hosts[a['compute_host_id']].hypervisor_hostname
+                       for a in blazar.allocations
+                       if a['reservation_id'] == r.id])
+                for r in lease.reservations]}
+    return {
+        'hosts': hosts,
+        'servers': [dict(_server_dict(state, s), flavor=s.flavor['name'])
+                    for s in sorted(state.servers.values(),
+                                    key=lambda s: (s.name, s.id))],
+        'aggregates': {a.name: {'id': a.id, 'hosts': list(a.hosts),
+                                'metadata': dict(a.metadata)}
+                       for a in state.aggregates.values()},
+        'flavors': {f.id: {'name': f.name, 'vcpus': f.vcpus, 'ram': f.ram,
+                           'disk': f.disk, 'is_public': f.is_public,
+                           'extra_specs': dict(f.extra_specs),
+                           'access': list(f.access)}
+                    for f in state.flavors.values()},
+        'placement': placement,
+        'migrations': [{'instance_uuid': m.instance_uuid,
+                        'source': m.source_compute, 'dest': m.dest_compute,
+                        'status': m.status} for m in state.migrations],
+        'blazar': {
+            'hosts': {h.id: {'hypervisor_hostname': h.hypervisor_hostname,
+                             'reservable': h.reservable,
+                             'extra': dict(h.extra)}
+                      for h in blazar.hosts.values()},
+            'leases': leases,
+            'allocations': [{'host': blazar.hosts[a['compute_host_id']]
+                             .hypervisor_hostname,
+                             'reservation_id': a['reservation_id']}
+                            for a in blazar.allocations]},
+        'deleted_servers': [dict(d) for d in state.deleted_servers],
+    }

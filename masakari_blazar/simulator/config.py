@@ -1,0 +1,58 @@
+# Copyright 2026 The masakari-blazar Authors.
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""The simulator's settings, with the defaults of the real services.
+
+Every default follows the upstream one where one exists, so a test that
+does not mention a setting sees the behaviour of a stock deployment.
+"""
+
+DEFAULTS = {
+    # nova.conf [DEFAULT] service_down_time: seconds without a heartbeat
+    # before Nova calls a compute service down.
+    'service_down_time': 60,
+    # Real seconds an evacuation takes to finish (Nova is asynchronous).
+    'evacuation_delay': 0.2,
+    # [physical:host] enable_polling_monitor: off upstream.
+    'blazar_monitor': False,
+    # [physical:host] polling_interval, in simulated seconds.
+    'blazar_polling_interval': 60,
+    # [physical:host] healing_interval, in minutes (0: heal every future
+    # reservation at once).
+    'blazar_healing_interval': 60,
+    # Only the ChameleonCloud fork offers PUT /v1/os-hosts/{id}/allocation.
+    'reallocate_api': False,
+    # [nova] aggregate_freepool_name
+    'freepool_name': 'freepool',
+    # [manager] minutes_before_end_lease
+    'minutes_before_end_lease': 60,
+    # nova.conf [DEFAULT] default_availability_zone
+    'default_availability_zone': 'nova',
+    # How long a 'timeout' fault holds the connection before closing it.
+    'fault_timeout': 5.0,
+    # Real seconds between background passes over due events.
+    'tick_interval': 0.5,
+}
+
+
+def merge(*layers):
+    """Defaults overridden by each layer in turn; unknown keys refused."""
+    result = dict(DEFAULTS)
+    for layer in layers:
+        for key, value in (layer or {}).items():
+            if key not in DEFAULTS:
+                raise ValueError('Unknown simulator setting %r (known: %s)'
+                                 % (key, ', '.join(sorted(DEFAULTS))))
+            result[key] = value
+    return result

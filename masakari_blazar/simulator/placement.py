@@ -1,0 +1,261 @@
+# Copyright 2026 The masakari-blazar Authors.
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""The Placement API under ``/placement``.
+
+Resource providers (with nested children, as Blazar's ``blazar_<host>``
+providers), inventories guarded by provider generations, usages computed
+from the allocations the simulated Nova makes, traits and custom resource
+classes: what Blazar's placement client and an operator's checks call.
+"""
+
+import re
+
+from masakari_blazar.simulator import errors
+from masakari_blazar.simulator import web
+
+MIN_VERSION = (1, 0)
+MAX_VERSION = (1, 39)
+TITLES = {400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed',
+          406: 'Not Acceptable', 409: 'Conflict', 500: 'Internal Server Error',
+          503: 'Service Unavailable'}
+
+
+def negotiate(req):
+    header = req.header('OpenStack-API-Version') or ''
+    match = re.search(r'placement\s+([^\s,]+)', header)
+    if not match:
+        return MIN_VERSION
+    text = match.group(1)
+    if text == 'latest':
+        return MAX_VERSION
+    try:
+        version = tuple(int(x) for x in text.split('.'))
+    except ValueError:
+        version = None
+    if version is None or len(version) != 2:
+        raise errors.PlacementError(
+            400, 'invalid version string: %s' % text,
+            'placement.undefined_code')
+    if not MIN_VERSION <= version <= MAX_VERSION:
+        raise errors.PlacementError(
+            406, 'Unacceptable version header: %s' % text,
+            'placement.undefined_code')
+    return version
+
+
+def version_headers(version):
+    return {'OpenStack-API-Version': 'placement %d.%d' % version,
+            'Vary': 'openstack-api-version'}
+
+
+def render_error(exc):
+    code = getattr(exc, 'code', 'placement.undefined_code')
+    return web.Response(exc.status, {'errors': [{
+        'status': exc.status, 'title': TITLES.get(exc.status, 'Error'),
+        'detail': exc.message, 'code': code, 'request_id': None}]})
+
+
+def _body(req):
+    body = req.json()
+    if body is None:
+        raise errors.PlacementError(400, 'Malformed JSON',
+                                    'placement.undefined_code')
+    return body
+
+
+def _provider_view(req, provider):
+    link = req.base_url + '/placement/resource_providers/' + provider.uuid
+    view = {'uuid': provider.uuid, 'name': provider.name,
+            'generation': provider.generation,
+            'links': [{'rel': 'self', 'href': link},
+                      {'rel': 'inventories', 'href': link + '/inventories'},
+                      {'rel': 'usages', 'href': link + '/usages'},
+                      {'rel': 'traits', 'href': link + '/traits'}]}
+    if req.version >= (1, 14):
+        view['parent_provider_uuid'] = provider.parent_uuid
+        view['root_provider_uuid'] = provider.root_uuid
+    return view
+
+
+def root(req, cloud):
+    return web.Response(200, {'versions': [{
+        'id': 'v1.0', 'max_version': '%d.%d' % MAX_VERSION,
+        'min_version': '%d.%d' % MIN_VERSION, 'status': 'CURRENT',
+        'links': [{'rel': 'self', 'href': ''}]}]})
+
+
+def list_providers(req, cloud):
+    state = cloud.state
+    found = list(state.providers.values())
+    if 'name' in req.query:
+        found = [p for p in found if p.name == req.query['name']]
+    if 'uuid' in req.query:
+        found = [p for p in found if p.uuid == req.query['uuid']]
+    if 'in_tree' in req.query:
+        tree = state.providers.get(req.query['in_tree'])
+        if tree is None:
+            raise errors.PlacementError(
+                400, "Invalid uuid value: %s" % req.query['in_tree'],
+                'placement.undefined_code')
+        found = [p for p in found if p.root_uuid == tree.root_uuid]
+    return web.Response(200, {'resource_providers': [
+        _provider_view(req, p) for p in found]})
+
+
+def create_provider(req, cloud):
+    body = _body(req)
+    if not body.get('name'):
+        raise errors.PlacementError(
+            400, "JSON does not validate: 'name' is a required property",
+            'placement.undefined_code')
+    provider = cloud.state.create_provider(body['name'], body.get('uuid'),
+                                           body.get('parent_provider_uuid'))
+    if req.version >= (1, 20):
+        return web.Response(200, _provider_view(req, provider))
+    return web.Response(201, None, {
+        'Location': '/resource_providers/' + provider.uuid})
+
+
+def show_provider(req, cloud, rp_uuid):
+    return web.Response(200, _provider_view(req, cloud.state.provider(
+        rp_uuid)))
+
+
+def delete_provider(req, cloud, rp_uuid):
+    cloud.state.delete_provider(rp_uuid)
+    return web.Response(204)
+
+
+def _inventories_view(provider):
+    return {'inventories': {rc: dict(record) for rc, record in
+                            provider.inventories.items()},
+            'resource_provider_generation': provider.generation}
+
+
+def get_inventories(req, cloud, rp_uuid):
+    return web.Response(200, _inventories_view(cloud.state.provider(
+        rp_uuid)))
+
+
+def put_inventories(req, cloud, rp_uuid):
+    body = _body(req)
+    provider = cloud.state.set_inventories(
+        rp_uuid, body.get('resource_provider_generation'),
+        body.get('inventories') or {})
+    return web.Response(200, _inventories_view(provider))
+
+
+def get_inventory(req, cloud, rp_uuid, rc):
+    provider = cloud.state.provider(rp_uuid)
+    if rc not in provider.inventories:
+        raise errors.PlacementError(
+            404, 'No inventory of class %s for %s' % (rc, rp_uuid),
+            'placement.undefined_code')
+    record = dict(provider.inventories[rc])
+    record['resource_provider_generation'] = provider.generation
+    return web.Response(200, record)
+
+
+def put_inventory(req, cloud, rp_uuid, rc):
+    body = dict(_body(req))
+    generation = body.pop('resource_provider_generation', None)
+    provider = cloud.state.set_inventory(rp_uuid, rc, generation, body)
+    record = dict(provider.inventories[rc])
+    record['resource_provider_generation'] = provider.generation
+    return web.Response(200, record)
+
+
+def delete_inventory(req, cloud, rp_uuid, rc):
+    cloud.state.delete_inventory(rp_uuid, rc)
+    return web.Response(204)
+
+
+def get_usages(req, cloud, rp_uuid):
+    provider = cloud.state.provider(rp_uuid)
+    return web.Response(200, {
+        'usages': cloud.state.provider_usages(rp_uuid),
+        'resource_provider_generation': provider.generation})
+
+
+def get_traits(req, cloud, rp_uuid):
+    provider = cloud.state.provider(rp_uuid)
+    return web.Response(200, {
+        'traits': list(provider.traits),
+        'resource_provider_generation': provider.generation})
+
+
+def get_allocations(req, cloud, consumer):
+    allocation = cloud.state.allocations.get(consumer, {})
+    return web.Response(200, {'allocations': {
+        rp: {'resources': dict(amounts),
+             'generation': cloud.state.providers[rp].generation}
+        for rp, amounts in allocation.items() if amounts}})
+
+
+def list_classes(req, cloud):
+    return web.Response(200, {'resource_classes': [
+        {'name': name, 'links': [{'rel': 'self', 'href':
+                                  '/resource_classes/' + name}]}
+        for name in sorted(cloud.state.resource_classes)]})
+
+
+def create_class(req, cloud):
+    name = _body(req).get('name', '')
+    cloud.state.create_resource_class(name)
+    return web.Response(201, None, {'Location': '/resource_classes/' + name})
+
+
+def put_class(req, cloud, name):
+    created = cloud.state.create_resource_class(name, must_be_new=False)
+    return web.Response(201 if created else 204, None,
+                        {'Location': '/resource_classes/' + name})
+
+
+def show_class(req, cloud, name):
+    if name not in cloud.state.resource_classes:
+        raise errors.PlacementError(404, 'No such resource class %s.' % name,
+                                    'placement.undefined_code')
+    return web.Response(200, {'name': name, 'links': [
+        {'rel': 'self', 'href': '/resource_classes/' + name}]})
+
+
+def delete_class(req, cloud, name):
+    cloud.state.delete_resource_class(name)
+    return web.Response(204)
+
+
+_RP = r'/resource_providers/(?P<rp_uuid>[^/]+)'
+ROUTES = (
+    ('GET', r'', root),
+    ('GET', r'/resource_providers', list_providers),
+    ('POST', r'/resource_providers', create_provider),
+    ('GET', _RP, show_provider),
+    ('DELETE', _RP, delete_provider),
+    ('GET', _RP + '/inventories', get_inventories),
+    ('PUT', _RP + '/inventories', put_inventories),
+    ('GET', _RP + '/inventories/(?P<rc>[^/]+)', get_inventory),
+    ('PUT', _RP + '/inventories/(?P<rc>[^/]+)', put_inventory),
+    ('DELETE', _RP + '/inventories/(?P<rc>[^/]+)', delete_inventory),
+    ('GET', _RP + '/usages', get_usages),
+    ('GET', _RP + '/traits', get_traits),
+    ('GET', r'/allocations/(?P<consumer>[^/]+)', get_allocations),
+    ('GET', r'/resource_classes', list_classes),
+    ('POST', r'/resource_classes', create_class),
+    ('GET', r'/resource_classes/(?P<name>[^/]+)', show_class),
+    ('PUT', r'/resource_classes/(?P<name>[^/]+)', put_class),
+    ('DELETE', r'/resource_classes/(?P<name>[^/]+)', delete_class),
+)
+
+UNVERSIONED = (root,)

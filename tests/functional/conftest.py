@@ -1,0 +1,69 @@
+# Copyright 2026 The masakari-blazar Authors.
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""Simulator fixtures: a started SimulatedCloud and real clients for it."""
+
+from blazarclient import client as blazar_client
+from keystoneauth1 import adapter
+from keystoneauth1 import loading
+from keystoneauth1 import session as ks_session
+from novaclient import client as nova_client
+import pytest
+
+from masakari_blazar.simulator import SimulatedCloud
+
+
+def keystone_session(cloud, project_name='admin'):
+    """A keystoneauth session from the ``password`` plugin loader."""
+    options = dict(cloud.credentials, project_name=project_name)
+    auth = loading.get_plugin_loader('password').load_from_options(**options)
+    return ks_session.Session(auth=auth)
+
+
+def nova_for(cloud, version='2.53', project_name='admin'):
+    return nova_client.Client(version, session=keystone_session(
+        cloud, project_name))
+
+
+def blazar_for(cloud, project_name='admin'):
+    return blazar_client.Client(session=keystone_session(cloud, project_name),
+                                service_type='reservation')
+
+
+def placement_for(cloud):
+    return adapter.Adapter(keystone_session(cloud),
+                           service_type='placement',
+                           default_microversion='1.29')
+
+
+@pytest.fixture
+def sim_cloud_factory():
+    """Start SimulatedClouds (fast evacuations); all stopped at teardown."""
+    started = []
+
+    def factory(scenario='basic', **config):
+        config.setdefault('evacuation_delay', 0.05)
+        cloud = SimulatedCloud(scenario, **config).start()
+        started.append(cloud)
+        return cloud
+
+    yield factory
+    for cloud in started:
+        cloud.stop()
+
+
+@pytest.fixture
+def sim_cloud(sim_cloud_factory):
+    """The 'basic' scenario, started."""
+    return sim_cloud_factory('basic')
