@@ -145,6 +145,72 @@ def test_no_target_is_ever_given_more_than_it_has_free(seed):
         result.unplaced)
 
 
+@pytest.mark.parametrize('seed', range(200))
+def test_invariants_hold_on_random_pools(seed):
+    rnd = random.Random(seed)
+    reservations = [None, None, INST_R, INST_R2, HOST_R, HOST_R2]
+    vms = [vm('vm%02d' % n, vcpus=rnd.randint(1, 8),
+              mem_gb=rnd.choice([1, 2, 4, 8, 16]),
+              reservation=rnd.choice(reservations))
+           for n in range(rnd.randint(0, 10))]
+    targets = []
+    for n in range(rnd.randint(0, 6)):
+        kind = rnd.choice(['spare', 'spare', 'claimed', 'healed'])
+        free = res(rnd.randint(1, 24), rnd.choice([4, 8, 16, 32]))
+        problem = 'nova-compute is down' if rnd.random() < 0.15 else None
+        name = 'host-%d' % n
+        if kind == 'spare':
+            joinable = rnd.random() < 0.7
+            targets.append(spare(name, free, problem=problem,
+                                 az=None if joinable else 'az1',
+                                 can_join_host_reservation=joinable))
+        elif kind == 'claimed':
+            group = rnd.choice([None, HOST_R.id, HOST_R2.id])
+            targets.append(claimed(name, group, free, problem=problem))
+        else:
+            targets.append(healed(name, rnd.choice([HOST_R, HOST_R2]), free,
+                                  problem=problem))
+    max_spares = rnd.randint(1, 4)
+    result = plan(vms, targets, max_spares=max_spares,
+                  preference=rnd.sample(ALL, rnd.randint(0, 3)))
+    by_name = {t.hostname: t for t in targets}
+    groups_on = {}
+    for v in vms:
+        host = result.moves[v.uuid]
+        if host is None:
+            assert v.uuid in result.unplaced
+            continue
+        target = by_name[host]
+        assert target.healthy
+        groups_on.setdefault(host, set()).add(v.group)
+        if target.committed:
+            assert v.group == target.group
+        if v.group is not None:
+            assert target.can_join_host_reservation
+    # One host, one group; a reservation's own host serves only it.
+    assert all(len(g) == 1 for g in groups_on.values())
+    # Spares: only those used, each once, within max_spares_per_failure
+    # counting those already claimed.
+    assert sorted(result.spares) == sorted(
+        h for h in groups_on if by_name[h].spare is not None)
+    consumed = set(result.spares) | {
+        t.hostname for t in targets if t.claimed and t.healthy}
+    assert len(consumed) <= max(max_spares, sum(
+        1 for t in targets if t.claimed and t.healthy))
+    for host in result.spares:
+        assert result.groups[host] == next(iter(groups_on[host]))
+    # Joins count exactly the reserved instances moved to each spare.
+    for host in result.spares:
+        expected = {}
+        for v in vms:
+            if result.moves[v.uuid] == host and v.reservation:
+                expected[v.reservation.id] = expected.get(
+                    v.reservation.id, 0) + 1
+        assert {e['id']: e['count']
+                for e in result.joins.get(host, [])} == expected
+    assert set(result.joins) <= set(result.spares)
+
+
 def test_an_instance_bigger_than_any_spare_is_left_to_the_scheduler():
     vms = [vm('small'), vm('huge', vcpus=64, mem_gb=512)]
     result = plan(vms, [spare('spare-a')])
