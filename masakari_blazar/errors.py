@@ -81,6 +81,8 @@ def http_status(exc):
 
 def is_transient(exc):
     """Whether repeating the same call may succeed."""
+    if isinstance(exc, ks_exc.SSLError):
+        return False
     if isinstance(exc, (ks_exc.ConnectionError,
                         ks_exc.RetriableConnectionFailure)):
         return True

@@ -79,14 +79,18 @@ def capacity(inventories, usages):
                             used['DISK_GB']))
 
 
-def flavor_resources(flavor):
-    """What an instance of ``flavor`` (Nova's embedded dict) consumes."""
+def flavor_resources(flavor, volume_backed=False):
+    """What an instance of ``flavor`` (Nova's embedded dict) consumes.
+
+    A volume-backed instance's root disk is not on the host, and Nova does
+    not ask Placement for it.
+    """
     swap_gb = int(math.ceil(int(flavor.get('swap') or 0) / 1024.0))
+    root_gb = 0 if volume_backed else int(flavor.get('disk', 0))
     return model.Resources(
         int(flavor.get('vcpus', 0)),
         int(flavor.get('ram', 0)),
-        int(flavor.get('disk', 0)) + int(flavor.get('ephemeral', 0) or 0) +
-        swap_gb)
+        root_gb + int(flavor.get('ephemeral', 0) or 0) + swap_gb)
 
 
 def home_az(hostname, aggregates, freepool):

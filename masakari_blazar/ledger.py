@@ -30,6 +30,7 @@ import typing
 from oslo_utils import timeutils
 
 KEY_PREFIX = 'claim:'
+MAX_VALUE = 255
 
 
 @dataclasses.dataclass(frozen=True)
@@ -43,9 +44,17 @@ class Claim(object):
     lease: typing.Optional[str] = None
 
     def encode(self):
-        return json.dumps({'notification': self.notification,
-                           'since': self.since, 'group': self.group,
-                           'lease': self.lease}, sort_keys=True)
+        """JSON within Nova's 255-character limit on metadata values.
+
+        The lease name is only informative, so it goes first if too long.
+        """
+        data = {'notification': self.notification, 'since': self.since,
+                'group': self.group, 'lease': self.lease}
+        value = json.dumps(data, sort_keys=True)
+        if len(value) > MAX_VALUE:
+            data['lease'] = None
+            value = json.dumps(data, sort_keys=True)
+        return value
 
     @classmethod
     def decode(cls, hostname, value):

@@ -63,7 +63,13 @@ def spare_pool_lock(conf):
     try:
         lock = coordinator.get_lock(LOCK_NAME)
         timeout = conf.masakari_blazar.lock_timeout
-        if not lock.acquire(blocking=timeout):
+        try:
+            acquired = lock.acquire(blocking=timeout)
+        except coordination.ToozError as exc:
+            raise errors.ClaimError(
+                'The lock backend %s failed while taking the spare-pool '
+                'lock: %s' % (url, exc))
+        if not acquired:
             raise errors.ClaimError(
                 'Timed out after %ss waiting for the spare-pool lock at %s; '
                 'another recovery holds it' % (timeout, url))

@@ -60,7 +60,8 @@ class SpareRecovery(object):
                 found.append(model.Instance(
                     uuid=server['id'], name=server.get('name') or '',
                     resources=inventory.flavor_resources(
-                        server.get('flavor') or {}),
+                        server.get('flavor') or {},
+                        volume_backed=not server.get('image')),
                     reservation=finder.find(server)))
         return found
 
@@ -101,11 +102,17 @@ class SpareRecovery(object):
                 'segment': set(segment_hosts)}
         failed_ids = [str(h['id']) for h in blazar_hosts
                       if h['hypervisor_hostname'] == host_name]
+        # Only reservations in force now; Blazar also lists the allocations
+        # of leases that start later.
+        active = {r['id'] for lease in leases
+                  if lease.get('status') == 'ACTIVE'
+                  for r in lease.get('reservations', [])}
         spare_reservations = {s.reservation_id for s in pool}
         allocated = [r['id'] for a in allocations
                      if str(a['resource_id']) in failed_ids
                      for r in a.get('reservations', [])
-                     if r['id'] not in spare_reservations]
+                     if r['id'] in active and
+                     r['id'] not in spare_reservations]
         finder = reservations.ReservationFinder(
             view['aggregates'], host_name, allocated, leases)
         instances = self._instances(host_name, instance_uuids, finder)

@@ -130,6 +130,7 @@ class SpareLeases(object):
             'Blazar', 'GET /os-hosts', self._blazar.host.list)}
         others = sorted(
             names[str(a['resource_id'])] for a in allocation
+            if str(a['resource_id']) in names
             if any(r['id'] == spare.reservation_id or
                    r.get('lease_id') == spare.lease_id
                    for r in a.get('reservations', [])) and
@@ -144,8 +145,12 @@ class SpareLeases(object):
         """A new lease holding just ``hostname`` as a spare."""
         now = timeutils.utcnow()
         end = now + datetime.timedelta(days=self.opts.spare_lease_days)
-        name = spare_lease_name(self.opts.spare_lease_prefix or
-                                'masakari-spare', hostname)
+        if not self.opts.spare_lease_prefix:
+            raise errors.ConfigError(
+                'Cannot give %s a spare lease: [masakari_blazar] '
+                'spare_lease_prefix is empty, so the pool would not '
+                'recognise the lease' % hostname)
+        name = spare_lease_name(self.opts.spare_lease_prefix, hostname)
         return self.call(
             'Blazar', 'POST /leases (%s)' % name, self._blazar.lease.create,
             name=name, start='now', end=end.strftime('%Y-%m-%d %H:%M'),
