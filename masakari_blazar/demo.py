@@ -98,7 +98,7 @@ def run(scenario='demo', host=None, recovery_method='auto', as_json=False,
         before = pool_status.pool_rows(spare_recovery)
         spares = {row.hostname for row in before}
         host = host or _default_host(cloud, spares)
-        computes = sorted(h['name'] for h in cloud.snapshot()['hosts'])
+        computes = sorted(cloud.snapshot()['hosts'])
         engine.add_segment('demo-segment', recovery_method, computes,
                            reserved=spares)
 

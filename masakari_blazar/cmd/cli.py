@@ -79,7 +79,7 @@ def cmd_sync_reserved():
 def cmd_demo():
     """Recover a failed host end to end on the embedded simulated cloud."""
     from masakari_blazar import demo
-    return demo.run(scenario=CONF.command.scenario, host=CONF.command.host,
+    return demo.run(scenario=CONF.command.scenario, host=CONF.command.failed_host,
                     recovery_method=CONF.command.recovery_method,
                     as_json=CONF.command.json)
 
@@ -93,7 +93,7 @@ def add_command_parsers(subparsers):
     demo.add_argument('--scenario', default='demo',
                       help='A shipped scenario name or a scenario file '
                            '(default: demo).')
-    demo.add_argument('--host',
+    demo.add_argument('--host', dest='failed_host',
                       help='The host to fail (default: the scenario\'s '
                            'choice).')
     demo.add_argument('--recovery-method', default='auto',
