@@ -111,8 +111,11 @@ class SimulatedCloud(object):
     # Time and events
 
     def tick(self):
-        """What happens on its own: evacuations land, Blazar events run,
-        the Blazar monitor polls when its interval has passed."""
+        """Let happen what happens on its own.
+
+        Evacuations land, Blazar events run, and the Blazar monitor polls
+        when its interval has passed.
+        """
         with self.lock:
             self.state.finish_due_evacuations()
             self.blazar.process_events()
@@ -141,8 +144,11 @@ class SimulatedCloud(object):
     # Hosts and servers
 
     def fail_host(self, name, forced_down=False):
-        """Power a host off; Nova reports it down after service_down_time,
-        or at once with ``forced_down`` (what a fencing monitor sets)."""
+        """Power a host off: its heartbeats stop, its servers stay.
+
+        Nova reports it down after ``service_down_time``, or at once with
+        ``forced_down`` (what a fencing monitor sets).
+        """
         with self.lock:
             self.state.power_off(name, forced_down)
 

@@ -488,7 +488,8 @@ class BlazarState(object):
                        'Servers [%s] found for host %s'
                        % (servers, host.hypervisor_hostname))
         self._pool_remove(self.freepool, [host.service_name])
-        child = self.nova.provider_by_name('blazar_' + host.hypervisor_hostname)
+        child = self.nova.provider_by_name(
+            'blazar_' + host.hypervisor_hostname)
         if child is not None:
             self.nova.delete_provider(child.uuid)
         del self.hosts[host.id]
@@ -919,7 +920,8 @@ class BlazarState(object):
 
     def _inventory_on(self, host, reservation_id, num, additional=False):
         """BlazarPlacementClient.update_reservation_inventory."""
-        child = self.nova.provider_by_name('blazar_' + host.hypervisor_hostname)
+        child = self.nova.provider_by_name(
+            'blazar_' + host.hypervisor_hostname)
         if child is None:
             root = self.nova.provider_by_name(host.hypervisor_hostname)
             child = self.nova.create_provider(
@@ -1007,8 +1009,11 @@ class BlazarState(object):
                        'format: %s' % (value, DATE_FORMAT))
 
     def create_lease(self, values, project_id, user_id, pinned_hosts=None):
-        """create_lease; ``pinned_hosts`` (scenarios only) maps a
-        reservation index to the host ids Blazar would have picked."""
+        """ManagerService.create_lease.
+
+        ``pinned_hosts`` (scenarios only) maps a reservation index to the
+        host ids Blazar would have picked.
+        """
         for key in ('name', 'start_date', 'end_date'):
             if key not in values:
                 raise _exc('MissingParameter', 400,
@@ -1440,4 +1445,3 @@ def _cpu_info():
 def host_pin(hostname):
     """hypervisor_properties that pin a reservation to one host."""
     return json.dumps(['=', '$hypervisor_hostname', hostname])
-

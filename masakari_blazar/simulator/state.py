@@ -791,8 +791,11 @@ class CloudState(object):
         instances = self.servers_on_host(host)
         if not instances or not aggregate.availability_zone:
             return
+        # Adding, Nova counts the aggregate itself if the host is already
+        # in it; removing, it counts every other aggregate.
         others = {a.availability_zone for a in self.host_aggregates(host)
-                  if a.id != aggregate.id and a.availability_zone}
+                  if (adding or a.id != aggregate.id) and
+                  a.availability_zone}
         other = sorted(others)[0] if others else None
         if other == aggregate.availability_zone:
             return

@@ -81,8 +81,11 @@ class Router(object):
                         for method, pattern, handler in routes]
 
     def match(self, method, path):
-        """(handler, path parameters), or (None, allowed) if only the
-        method is wrong, or (None, None) if nothing matches the path."""
+        """Find the handler of a request.
+
+        Returns (handler, path parameters), or (None, allowed methods) if
+        only the method is wrong, or (None, None) if no path matches.
+        """
         allowed = []
         for route_method, pattern, handler in self._routes:
             found = pattern.match(path)

@@ -14,6 +14,8 @@
 
 """Simulator fixtures: a started SimulatedCloud and real clients for it."""
 
+import time
+
 from blazarclient import client as blazar_client
 from keystoneauth1 import adapter
 from keystoneauth1 import loading
@@ -67,3 +69,28 @@ def sim_cloud_factory():
 def sim_cloud(sim_cloud_factory):
     """The 'basic' scenario, started."""
     return sim_cloud_factory('basic')
+
+
+def wait_for(predicate, timeout=10.0, interval=0.02):
+    """Poll ``predicate`` until it returns a truthy value, or fail."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError('Timed out waiting for %s' % predicate)
+        time.sleep(interval)
+
+
+def lease_named(blazar, name):
+    for lease in blazar.lease.list():
+        if lease['name'] == name:
+            return lease
+    raise AssertionError('No lease named %s' % name)
+
+
+def force_down(nova, host):
+    """Fence ``host`` as a monitor would: forced_down through the API."""
+    service = nova.services.list(host=host, binary='nova-compute')[0]
+    nova.services.force_down(service.id, True)

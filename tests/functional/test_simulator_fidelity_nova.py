@@ -1,0 +1,414 @@
+# Copyright 2026 The masakari-blazar Authors.
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""Fidelity of the simulated Nova: each test quotes the fact it checks.
+
+The facts are those of doc/design openstack-facts.md ("How Masakari,
+Blazar and Nova really behave"); tests drive the simulator only through
+the real python-novaclient and keystoneauth over HTTP.
+"""
+
+from keystoneauth1 import adapter
+from novaclient import exceptions as nova_exc
+import pytest
+
+from tests.functional import conftest
+
+
+def _evacuate_and_wait(nova, server_id, host=None):
+    nova.servers.evacuate(server_id, host=host)
+    return conftest.wait_for(
+        lambda: _settled(nova.servers.get(server_id)))
+
+
+def _settled(server):
+    if getattr(server, 'OS-EXT-STS:task_state') is None:
+        return server
+    return None
+
+
+def _host_of(server):
+    return getattr(server, 'OS-EXT-SRV-ATTR:host')
+
+
+def _aggregates(nova):
+    return {a.name: a for a in nova.aggregates.list()}
+
+
+def _spare_to_freepool(cloud, blazar, spare):
+    """Delete the spare's lease: Blazar moves it back to freepool."""
+    lease = conftest.lease_named(blazar, 'masakari-spare-' + spare)
+    blazar.lease.delete(lease['id'])
+    assert spare in cloud.hosts_in_aggregate('freepool')
+
+
+def test_evacuate_refused_while_source_service_is_up(sim_cloud_factory):
+    """Evacuate is "refused with 400 while the source compute service is
+    up ("is still in use"), that is, while it is neither down nor forced
+    down"; Nova calls it down "only after service_down_time (60 s) without
+    heartbeats"."""
+    cloud = sim_cloud_factory('basic')
+    nova = conftest.nova_for(cloud)
+    server_id = cloud.server('ha-vm-1')['id']
+    with pytest.raises(nova_exc.BadRequest) as raised:
+        nova.servers.evacuate(server_id, host='compute-2')
+    assert 'Compute service of compute-1 is still in use.' in \
+        str(raised.value)
+
+    cloud.fail_host('compute-1')
+    cloud.clock.advance(30)
+    service = nova.services.list(host='compute-1',
+                                 binary='nova-compute')[0]
+    assert service.state == 'up'
+    with pytest.raises(nova_exc.BadRequest):
+        nova.servers.evacuate(server_id, host='compute-2')
+
+    cloud.clock.advance(31)
+    service = nova.services.list(host='compute-1',
+                                 binary='nova-compute')[0]
+    assert service.state == 'down'
+    server = _evacuate_and_wait(nova, server_id, 'compute-2')
+    assert _host_of(server) == 'compute-2'
+    assert server.status == 'ACTIVE'
+
+
+def test_forced_down_marks_the_service_down_at_once(sim_cloud):
+    """"PUT /os-services/{id} with forced_down: true (2.53 and later) marks
+    a fenced host down at once.\""""
+    nova = conftest.nova_for(sim_cloud)
+    service = nova.services.list(host='compute-1', binary='nova-compute')[0]
+    assert len(service.id) == 36  # a uuid from 2.53
+    nova.services.force_down(service.id, True)
+    service = nova.services.list(host='compute-1', binary='nova-compute')[0]
+    assert service.state == 'down'
+    assert service.forced_down is True
+    hypervisor = [h for h in nova.hypervisors.list()
+                  if h.hypervisor_hostname == 'compute-1'][0]
+    assert hypervisor.state == 'down'
+
+
+def test_evacuation_goes_through_rebuilding_to_active(sim_cloud_factory):
+    """"The instance goes to task_state rebuilding, then ACTIVE on H, or to
+    ERROR.\""""
+    cloud = sim_cloud_factory('basic', evacuation_delay=0.3)
+    nova = conftest.nova_for(cloud)
+    conftest.force_down(nova, 'compute-1')
+    server_id = cloud.server('ha-vm-1')['id']
+    nova.servers.evacuate(server_id, host='compute-2')
+    during = nova.servers.get(server_id)
+    assert getattr(during, 'OS-EXT-STS:task_state') == 'rebuilding'
+    assert during.status == 'REBUILD'
+    assert _host_of(during) == 'compute-1'
+    after = conftest.wait_for(lambda: _settled(nova.servers.get(server_id)))
+    assert (after.status, _host_of(after)) == ('ACTIVE', 'compute-2')
+
+
+def test_stopped_instance_stays_stopped_after_evacuation(sim_cloud_factory):
+    """Below 2.95 Nova brings an evacuated instance back to its original
+    state (ComputeManager._do_rebuild_instance: a STOPPED instance is
+    stopped again on the target); masakari's recovery relies on it."""
+    cloud = sim_cloud_factory('demo')
+    nova = conftest.nova_for(cloud)
+    conftest.force_down(nova, 'compute-1')
+    server_id = cloud.server('batch-1')['id']
+    server = _evacuate_and_wait(nova, server_id, 'compute-2')
+    assert getattr(server, 'OS-EXT-STS:vm_state') == 'stopped'
+    assert getattr(server, 'OS-EXT-STS:power_state') == 4
+    assert _host_of(server) == 'compute-2'
+
+
+def test_unhinted_request_fails_on_a_blazar_pool_host(sim_cloud):
+    """BlazarFilter: "A request without the hint fails on any host that is
+    in a Blazar pool, freepool included, and passes elsewhere.\""""
+    nova = conftest.nova_for(sim_cloud)
+    blazar = conftest.blazar_for(sim_cloud)
+    conftest.force_down(nova, 'compute-1')
+    server_id = sim_cloud.server('ha-vm-1')['id']
+    # spare-1 in its reservation's aggregate (AZ blazar_<id>).
+    server = _evacuate_and_wait(nova, server_id, 'spare-1')
+    assert server.status == 'ERROR'
+    assert server.fault['message'] == ('No valid host was found. There are '
+                                       'not enough hosts available.')
+    assert _host_of(server) == 'compute-1'
+    # spare-2 in freepool.
+    _spare_to_freepool(sim_cloud, blazar, 'spare-2')
+    server = _evacuate_and_wait(nova, server_id, 'spare-2')
+    assert server.status == 'ERROR'
+    # Without a target the scheduler finds the host outside any pool.
+    server = _evacuate_and_wait(nova, server_id)
+    assert (server.status, _host_of(server)) == ('ACTIVE', 'compute-2')
+
+
+def test_reserved_instance_needs_the_reservation_aggregate(
+        sim_cloud_factory):
+    """BlazarFilter: "A request with scheduler hint reservation=R passes
+    only on a host in the aggregate named R whose blazar:owner ... matches
+    the instance's project."  Seen on real Nova: "Evacuating a reserved
+    server to a spare in freepool gives NoValidHost ... After the spare is
+    moved into the reservation's aggregate, evacuation to it succeeds.\""""
+    cloud = sim_cloud_factory('host-reservation')
+    nova = conftest.nova_for(cloud)
+    blazar = conftest.blazar_for(cloud)
+    conftest.force_down(nova, 'compute-1')
+    _spare_to_freepool(cloud, blazar, 'spare-1')
+    server_id = cloud.server('reserved-vm-1')['id']
+
+    server = _evacuate_and_wait(nova, server_id, 'spare-1')
+    assert server.status == 'ERROR'
+    assert 'No valid host was found' in server.fault['message']
+
+    reservation = conftest.lease_named(
+        blazar, 'demo-host-reservation')['reservations'][0]
+    aggregates = _aggregates(nova)
+    nova.aggregates.remove_host(aggregates['freepool'].id, 'spare-1')
+    nova.aggregates.add_host(aggregates[reservation['id']].id, 'spare-1')
+    server = _evacuate_and_wait(nova, server_id, 'spare-1')
+    assert (server.status, _host_of(server)) == ('ACTIVE', 'spare-1')
+
+
+def test_reservation_hint_needs_the_owner_project(sim_cloud_factory):
+    """BlazarFilter: the reservation pool must be owned by the instance's
+    project (``blazar:owner``), or list the project as a metadata key."""
+    cloud = sim_cloud_factory('host-reservation')
+    nova = conftest.nova_for(cloud)
+    blazar = conftest.blazar_for(cloud)
+    conftest.force_down(nova, 'compute-1')
+    server_id = cloud.server('reserved-vm-1')['id']
+    spare_lease = conftest.lease_named(blazar, 'masakari-spare-spare-1')
+    spare_pool = _aggregates(nova)[spare_lease['reservations'][0]['id']]
+    # spare-1's pool is not the one named in the hint: refused.
+    server = _evacuate_and_wait(nova, server_id, 'spare-1')
+    assert server.status == 'ERROR'
+
+    reservation_id = conftest.lease_named(
+        blazar, 'demo-host-reservation')['reservations'][0]['id']
+    nova.aggregates.remove_host(spare_pool.id, 'spare-1')
+    pool = _aggregates(nova)[reservation_id]
+    nova.aggregates.add_host(pool.id, 'spare-1')
+    nova.aggregates.set_metadata(pool.id, {
+        'blazar:owner': cloud.project_id('service')})
+    server = _evacuate_and_wait(nova, server_id, 'spare-1')
+    assert server.status == 'ERROR'
+    nova.aggregates.set_metadata(pool.id, {
+        cloud.project_id('demo'): 'blazar:project'})
+    server = _evacuate_and_wait(nova, server_id, 'spare-1')
+    assert (server.status, _host_of(server)) == ('ACTIVE', 'spare-1')
+
+
+def test_instance_reservation_gated_by_placement_and_aggregate(
+        sim_cloud_factory):
+    """"Flavor-based instance reservations pass this filter. Placement and
+    the aggregate filters gate them", and "For a spare to take such
+    instances, it needs that inventory.\""""
+    cloud = sim_cloud_factory('instance-reservation')
+    nova = conftest.nova_for(cloud)
+    blazar = conftest.blazar_for(cloud)
+    placement = conftest.placement_for(cloud)
+    conftest.force_down(nova, 'compute-1')
+    server_id = cloud.server('ir-vm-1')['id']
+    reservation_id = conftest.lease_named(
+        blazar, 'demo-instance-reservation')['reservations'][0]['id']
+    _spare_to_freepool(cloud, blazar, 'spare-1')
+
+    # No CUSTOM_RESERVATION_* inventory on spare-1: Placement says no.
+    server = _evacuate_and_wait(nova, server_id, 'spare-1')
+    assert server.status == 'ERROR'
+
+    # The inventory alone is not enough: the aggregate filter wants
+    # metadata reservation=<id>.
+    rc = 'CUSTOM_RESERVATION_' + reservation_id.upper().replace('-', '_')
+    child = placement.get('/resource_providers?name=blazar_spare-1').json()[
+        'resource_providers'][0]
+    inventories = placement.get('/resource_providers/%s/inventories'
+                                % child['uuid']).json()
+    placement.put('/resource_providers/%s/inventories' % child['uuid'], json={
+        'resource_provider_generation':
+            inventories['resource_provider_generation'],
+        'inventories': {rc: {'total': 1, 'max_unit': 1}}})
+    server = _evacuate_and_wait(nova, server_id, 'spare-1')
+    assert server.status == 'ERROR'
+
+    nova.aggregates.add_host(_aggregates(nova)[reservation_id].id, 'spare-1')
+    server = _evacuate_and_wait(nova, server_id, 'spare-1')
+    assert (server.status, _host_of(server)) == ('ACTIVE', 'spare-1')
+    usages = placement.get('/resource_providers/%s/usages'
+                           % child['uuid']).json()['usages']
+    assert usages == {rc: 1}
+
+
+def test_evacuated_server_consumes_target_capacity(sim_cloud_factory):
+    """The scheduler's placement step counts what the target already
+    holds: an evacuation that does not fit ends in ERROR."""
+    cloud = sim_cloud_factory({
+        'flavors': [{'name': 'big', 'vcpus': 4, 'ram': 6144, 'disk': 10}],
+        'hosts': [{'name': 'compute-1', 'memory_mb': 16384},
+                  {'name': 'compute-2', 'memory_mb': 8192}],
+        'servers': [{'name': 'a', 'host': 'compute-1', 'flavor': 'big'},
+                    {'name': 'b', 'host': 'compute-1', 'flavor': 'big'}]})
+    nova = conftest.nova_for(cloud)
+    placement = conftest.placement_for(cloud)
+    conftest.force_down(nova, 'compute-1')
+    first = _evacuate_and_wait(nova, cloud.server('a')['id'], 'compute-2')
+    assert first.status == 'ACTIVE'
+    root = placement.get('/resource_providers?name=compute-2').json()[
+        'resource_providers'][0]
+    usages = placement.get('/resource_providers/%s/usages'
+                           % root['uuid']).json()['usages']
+    assert usages['MEMORY_MB'] == 6144
+    second = _evacuate_and_wait(nova, cloud.server('b')['id'], 'compute-2')
+    assert second.status == 'ERROR'
+    assert second.fault['message'].startswith('No valid host was found.')
+
+
+def test_add_host_to_second_az_is_a_409_unlike_duplicate(sim_cloud):
+    """"Adding a host to an aggregate that has an AZ gives 409 if the host
+    is already in another aggregate with a different AZ" and "Nova answers
+    409 both for 'host already in this aggregate' and for an AZ conflict
+    ... We must tell the two apart" (messages from nova.compute.api)."""
+    nova = conftest.nova_for(sim_cloud)
+    aggregates = _aggregates(nova)
+    zone = nova.aggregates.create('zone-a', 'zone-a')
+    with pytest.raises(nova_exc.Conflict) as raised:
+        nova.aggregates.add_host(zone.id, 'spare-1')
+    pool = [a for a in aggregates.values() if 'spare-1' in a.hosts][0]
+    assert ("Cannot add host to aggregate %d. Reason: One or more hosts "
+            "already in availability zone(s) ['%s']."
+            % (zone.id, pool.availability_zone)) in str(raised.value)
+    with pytest.raises(nova_exc.Conflict) as raised:
+        nova.aggregates.add_host(pool.id, 'spare-1')
+    assert 'Aggregate %d already has host spare-1.' % pool.id in \
+        str(raised.value)
+
+
+def test_host_with_instances_cannot_change_az(sim_cloud_factory):
+    """nova.compute.api (ensure_no_instances_need_to_move_az_when_host_
+    added/removed): a host with instances cannot join or leave an AZ
+    aggregate if that changes its AZ; aggregates without AZ are free."""
+    cloud = sim_cloud_factory('demo')
+    nova = conftest.nova_for(cloud)
+    az1 = _aggregates(nova)['az-1']
+    with pytest.raises(nova_exc.Conflict) as raised:
+        nova.aggregates.remove_host(az1.id, 'compute-1')
+    assert "would change from 'az-1' to 'None'" in str(raised.value)
+    zone = nova.aggregates.create('zone-b', 'zone-b')
+    with pytest.raises(nova_exc.Conflict) as raised:
+        nova.aggregates.add_host(zone.id, 'compute-1')
+    assert "already in availability zone(s) ['az-1']" in str(raised.value)
+    plain = nova.aggregates.create('plain', None)
+    nova.aggregates.add_host(plain.id, 'compute-1')
+    nova.aggregates.remove_host(plain.id, 'compute-1')
+
+    basic = sim_cloud_factory('basic')
+    nova = conftest.nova_for(basic)
+    zone = nova.aggregates.create('zone-a', 'zone-a')
+    with pytest.raises(nova_exc.Conflict) as raised:
+        nova.aggregates.add_host(zone.id, 'compute-1')
+    assert "would change from 'None' to 'zone-a'" in str(raised.value)
+
+
+def test_scheduler_hints_shown_from_2_100_only(sim_cloud_factory):
+    """"GET /servers/{id} shows the boot-time scheduler_hints from
+    microversion 2.100 on. Below that, find the reservation from the
+    aggregate, the flavor, or Blazar.\""""
+    cloud = sim_cloud_factory('host-reservation')
+    compute = adapter.Adapter(conftest.keystone_session(cloud),
+                              service_type='compute')
+    server = cloud.server('reserved-vm-1')
+    url = '/servers/%s' % server['id']
+    old = compute.get(url, microversion='2.99').json()['server']
+    assert 'scheduler_hints' not in old
+    new = compute.get(url, microversion='2.100').json()['server']
+    reservation = cloud.blazar.leases[
+        [lid for lid, lease in cloud.blazar.leases.items()
+         if lease.name == 'demo-host-reservation'][0]].reservations[0]
+    assert new['scheduler_hints'] == {'reservation': [reservation.id]}
+    detail = compute.get('/servers/detail?all_tenants=1',
+                         microversion='2.100').json()['servers']
+    assert all('scheduler_hints' in s for s in detail)
+
+
+def test_microversioned_fields(sim_cloud):
+    """Nova's views: embedded flavor from 2.47, ids become uuids from 2.53,
+    hypervisor resource fields only below 2.88."""
+    compute = adapter.Adapter(conftest.keystone_session(sim_cloud),
+                              service_type='compute')
+    server_id = sim_cloud.server('ha-vm-1')['id']
+    old = compute.get('/servers/' + server_id,
+                      microversion='2.46').json()['server']
+    assert old['flavor']['id'] == '2'
+    new = compute.get('/servers/' + server_id,
+                      microversion='2.53').json()['server']
+    assert new['flavor']['original_name'] == 'm1.small'
+    assert new['metadata'] == {'HA_Enabled': 'True'}
+    response = compute.get('/os-hypervisors/detail', microversion='2.1')
+    assert response.headers['X-OpenStack-Nova-API-Version'] == '2.1'
+    hypervisor = response.json()['hypervisors'][0]
+    assert isinstance(hypervisor['id'], int)
+    assert hypervisor['vcpus'] == 16
+    latest = compute.get('/os-hypervisors/detail',
+                         microversion='2.88').json()['hypervisors'][0]
+    assert 'vcpus' not in latest and len(latest['id']) == 36
+    servers = compute.get('/os-hypervisors/compute/servers',
+                          microversion='2.1').json()['hypervisors']
+    assert {h['hypervisor_hostname']: len(h.get('servers', []))
+            for h in servers} == {'compute-1': 3, 'compute-2': 1}
+
+
+def test_masakari_nova_api_evacuates_through_the_scheduler(
+        sim_cloud_factory):
+    """"masakari.compute.nova.API talks to Nova at microversion 2.53. Its
+    evacuate(host=target) sends no force, so Nova's scheduler filters (the
+    BlazarFilter among them) check the target host.\""""
+    from masakari.compute import nova as masakari_nova
+    from masakari import context as masakari_context
+    from oslo_config import cfg
+
+    cloud = sim_cloud_factory('basic')
+    conf = cfg.CONF
+    if getattr(conf, '_namespace', None) is None:
+        # Masakari's request context reads policy, hence a parsed CONF.
+        from masakari import config
+        config.parse_args(['simulator-fidelity'], configure_db=False,
+                          init_rpc=False)
+    overrides = {'os_privileged_user_name': 'admin',
+                 'os_privileged_user_password': 'secret',
+                 'os_privileged_user_tenant': 'admin',
+                 'os_privileged_user_auth_url': cloud.auth_url}
+    for name, value in overrides.items():
+        conf.set_override(name, value)
+    conf.set_override('auth_type', 'password', group='keystone_authtoken')
+    try:
+        api = masakari_nova.API()
+        ctx = masakari_context.get_admin_context()
+        servers = api.get_servers(ctx, 'compute-1')
+        assert sorted(s.name for s in servers) == [
+            'ha-vm-1', 'ha-vm-2', 'plain-vm-1']
+        api.enable_disable_service(ctx, 'compute-1', reason='fenced')
+        assert api.is_service_disabled(ctx, 'compute-1', 'nova-compute')
+        cloud.fail_host('compute-1', forced_down=True)
+        server_id = cloud.server('ha-vm-1')['id']
+        api.evacuate_instance(ctx, server_id, target='spare-1')
+        server = conftest.wait_for(lambda: _settled(api.get_server(
+            ctx, server_id)))
+        assert server.status == 'ERROR'
+        api.evacuate_instance(ctx, server_id, target='compute-2')
+        server = conftest.wait_for(lambda: _settled(api.get_server(
+            ctx, server_id)))
+        assert (server.status, _host_of(server)) == ('ACTIVE', 'compute-2')
+        assert ('nova', 'POST', '/compute/v2.1/servers/%s/action'
+                % server_id, 200) in cloud.request_log
+    finally:
+        for name in overrides:
+            conf.clear_override(name)
+        conf.clear_override('auth_type', group='keystone_authtoken')
