@@ -54,10 +54,12 @@ def _spare_to_freepool(cloud, blazar, spare):
 
 
 def test_evacuate_refused_while_source_service_is_up(sim_cloud_factory):
-    """Evacuate is "refused with 400 while the source compute service is
-    up ("is still in use"), that is, while it is neither down nor forced
-    down"; Nova calls it down "only after service_down_time (60 s) without
-    heartbeats"."""
+    """Evacuate refused while source service is up.
+
+    Evacuate is "refused with 400 while the source compute service is up ("is
+    still in use"), that is, while it is neither down nor forced down"; Nova
+    calls it down "only after service_down_time (60 s) without heartbeats".
+    """
     cloud = sim_cloud_factory('basic')
     nova = conftest.nova_for(cloud)
     server_id = cloud.server('ha-vm-1')['id']
@@ -84,8 +86,11 @@ def test_evacuate_refused_while_source_service_is_up(sim_cloud_factory):
 
 
 def test_forced_down_marks_the_service_down_at_once(sim_cloud):
-    """"PUT /os-services/{id} with forced_down: true (2.53 and later) marks
-    a fenced host down at once.\""""
+    """Forced down marks the service down at once.
+
+    "PUT /os-services/{id} with forced_down: true (2.53 and later) marks a
+    fenced host down at once.\"
+    """
     nova = conftest.nova_for(sim_cloud)
     service = nova.services.list(host='compute-1', binary='nova-compute')[0]
     assert len(service.id) == 36  # a uuid from 2.53
@@ -99,8 +104,11 @@ def test_forced_down_marks_the_service_down_at_once(sim_cloud):
 
 
 def test_evacuation_goes_through_rebuilding_to_active(sim_cloud_factory):
-    """"The instance goes to task_state rebuilding, then ACTIVE on H, or to
-    ERROR.\""""
+    """Evacuation goes through rebuilding to active.
+
+    "The instance goes to task_state rebuilding, then ACTIVE on H, or to
+    ERROR.\"
+    """
     cloud = sim_cloud_factory('basic', evacuation_delay=0.3)
     nova = conftest.nova_for(cloud)
     conftest.force_down(nova, 'compute-1')
@@ -115,9 +123,12 @@ def test_evacuation_goes_through_rebuilding_to_active(sim_cloud_factory):
 
 
 def test_stopped_instance_stays_stopped_after_evacuation(sim_cloud_factory):
-    """Below 2.95 Nova brings an evacuated instance back to its original
-    state (ComputeManager._do_rebuild_instance: a STOPPED instance is
-    stopped again on the target); masakari's recovery relies on it."""
+    """Stopped instance stays stopped after evacuation.
+
+    Below 2.95 Nova brings an evacuated instance back to its original state
+    (ComputeManager._do_rebuild_instance: a STOPPED instance is stopped again
+    on the target); masakari's recovery relies on it.
+    """
     cloud = sim_cloud_factory('demo')
     nova = conftest.nova_for(cloud)
     conftest.force_down(nova, 'compute-1')
@@ -129,8 +140,11 @@ def test_stopped_instance_stays_stopped_after_evacuation(sim_cloud_factory):
 
 
 def test_unhinted_request_fails_on_a_blazar_pool_host(sim_cloud):
-    """BlazarFilter: "A request without the hint fails on any host that is
-    in a Blazar pool, freepool included, and passes elsewhere.\""""
+    """Unhinted request fails on a blazar pool host.
+
+    BlazarFilter: "A request without the hint fails on any host that is in a
+    Blazar pool, freepool included, and passes elsewhere.\"
+    """
     nova = conftest.nova_for(sim_cloud)
     blazar = conftest.blazar_for(sim_cloud)
     conftest.force_down(nova, 'compute-1')
@@ -152,11 +166,14 @@ def test_unhinted_request_fails_on_a_blazar_pool_host(sim_cloud):
 
 def test_reserved_instance_needs_the_reservation_aggregate(
         sim_cloud_factory):
-    """BlazarFilter: "A request with scheduler hint reservation=R passes
-    only on a host in the aggregate named R whose blazar:owner ... matches
-    the instance's project."  Seen on real Nova: "Evacuating a reserved
-    server to a spare in freepool gives NoValidHost ... After the spare is
-    moved into the reservation's aggregate, evacuation to it succeeds.\""""
+    """Reserved instance needs the reservation aggregate.
+
+    BlazarFilter: "A request with scheduler hint reservation=R passes only on a
+    host in the aggregate named R whose blazar:owner ... matches the instance's
+    project."  Seen on real Nova: "Evacuating a reserved server to a spare in
+    freepool gives NoValidHost ... After the spare is moved into the
+    reservation's aggregate, evacuation to it succeeds.\"
+    """
     cloud = sim_cloud_factory('host-reservation')
     nova = conftest.nova_for(cloud)
     blazar = conftest.blazar_for(cloud)
@@ -178,8 +195,11 @@ def test_reserved_instance_needs_the_reservation_aggregate(
 
 
 def test_reservation_hint_needs_the_owner_project(sim_cloud_factory):
-    """BlazarFilter: the reservation pool must be owned by the instance's
-    project (``blazar:owner``), or list the project as a metadata key."""
+    """Reservation hint needs the owner project.
+
+    BlazarFilter: the reservation pool must be owned by the instance's project
+    (``blazar:owner``), or list the project as a metadata key.
+    """
     cloud = sim_cloud_factory('host-reservation')
     nova = conftest.nova_for(cloud)
     blazar = conftest.blazar_for(cloud)
@@ -208,9 +228,12 @@ def test_reservation_hint_needs_the_owner_project(sim_cloud_factory):
 
 def test_instance_reservation_gated_by_placement_and_aggregate(
         sim_cloud_factory):
-    """"Flavor-based instance reservations pass this filter. Placement and
-    the aggregate filters gate them", and "For a spare to take such
-    instances, it needs that inventory.\""""
+    """Instance reservation gated by placement and aggregate.
+
+    "Flavor-based instance reservations pass this filter. Placement and the
+    aggregate filters gate them", and "For a spare to take such instances, it
+    needs that inventory.\"
+    """
     cloud = sim_cloud_factory('instance-reservation')
     nova = conftest.nova_for(cloud)
     blazar = conftest.blazar_for(cloud)
@@ -248,8 +271,11 @@ def test_instance_reservation_gated_by_placement_and_aggregate(
 
 
 def test_evacuated_server_consumes_target_capacity(sim_cloud_factory):
-    """The scheduler's placement step counts what the target already
-    holds: an evacuation that does not fit ends in ERROR."""
+    """Evacuated server consumes target capacity.
+
+    The scheduler's placement step counts what the target already holds: an
+    evacuation that does not fit ends in ERROR.
+    """
     cloud = sim_cloud_factory({
         'flavors': [{'name': 'big', 'vcpus': 4, 'ram': 6144, 'disk': 10}],
         'hosts': [{'name': 'compute-1', 'memory_mb': 16384},
@@ -272,10 +298,13 @@ def test_evacuated_server_consumes_target_capacity(sim_cloud_factory):
 
 
 def test_add_host_to_second_az_is_a_409_unlike_duplicate(sim_cloud):
-    """"Adding a host to an aggregate that has an AZ gives 409 if the host
-    is already in another aggregate with a different AZ" and "Nova answers
-    409 both for 'host already in this aggregate' and for an AZ conflict
-    ... We must tell the two apart" (messages from nova.compute.api)."""
+    """Add host to second az is a 409 unlike duplicate.
+
+    "Adding a host to an aggregate that has an AZ gives 409 if the host is
+    already in another aggregate with a different AZ" and "Nova answers 409
+    both for 'host already in this aggregate' and for an AZ conflict ... We
+    must tell the two apart" (messages from nova.compute.api).
+    """
     nova = conftest.nova_for(sim_cloud)
     aggregates = _aggregates(nova)
     zone = nova.aggregates.create('zone-a', 'zone-a')
@@ -292,9 +321,12 @@ def test_add_host_to_second_az_is_a_409_unlike_duplicate(sim_cloud):
 
 
 def test_host_with_instances_cannot_change_az(sim_cloud_factory):
-    """nova.compute.api (ensure_no_instances_need_to_move_az_when_host_
-    added/removed): a host with instances cannot join or leave an AZ
-    aggregate if that changes its AZ; aggregates without AZ are free."""
+    """Host with instances cannot change az.
+
+    nova.compute.api (ensure_no_instances_need_to_move_az_when_host_
+    added/removed): a host with instances cannot join or leave an AZ aggregate
+    if that changes its AZ; aggregates without AZ are free.
+    """
     cloud = sim_cloud_factory('demo')
     nova = conftest.nova_for(cloud)
     az1 = _aggregates(nova)['az-1']
@@ -318,9 +350,12 @@ def test_host_with_instances_cannot_change_az(sim_cloud_factory):
 
 
 def test_scheduler_hints_shown_from_2_100_only(sim_cloud_factory):
-    """"GET /servers/{id} shows the boot-time scheduler_hints from
-    microversion 2.100 on. Below that, find the reservation from the
-    aggregate, the flavor, or Blazar.\""""
+    """Scheduler hints shown from 2 100 only.
+
+    "GET /servers/{id} shows the boot-time scheduler_hints from microversion
+    2.100 on. Below that, find the reservation from the aggregate, the flavor,
+    or Blazar.\"
+    """
     cloud = sim_cloud_factory('host-reservation')
     compute = adapter.Adapter(conftest.keystone_session(cloud),
                               service_type='compute')
@@ -339,8 +374,11 @@ def test_scheduler_hints_shown_from_2_100_only(sim_cloud_factory):
 
 
 def test_microversioned_fields(sim_cloud):
-    """Nova's views: embedded flavor from 2.47, ids become uuids from 2.53,
-    hypervisor resource fields only below 2.88."""
+    """Microversioned fields.
+
+    Nova's views: embedded flavor from 2.47, ids become uuids from 2.53,
+    hypervisor resource fields only below 2.88.
+    """
     compute = adapter.Adapter(conftest.keystone_session(sim_cloud),
                               service_type='compute')
     server_id = sim_cloud.server('ha-vm-1')['id']
@@ -367,9 +405,12 @@ def test_microversioned_fields(sim_cloud):
 
 def test_masakari_nova_api_evacuates_through_the_scheduler(
         sim_cloud_factory):
-    """"masakari.compute.nova.API talks to Nova at microversion 2.53. Its
+    """Masakari nova api evacuates through the scheduler.
+
+    "masakari.compute.nova.API talks to Nova at microversion 2.53. Its
     evacuate(host=target) sends no force, so Nova's scheduler filters (the
-    BlazarFilter among them) check the target host.\""""
+    BlazarFilter among them) check the target host.\"
+    """
     from masakari.compute import nova as masakari_nova
     from masakari import context as masakari_context
     from oslo_config import cfg
