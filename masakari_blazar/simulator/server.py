@@ -163,7 +163,9 @@ class _RequestHandler(http.server.BaseHTTPRequestHandler):
             except OSError:
                 pass
             return
-        payload = response.payload()
+        # A 204 carries no body, whatever the handler rendered (Blazar's
+        # delete renders '{}').
+        payload = b'' if response.status == 204 else response.payload()
         self.send_response(response.status)
         if payload:
             self.send_header('Content-Type', 'application/json')
