@@ -114,24 +114,35 @@ class SimulatedCloud(object):
         """Let happen what happens on its own.
 
         Evacuations land, Blazar events run, and the Blazar monitor polls
-        when its interval has passed.
+        and heals when their intervals have passed.
         """
         with self.lock:
             self.state.finish_due_evacuations()
             self.blazar.process_events()
             if self.config['blazar_monitor']:
-                elapsed = (self.clock.now() -
-                           self.blazar.last_poll).total_seconds()
-                if elapsed >= self.config['blazar_polling_interval']:
+                now = self.clock.now()
+                if (now - self.blazar.last_poll).total_seconds() >= \
+                        self.config['blazar_polling_interval']:
                     self.blazar.poll()
+                minutes = self.config['blazar_healing_interval']
+                if minutes and (now - self.blazar.last_heal)\
+                        .total_seconds() >= minutes * 60:
+                    self.blazar.heal()
 
     def process_events(self):
-        """Run due lease events now, and a monitor poll if it is enabled."""
+        """Run what is due now, and the monitor's poll and heal now.
+
+        Due evacuations land and due lease events run; with
+        ``blazar_monitor`` the monitor polls at once and, as its periodic
+        healing would, heals reservations of hosts it holds as failed.
+        """
         with self.lock:
             self.state.finish_due_evacuations()
             self.blazar.process_events()
             if self.config['blazar_monitor']:
                 self.blazar.poll()
+                if any(not h.reservable for h in self.blazar.hosts.values()):
+                    self.blazar.heal()
 
     def end_all_leases(self):
         """End every ACTIVE lease as end_lease does; the servers deleted."""

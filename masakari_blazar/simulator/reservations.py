@@ -239,6 +239,7 @@ class BlazarState(object):
         self.leases = {}
         self.allocations = []
         self.last_poll = clock.now()
+        self.last_heal = clock.now()
         self.monitor_log = []
 
     @property
@@ -1283,7 +1284,7 @@ class BlazarState(object):
     # Monitor and healing
 
     def poll(self):
-        """PhysicalHostMonitorPlugin.poll, then healing, then flags."""
+        """PhysicalHostMonitorPlugin.poll: new failures trigger healing."""
         self.last_poll = self.clock.now()
         failed, recovered = [], []
         for host in self.hosts.values():
@@ -1299,15 +1300,23 @@ class BlazarState(object):
         for host in recovered:
             host.reservable = True
             self.monitor_log.append(('recovered', host.hypervisor_hostname))
-        if not failed:
-            return
         for host in failed:
             host.reservable = False
             self.monitor_log.append(('failed', host.hypervisor_hostname))
+        if failed:
+            self.heal()
+
+    def heal(self):
+        """BaseMonitor.call_monitor_plugin(heal): heal, then set flags.
+
+        Also run on its own every ``healing_interval`` minutes, which is
+        how a reservation whose healing failed gets healed later.
+        """
+        self.last_heal = self.clock.now()
         try:
             flags = self._heal()
         except errors.SimError as exc:
-            # BaseMonitor.call_monitor_plugin logs and drops every flag.
+            # call_monitor_plugin logs the exception and drops every flag.
             self.monitor_log.append(('heal-error', exc.message))
             return
         for reservation_id, values in flags.items():

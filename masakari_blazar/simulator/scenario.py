@@ -31,8 +31,11 @@ A scenario is YAML (or JSON, or a dict) with these sections, all optional::
     aggregates:  [{name, az, metadata, hosts}]
     leases:      [{name, project, type: host|instance,
                    hosts: [...]   exactly these hosts, as if Blazar had
-                                  picked them (a single host is also pinned
-                                  through hypervisor_properties)
+                                  picked them
+                   pin: true      also pin the (single) host through
+                                  hypervisor_properties, as the plugin's
+                                  own spare leases do; healing can then
+                                  find no replacement
                    min, max, hypervisor_properties, resource_properties,
                    amount, vcpus, memory_mb, disk_gb, affinity,
                    start: now | +<n>[smhd], end: +<n>[smhd]}]
@@ -187,7 +190,7 @@ def _build_leases(cloud, specs):
         if spec.get('type', 'host') == 'host':
             count = len(hosts) if hosts else None
             pin = reservations.host_pin(hosts[0]) \
-                if hosts and len(hosts) == 1 else ''
+                if spec.get('pin') and hosts and len(hosts) == 1 else ''
             reservation = {
                 'resource_type': reservations.HOST_TYPE,
                 'min': spec.get('min', count or 1),

@@ -14,6 +14,7 @@
 
 """Simulator fixtures: a started SimulatedCloud and real clients for it."""
 
+import copy
 import time
 
 from blazarclient import client as blazar_client
@@ -23,7 +24,13 @@ from keystoneauth1 import session as ks_session
 from novaclient import client as nova_client
 import pytest
 
+from masakari_blazar.simulator import scenario as scenario_mod
 from masakari_blazar.simulator import SimulatedCloud
+
+
+def scenario_dict(name):
+    """A private copy of a shipped scenario, to edit before starting it."""
+    return copy.deepcopy(scenario_mod.load(name))
 
 
 def keystone_session(cloud, project_name='admin'):

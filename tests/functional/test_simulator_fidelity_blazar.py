@@ -468,10 +468,14 @@ def test_healing_a_host_with_instances_fails_in_nova(sim_cloud_factory):
     ReservationPool.remove_computehost: healing a failed reserved host that
     still has instances cannot remove it from the blazar_<id> aggregate;
     Blazar adds it to freepool anyway, raises CantRemoveHost, and the
-    monitor drops the flags.
+    monitor drops the flags.  A later healing pass, once the instances are
+    gone, swaps in a free matching host.
     """
-    cloud = sim_cloud_factory('host-reservation', blazar_monitor=True)
+    spec = conftest.scenario_dict('host-reservation')
+    spec['hosts'].append({'name': 'free-1', 'blazar': True})
+    cloud = sim_cloud_factory(spec, blazar_monitor=True)
     blazar = conftest.blazar_for(cloud)
+    nova = conftest.nova_for(cloud)
     cloud.fail_host('compute-1', forced_down=True)
     cloud.process_events()
     lease = conftest.lease_named(blazar, 'demo-host-reservation')
@@ -480,6 +484,14 @@ def test_healing_a_host_with_instances_fails_in_nova(sim_cloud_factory):
     assert 'compute-1' in cloud.hosts_in_aggregate('freepool')
     assert lease['degraded'] is False
     assert _hosts(blazar)['compute-1']['reservable'] is False
+
+    for name in ('reserved-vm-1', 'reserved-vm-2'):
+        nova.servers.delete(cloud.server(name)['id'])
+    cloud.process_events()
+    assert cloud.hosts_in_aggregate(reservation_id) == ['free-1']
+    lease = conftest.lease_named(blazar, 'demo-host-reservation')
+    assert lease['degraded'] is True
+    assert lease['reservations'][0]['resources_changed'] is True
 
 
 def test_instance_reservation_resources(sim_cloud_factory):
