@@ -152,7 +152,8 @@ class SimulatedCloud(object):
             return [dict(d) for d in self.state.deleted_servers[before:]]
 
     # ------------------------------------------------------------------
-    # Hosts and servers
+    # Hosts and servers (the accessors first let due things happen, so
+    # they show the state a request made now would see)
 
     def fail_host(self, name, forced_down=False):
         """Power a host off: its heartbeats stop, its servers stay.
@@ -185,18 +186,21 @@ class SimulatedCloud(object):
     def server(self, name_or_id):
         """The current state of one server, as a plain dict."""
         with self.lock:
+            self.tick()
             return _server_dict(self.state, self.state.servers[
                 self._server_id(name_or_id)])
 
     def hosts_in_aggregate(self, name):
         """Hosts of the aggregate called ``name`` ([] if there is none)."""
         with self.lock:
+            self.tick()
             aggregate = self.state.aggregate_by_name(name)
             return list(aggregate.hosts) if aggregate else []
 
     @property
     def deleted_servers(self):
         with self.lock:
+            self.tick()
             return [dict(d) for d in self.state.deleted_servers]
 
     # ------------------------------------------------------------------
@@ -208,6 +212,7 @@ class SimulatedCloud(object):
         Wall-clock times are left out so that two runs compare equal.
         """
         with self.lock:
+            self.tick()
             return _snapshot(self)
 
 

@@ -250,11 +250,19 @@ def server_action(req, cloud, server_id):
             raise errors.NovaError(
                 400, "Invalid input for field/attribute evacuate. Value: %s. "
                 "'onSharedStorage' is a required property" % args)
-        if _at_least(req, '2.29') and str(args.get('force', False)).lower() \
-                in ('true', '1') and not args.get('host'):
+        force = False
+        if 'force' in args and (not _at_least(req, '2.29') or
+                                _at_least(req, '2.68')):
             raise errors.NovaError(
-                400, "Can't force to a non-provided destination")
-        state.evacuate(server_id, args.get('host'))
+                400, "Invalid input for field/attribute evacuate. Value: %s. "
+                "Additional properties are not allowed ('force' was "
+                "unexpected)" % args)
+        if 'force' in args:
+            force = str(args['force']).lower() in ('true', '1')
+            if force and not args.get('host'):
+                raise errors.NovaError(
+                    400, "Can't force to a non-provided destination")
+        state.evacuate(server_id, args.get('host'), force)
         if _at_least(req, '2.14'):
             return web.Response(200)
         return web.Response(200, {'adminPass': 'simulated'})

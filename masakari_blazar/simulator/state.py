@@ -625,12 +625,13 @@ class CloudState(object):
     # ------------------------------------------------------------------
     # Evacuation
 
-    def evacuate(self, server_id, host=None):
+    def evacuate(self, server_id, host=None, force=False):
         """Accept an evacuation as nova-api and the conductor do.
 
         The API checks run now, the scheduler runs now (claiming the target
         in Placement, as the conductor does within milliseconds), and the
         outcome lands after ``evacuation_delay`` seconds of real time.
+        ``force`` (2.29 to 2.67, with a host) skips the scheduler.
         """
         server = self.server(server_id)
         if host is not None:
@@ -655,7 +656,8 @@ class CloudState(object):
         evacuation = Evacuation(server_id=server.id, due=due,
                                 migration=migration)
         try:
-            dest = scheduler.select_destination(self, server, host)
+            dest = host if force else scheduler.select_destination(
+                self, server, host)
         except scheduler.NoValidHost as exc:
             evacuation.failure = str(exc)
             evacuation.details = exc.details

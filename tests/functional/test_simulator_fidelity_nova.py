@@ -453,3 +453,24 @@ def test_masakari_nova_api_evacuates_through_the_scheduler(
         for name in overrides:
             conf.clear_override(name)
         conf.clear_override('auth_type', group='keystone_authtoken')
+
+
+def test_forced_evacuation_skips_the_scheduler(sim_cloud):
+    """Forced evacuation skips the scheduler.
+
+    From 2.29 to 2.67 ``force`` with a host bypasses the scheduler (so the
+    BlazarFilter too); 2.68 removed the parameter.  Masakari never forces.
+    """
+    nova = conftest.nova_for(sim_cloud, '2.29')
+    conftest.force_down(conftest.nova_for(sim_cloud), 'compute-1')
+    server_id = sim_cloud.server('ha-vm-1')['id']
+    nova.servers.evacuate(server_id, host='spare-1', force=True)
+    server = conftest.wait_for(lambda: _settled(nova.servers.get(server_id)))
+    assert (server.status, _host_of(server)) == ('ACTIVE', 'spare-1')
+    compute = adapter.Adapter(conftest.keystone_session(sim_cloud),
+                              service_type='compute')
+    response = compute.post(
+        '/servers/%s/action' % sim_cloud.server('ha-vm-2')['id'],
+        json={'evacuate': {'host': 'spare-2', 'force': True}},
+        microversion='2.68', raise_exc=False)
+    assert response.status_code == 400
