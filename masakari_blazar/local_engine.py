@@ -107,8 +107,6 @@ class LocalEngine(object):
             if group is None:
                 CONF.register_opts(opts)
         CONF.set_override('transport_url', 'fake:/')
-        CONF.set_override('lock_path', os.path.join(self.workdir, 'locks'),
-                          group=mb_conf.PLUGIN_GROUP)
         for name, value in FAST_ENGINE.items():
             CONF.set_override(name, value)
         self.set_tasks(RECOMMENDED_TASKS)
@@ -140,9 +138,12 @@ class LocalEngine(object):
         CONF.set_override('host_rh_failure_recovery_tasks',
                           rh_tasks or tasks, group=group)
 
-    @staticmethod
-    def use_cloud(credentials, **plugin_options):
-        """Point Masakari and the plugin at a cloud's Keystone."""
+    def use_cloud(self, credentials, **plugin_options):
+        """Point Masakari and the plugin at a cloud's Keystone.
+
+        The plugin's options start from their defaults each time, with the
+        claim lock in the work directory, then take ``plugin_options``.
+        """
         CONF.set_override('os_privileged_user_auth_url',
                           credentials['auth_url'])
         CONF.set_override('os_privileged_user_name', credentials['username'])
@@ -162,6 +163,10 @@ class LocalEngine(object):
         for name in ('auth_url', 'username', 'password', 'project_name',
                      'user_domain_name', 'project_domain_name'):
             CONF.set_override(name, credentials[name], group=group)
+        for opt in mb_conf.ALL_PLUGIN_OPTS:
+            CONF.clear_override(opt.dest, group=mb_conf.PLUGIN_GROUP)
+        CONF.set_override('lock_path', os.path.join(self.workdir, 'locks'),
+                          group=mb_conf.PLUGIN_GROUP)
         for name, value in plugin_options.items():
             CONF.set_override(name, value, group=mb_conf.PLUGIN_GROUP)
 

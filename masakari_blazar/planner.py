@@ -181,15 +181,17 @@ class Planner(object):
                 while remaining:
                     # Past max_spares, only spares this recovery already
                     # holds may still be used: a re-run must reuse them.
-                    candidates = [
-                        t for t in usable
+                    eligible = {
+                        t.hostname: self._eligible(t, group, remaining, plan)
+                        for t in usable
                         if bool(t.spare) == spending and
-                        self._may_serve(t, group, plan) and
-                        (not spending or spares_left > 0 or t.claimed)]
+                        (not spending or spares_left > 0 or t.claimed)}
+                    candidates = [t for t in usable
+                                  if eligible.get(t.hostname)]
                     if not candidates:
                         break
                     target, packed, whole = self._choose(
-                        candidates, remaining, free, failed_az, offered)
+                        candidates, eligible, free, failed_az, offered)
                     if not packed:
                         break
                     if spending and target.hostname not in plan.spares:
@@ -221,31 +223,41 @@ class Planner(object):
             plan.moves[uuid] = None
         return plan
 
+    def _eligible(self, target, group, instances, plan):
+        """Which of ``instances`` (all of ``group``) ``target`` may carry.
+
+        A host already inside a reservation (Blazar's healing replacement)
+        takes only that reservation's instances: anything else on it would
+        be deleted when the reservation ends or the host is reused.
+        """
+        if target.spare is None:
+            return [i for i in instances
+                    if i.reservation and i.reservation.id == target.group]
+        return instances if self._may_serve(target, group, plan) else []
+
     @staticmethod
     def _may_serve(target, group, plan):
-        """Whether ``target`` may carry instances of ``group``."""
+        """Whether the spare ``target`` may carry instances of ``group``."""
         if target.hostname in plan.groups:
             return plan.groups[target.hostname] == group
         if target.committed:
             return target.group == group
-        if target.spare is None:
-            # A reservation's own host only serves that reservation.
-            return False
         if group is not None and not target.can_join_host_reservation:
             return False
         return True
 
-    def _choose(self, candidates, remaining, free, failed_az, offered):
+    def _choose(self, candidates, eligible, free, failed_az, offered):
+        packs = {t.hostname: _pack(free[t.hostname], eligible[t.hostname])
+                 for t in candidates}
         whole = [t for t in candidates
-                 if len(_pack(free[t.hostname], remaining)) == len(remaining)]
+                 if len(packs[t.hostname]) == len(eligible[t.hostname])]
         if whole:
             target = min(whole, key=lambda t: self._key(t, failed_az,
                                                         offered))
-            return target, remaining, True
+            return target, packs[target.hostname], True
         target = min(candidates, key=lambda t: (
-            -len(_pack(free[t.hostname], remaining)),
-            self._key(t, failed_az, offered)))
-        return target, _pack(free[target.hostname], remaining), False
+            -len(packs[t.hostname]), self._key(t, failed_az, offered)))
+        return target, packs[target.hostname], False
 
     @staticmethod
     def _add_join(plan, hostname, reservation):

@@ -125,7 +125,7 @@ class SpareRecovery(object):
         seen = set()
         for instance in instances:
             res = instance.reservation
-            if instance.group is None or res.id in seen:
+            if res is None or res.id in seen:
                 continue
             seen.add(res.id)
             members = finder.hosts_of(res) or []

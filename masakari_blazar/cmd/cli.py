@@ -79,7 +79,8 @@ def cmd_sync_reserved():
 def cmd_demo():
     """Recover a failed host end to end on the embedded simulated cloud."""
     from masakari_blazar import demo
-    return demo.run(scenario=CONF.command.scenario, host=CONF.command.failed_host,
+    return demo.run(scenario=CONF.command.scenario,
+                    host=CONF.command.failed_host,
                     recovery_method=CONF.command.recovery_method,
                     as_json=CONF.command.json)
 

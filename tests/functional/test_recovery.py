@@ -1,0 +1,241 @@
+# Copyright 2026 The masakari-blazar Authors.
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""End-to-end recoveries: the real Masakari engine, the plugin's tasks and
+the simulated cloud, spoken to over HTTP by the real clients.
+
+Each test ends with the project's first invariant (nothing lost, checked by
+ending every remaining lease), besides what it checks itself.
+"""
+
+import pytest
+
+from masakari_blazar import local_engine
+from tests.functional import recovery
+
+FINISHED = 'finished'
+ERROR = 'error'
+
+
+@pytest.fixture(scope='module')
+def runner(tmp_path_factory):
+    runner = recovery.Runner(str(tmp_path_factory.mktemp('engine')))
+    yield runner
+    runner.stop()
+
+
+def test_plain_host_moves_to_one_spare_which_leaves_blazar(runner):
+    cloud = runner.cloud('basic')
+    runner.prepare(cloud)
+    result = runner.fail(cloud, 'compute-1')
+
+    assert result.status == FINISHED
+    for name in ('ha-vm-1', 'ha-vm-2', 'plain-vm-1'):
+        assert result.where(name) == 'spare-1'
+        assert cloud.server(name)['vm_state'] == 'active'
+    # The spare left its lease and Blazar; the other spare is untouched.
+    assert result.lease_names() == ['masakari-spare-spare-2']
+    assert result.blazar_hosts() == ['spare-2']
+    claims = result.claims()
+    assert list(claims) == ['spare-1']
+    assert claims['spare-1']['notification'] == result.uuid
+    assert result.said('Claimed spare spare-1')
+    assert cloud.server('ha-vm-3')['host'] == 'compute-2'
+    result.assert_nothing_lost()
+
+
+def test_host_reservation_instances_are_admitted_on_the_spare(runner):
+    cloud = runner.cloud('host-reservation')
+    reservation = cloud.server('reserved-vm-1')['scheduler_hints'][
+        'reservation'][0]
+    runner.prepare(cloud)
+    result = runner.fail(cloud, 'compute-1')
+
+    assert result.status == FINISHED
+    assert result.where('reserved-vm-1') == 'spare-1'
+    assert result.where('reserved-vm-2') == 'spare-1'
+    # The BlazarFilter admitted them because the spare joined the
+    # reservation's aggregate.
+    assert 'spare-1' in cloud.hosts_in_aggregate(reservation)
+    assert result.said('added spare-1 to aggregate %s' % reservation)
+    assert result.claims()['spare-1']['group'] == reservation
+    result.assert_nothing_lost()
+
+
+def test_without_joining_the_reservation_the_blazar_filter_refuses(runner):
+    """A control: the admission step is what makes the evacuation pass."""
+    cloud = runner.cloud('host-reservation')
+    tasks = {'pre': local_engine.PRE,
+             'main': ['blazar_claim_spare_task',
+                      'blazar_evacuate_instances_task'],
+             'post': []}
+    runner.prepare(cloud, tasks=tasks)
+    result = runner.fail(cloud, 'compute-1')
+
+    assert result.status == ERROR
+    assert result.where('reserved-vm-1') == 'compute-1'
+    assert result.said('Failed to evacuate 2 instance(s)')
+
+
+def test_instance_reservation_gets_aggregate_and_placement_inventory(runner):
+    cloud = runner.cloud('instance-reservation')
+    flavor = cloud.server('ir-vm-1')['flavor']
+    reservation = flavor['extra_specs'][
+        'aggregate_instance_extra_specs:reservation']
+    runner.prepare(cloud)
+    result = runner.fail(cloud, 'compute-1')
+
+    assert result.status == FINISHED
+    assert result.where('ir-vm-1') == 'spare-1'
+    assert result.where('ir-vm-2') == 'spare-1'
+    assert 'spare-1' in cloud.hosts_in_aggregate(reservation)
+    child = cloud.snapshot()['placement']['blazar_spare-1']
+    rc = 'CUSTOM_RESERVATION_' + reservation.upper().replace('-', '_')
+    assert child['inventories'][rc]['total'] >= 2
+    assert child['usages'][rc] == 2
+    result.assert_nothing_lost()
+
+
+def test_no_spare_falls_back_to_the_scheduler(runner):
+    cloud = runner.cloud('no-spare')
+    runner.prepare(cloud)
+    result = runner.fail(cloud, 'compute-1')
+
+    assert result.status == FINISHED
+    assert result.where('ha-vm-1') == 'compute-2'
+    assert result.where('ha-vm-2') == 'compute-2'
+    assert result.said('the Nova scheduler will choose its host')
+    result.assert_nothing_lost()
+
+
+def test_no_spare_with_fail_mode_ends_in_error_and_moves_nothing(runner):
+    cloud = runner.cloud('no-spare')
+    runner.prepare(cloud, no_spare_action='fail')
+    result = runner.fail(cloud, 'compute-1')
+
+    assert result.status == ERROR
+    assert result.said('no_spare_action is "fail"')
+    assert result.where('ha-vm-1') == 'compute-1'
+    assert result.where('ha-vm-2') == 'compute-1'
+    assert result.moved == []
+
+
+def test_spill_over_across_spares_never_overfills_one(runner):
+    cloud = runner.cloud('demo')
+    runner.prepare(cloud)
+    result = runner.fail(cloud, 'compute-1')
+
+    assert result.status == FINISHED
+    used = {result.where(n) for n in ('web-1', 'web-2', 'db-1', 'batch-1',
+                                      'app-1', 'scratch-1')}
+    assert len(used) >= 2
+    assert used <= {'spare-small', 'spare-medium', 'spare-large'}
+    placement = cloud.snapshot()['placement']
+    for spare in used:
+        provider = placement[spare]
+        for rc, inv in provider['inventories'].items():
+            capacity = (inv['total'] - inv['reserved']) * inv[
+                'allocation_ratio']
+            assert provider['usages'].get(rc, 0) <= capacity, (spare, rc)
+    assert sorted(result.claims()) == sorted(used)
+    # The research reservation's host did not fail, nothing moved there.
+    assert cloud.server('research-1')['host'] == 'compute-5'
+    result.assert_nothing_lost()
+
+
+def test_spare_from_a_lease_of_several_spares_splits_that_lease(runner):
+    cloud = runner.cloud('multi-spare-lease')
+    runner.prepare(cloud)
+    result = runner.fail(cloud, 'compute-1')
+
+    assert result.status == FINISHED
+    chosen = result.where('ha-vm-1')
+    assert result.where('ha-vm-2') == chosen
+    others = sorted({'spare-small', 'spare-medium', 'spare-large'} -
+                    {chosen})
+    assert result.lease_names() == ['masakari-spare-%s' % h for h in others]
+    cloud.process_events()
+    assert chosen not in result.blazar_hosts()
+    result.assert_nothing_lost()
+
+
+@pytest.mark.parametrize('method', ['auto', 'auto_priority',
+                                    'reserved_host', 'rh_priority'])
+def test_every_recovery_method_recovers_onto_spares(runner, method):
+    cloud = runner.cloud('basic')
+    runner.prepare(cloud, method=method, reserved=('spare-1', 'spare-2'))
+    result = runner.fail(cloud, 'compute-1')
+
+    assert result.status == FINISHED
+    assert result.where('ha-vm-1') in ('spare-1', 'spare-2')
+    assert len(result.claims()) == 1
+    # The claimed spare is no longer offered as reserved by Masakari.
+    claimed = list(result.claims())[0]
+    assert runner.engine.host(claimed).reserved is False
+    result.assert_nothing_lost()
+
+
+def test_reserved_host_that_is_not_a_blazar_spare_is_refused(runner):
+    cloud = runner.cloud('basic')
+    runner.prepare(cloud, method='reserved_host', reserved=('compute-2',))
+    result = runner.fail(cloud, 'compute-1')
+
+    assert result.status == ERROR
+    assert result.said('Reserved host compute-2 offered by Masakari is not '
+                       'a free spare')
+    assert result.where('ha-vm-1') == 'compute-1'
+    assert result.claims() == {}
+
+
+def test_failure_before_any_move_returns_the_spare_to_the_pool(runner):
+    cloud = runner.cloud('instance-reservation')
+    # Placement refuses the reservation's inventory on the spare, after the
+    # spare was claimed and detached.
+    cloud.faults.add(service='placement', method='PUT',
+                     path=r'/resource_classes/', kind='500', count=1000)
+    runner.prepare(cloud, api_retries=1, api_retry_delay=0)
+    result = runner.fail(cloud, 'compute-1')
+
+    assert result.status == ERROR
+    assert result.said('Placement call "PUT /resource_classes/')
+    assert result.where('ir-vm-1') == 'compute-1'
+    assert result.moved == []
+    assert result.said('Returned spare-1 to the spare pool')
+    assert result.claims() == {}
+    assert 'spare-1' in result.blazar_hosts()
+    assert 'masakari-spare-spare-1' in result.lease_names()
+    # Nothing of the claim is left on the spare.
+    snapshot = cloud.snapshot()
+    reservation = cloud.server('ir-vm-1')['flavor']['extra_specs'][
+        'aggregate_instance_extra_specs:reservation']
+    assert 'spare-1' not in snapshot['aggregates'][reservation]['hosts']
+
+
+def test_retry_after_a_failed_evacuation_reuses_the_claimed_spare(runner):
+    cloud = runner.cloud('basic')
+    cloud.set_evacuation_failure('ha-vm-2')
+    runner.prepare(cloud)
+    result = runner.fail(cloud, 'compute-1')
+
+    assert result.status == ERROR
+    assert result.where('ha-vm-1') == 'spare-1'
+    assert list(result.claims()) == ['spare-1']
+
+    cloud.server('ha-vm-2')  # still known to Nova
+    result.retry()
+    assert result.status == FINISHED
+    assert result.where('ha-vm-2') == 'spare-1'
+    assert list(result.claims()) == ['spare-1']
+    assert 'masakari-spare-spare-2' in result.lease_names()
+    result.assert_nothing_lost()
