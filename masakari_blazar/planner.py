@@ -50,6 +50,7 @@ class Plan(object):
         default_factory=dict)
     reasons: typing.Dict[str, str] = dataclasses.field(default_factory=dict)
     unplaced: typing.Dict[str, str] = dataclasses.field(default_factory=dict)
+    names: typing.Dict[str, str] = dataclasses.field(default_factory=dict)
 
     def to_dict(self):
         return dataclasses.asdict(self)
@@ -57,6 +58,11 @@ class Plan(object):
     @classmethod
     def from_dict(cls, data):
         return cls(**data)
+
+    def label(self, uuid):
+        """How an operator recognises an instance: name and id."""
+        name = self.names.get(uuid)
+        return '%s (%s)' % (name, uuid) if name else uuid
 
     def instances_on(self, hostname):
         return sorted(uuid for uuid, target in self.moves.items()
@@ -157,7 +163,7 @@ class Planner(object):
         """
         if offered:
             self._check_offered(targets, offered)
-        plan = Plan()
+        plan = Plan(names={i.uuid: i.name for i in instances})
         usable = [t for t in targets if t.healthy]
         free = {t.hostname: t.free for t in usable}
         spares_left = self.max_spares - sum(

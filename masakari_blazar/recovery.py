@@ -182,7 +182,7 @@ class SpareRecovery(object):
                     hostname, self.leases.detach(spare, held_elsewhere)))
         for uuid, reason in sorted(plan.unplaced.items()):
             report.append('Instance %s has no spare (%s); the Nova scheduler '
-                          'will choose its host' % (uuid, reason))
+                          'will choose its host' % (plan.label(uuid), reason))
         return plan, report
 
     def admit(self, plan):

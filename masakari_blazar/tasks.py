@@ -132,7 +132,7 @@ class ClaimSpareTask(_SpareTask):
         self._report(report, 0.5)
         self._clear_masakari_reserved(plan.spares)
         self.update_details('Plan: %s' % (', '.join(
-            '%s -> %s' % (uuid, target or 'scheduler')
+            '%s -> %s' % (plan.names.get(uuid, uuid), target or 'scheduler')
             for uuid, target in sorted(plan.moves.items())) or
             'nothing to move'), 1.0)
         return plan.to_dict()
@@ -215,7 +215,8 @@ class EvacuateInstancesTask(host_failure.EvacuateInstancesTask):
                 continue
             target = plan.moves[uuid]
             self.update_details('Evacuating instance %s to %s' % (
-                uuid, target or 'a host the scheduler chooses'), 0.3)
+                plan.label(uuid), target or 'a host the scheduler chooses'),
+                0.3)
             threads.spawn_n(self._evacuate_and_confirm, self.context, vmove,
                             target)
         threads.waitall()
