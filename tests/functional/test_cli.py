@@ -1,0 +1,175 @@
+# Copyright 2026 The masakari-blazar Authors.
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""The ``masakari-blazar`` command, run as operators run it: a separate
+process reading a masakari.conf, against a simulated cloud."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.functional import recovery
+
+CONF_TEMPLATE = """
+[DEFAULT]
+transport_url = fake:/
+
+[database]
+connection = sqlite:///{workdir}/masakari.sqlite
+
+[blazar]
+auth_type = password
+auth_url = {auth_url}
+username = {username}
+password = {password}
+project_name = {project_name}
+user_domain_name = {user_domain_name}
+project_domain_name = {project_domain_name}
+{extra}
+[masakari_blazar]
+lock_path = {workdir}/locks
+"""
+
+
+@pytest.fixture(scope='module')
+def runner(tmp_path_factory):
+    runner = recovery.Runner(str(tmp_path_factory.mktemp('engine')))
+    yield runner
+    runner.stop()
+
+
+def write_conf(tmp_path, runner, cloud, extra=''):
+    path = tmp_path / 'masakari.conf'
+    path.write_text(CONF_TEMPLATE.format(workdir=runner.engine.workdir,
+                                         extra=extra, **cloud.credentials))
+    return str(path)
+
+
+def run(*args):
+    env = dict(os.environ, PYTHONWARNINGS='ignore')
+    return subprocess.run(
+        [sys.executable, '-m', 'masakari_blazar.cmd.cli'] + list(args),
+        capture_output=True, text=True, timeout=300, env=env)
+
+
+def test_pool_status_lists_free_spares_as_json(runner, tmp_path):
+    cloud = runner.cloud('basic')
+    conf = write_conf(tmp_path, runner, cloud)
+    done = run('--config-file', conf, 'pool', 'status', '--format', 'json')
+
+    assert done.returncode == 0, done.stderr
+    rows = json.loads(done.stdout)
+    assert [(r['hostname'], r['lease'], r['state']) for r in rows] == [
+        ('spare-1', 'masakari-spare-spare-1', 'free'),
+        ('spare-2', 'masakari-spare-spare-2', 'free')]
+    assert rows[0]['free']['memory_mb'] > 0
+
+
+def test_pool_status_shows_a_claim_after_a_recovery(runner, tmp_path):
+    cloud = runner.cloud('basic')
+    runner.prepare(cloud)
+    result = runner.fail(cloud, 'compute-1')
+    conf = write_conf(tmp_path, runner, cloud)
+    done = run('--config-file', conf, 'pool', 'status')
+
+    assert done.returncode == 0, done.stderr
+    line = [ln for ln in done.stdout.splitlines()
+            if ln.startswith('spare-1')][0]
+    assert 'claimed by notification %s' % result.uuid in line
+
+
+def test_bad_credentials_end_in_one_line(runner, tmp_path):
+    cloud = runner.cloud('basic')
+    conf = write_conf(tmp_path, runner, cloud)
+    with open(conf) as f:
+        text = f.read().replace('password = secret', 'password = wrong')
+    with open(conf, 'w') as f:
+        f.write(text)
+    done = run('--config-file', conf, 'pool', 'status')
+
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert 'authentication failed' in lines[0]
+    assert '[blazar]' in lines[0]
+
+
+def test_unreachable_blazar_ends_in_one_line(runner, tmp_path):
+    cloud = runner.cloud('basic')
+    conf = write_conf(tmp_path, runner, cloud,
+                      extra='endpoint_override = http://127.0.0.1:9/\n')
+    with open(conf) as f:
+        text = f.read() + '\n[masakari_blazar]\napi_retries = 0\n'
+    with open(conf, 'w') as f:
+        f.write(text)
+    done = run('--config-file', conf, 'pool', 'status')
+
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith('masakari-blazar: error: Blazar call')
+    assert 'cannot connect' in lines[0]
+
+
+def test_missing_credentials_say_what_to_configure(tmp_path):
+    conf = tmp_path / 'empty.conf'
+    conf.write_text('[DEFAULT]\n')
+    done = run('--config-file', str(conf), 'pool', 'status')
+
+    assert done.returncode == 1
+    assert done.stderr.strip() == (
+        'masakari-blazar: error: [blazar] auth_type is not set; configure '
+        'the Keystone credentials that masakari-blazar uses for Blazar, Nova '
+        'and Placement in the [blazar] section')
+
+
+def test_sync_reserved_flags_exactly_the_free_spares(runner, tmp_path):
+    cloud = runner.cloud('basic')
+    # Masakari's flags disagree with Blazar: compute-2 is flagged, spare-2
+    # is not.
+    runner.prepare(cloud, method='reserved_host',
+                   reserved=('spare-1', 'compute-2'))
+    conf = write_conf(tmp_path, runner, cloud)
+
+    dry = run('--config-file', conf, 'sync-reserved', '--dry-run')
+    assert dry.returncode == 0, dry.stderr
+    assert dry.stdout.splitlines() == [
+        'Would set compute-2: reserved=False',
+        'Would set spare-2: reserved=True']
+    assert runner.engine.host('compute-2').reserved is True
+
+    done = run('--config-file', conf, 'sync-reserved')
+    assert done.returncode == 0, done.stderr
+    flags = {h: runner.engine.host(h).reserved
+             for h in ('compute-1', 'compute-2', 'spare-1', 'spare-2')}
+    assert flags == {'compute-1': False, 'compute-2': False,
+                     'spare-1': True, 'spare-2': True}
+
+    again = run('--config-file', conf, 'sync-reserved')
+    assert again.stdout.strip() == (
+        "Masakari's reserved flags already match the spare pool.")
+
+
+def test_demo_recovers_the_basic_scenario_as_json():
+    done = run('demo', '--scenario', 'basic', '--json')
+
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout)
+    assert report['status'] == 'finished'
+    assert report['failed_host'] == 'compute-1'
+    assert {p['to'] for p in report['placements']} == {'spare-1'}
+    assert report['lost_at_lease_end'] == []
