@@ -22,7 +22,9 @@ their own.  Configure them in ``[taskflow_driver_recovery_flows]``; see
 """
 
 import contextlib
+import time
 
+import eventlet
 from eventlet import greenpool
 from oslo_config import cfg
 from oslo_log import log as logging
@@ -43,6 +45,7 @@ LOG = logging.getLogger(__name__)
 PENDING = fields.VMoveStatus.PENDING
 SUCCEEDED = fields.VMoveStatus.SUCCEEDED
 FAILED = fields.VMoveStatus.FAILED
+ONGOING = fields.VMoveStatus.ONGOING
 
 
 @contextlib.contextmanager
@@ -202,45 +205,81 @@ class EvacuateInstancesTask(host_failure.EvacuateInstancesTask):
 
     def execute(self, host_name, notification_uuid, spare_plan):
         plan = planner.Plan.from_dict(spare_plan)
-        vmoves = objects.VMoveList.get_all_vmoves(
-            self.context, notification_uuid, status=PENDING)
-        first = {}
-        for vmove in sorted(vmoves, key=lambda v: v.id):
-            first.setdefault(vmove.instance_uuid, vmove)
         threads = greenpool.GreenPool(
             CONF.masakari_blazar.evacuation_concurrency)
-        for uuid, vmove in sorted(first.items()):
-            if uuid not in plan.moves:
-                self._settle_moved(vmove, host_name)
-                continue
-            target = plan.moves[uuid]
+        for uuid, vmove in sorted(self._open_vmoves(
+                notification_uuid).items()):
+            target = plan.moves.get(uuid)
             self.update_details('Evacuating instance %s to %s' % (
                 plan.label(uuid), target or 'a host the scheduler chooses'),
                 0.3)
-            threads.spawn_n(self._evacuate_and_confirm, self.context, vmove,
-                            target)
+            threads.spawn_n(self._move, vmove, target, host_name)
         threads.waitall()
         self._summarise(notification_uuid, host_name)
 
-    def _settle_moved(self, vmove, host_name):
-        """Record an instance that is no longer on the failed host.
+    def _open_vmoves(self, notification_uuid):
+        """The VMove to act on for each instance not yet settled.
 
-        It was evacuated by an earlier run that died before writing the
-        result; evacuating it again would be refused by Nova.
+        A notification run again after an engine died has rows of the
+        earlier run too: PENDING ones, and ONGOING ones for evacuations
+        that were under way.  The newest row of an instance is the one to
+        act on; the older ones are closed so that the records agree.
         """
-        try:
-            server = self.novaclient.get_server(self.context,
-                                                vmove.instance_uuid)
-            where = getattr(server, 'OS-EXT-SRV-ATTR:hypervisor_hostname')
-        except exception.NotFound:
-            server, where = None, None
-        if server is not None and where and where != host_name:
-            vmove.status = SUCCEEDED
-            vmove.dest_host = where
-            vmove.message = 'found on %s by a later run' % where
+        rows = {}
+        for vmove in sorted(objects.VMoveList.get_all_vmoves(
+                self.context, notification_uuid), key=lambda v: v.id):
+            rows.setdefault(vmove.instance_uuid, []).append(vmove)
+        current = {}
+        for uuid, vmoves in rows.items():
+            if vmoves[-1].status not in (PENDING, ONGOING):
+                continue
+            for stale in vmoves[:-1]:
+                if stale.status in (PENDING, ONGOING):
+                    stale.status = FAILED
+                    stale.message = ('superseded by VMove %s of a later run'
+                                     % vmoves[-1].uuid)
+                    stale.save()
+            current[uuid] = vmoves[-1]
+        return current
+
+    def _move(self, vmove, target, host_name):
+        """Evacuate one instance, unless an earlier run already moved it.
+
+        An evacuation that Nova accepted before the engine died goes on
+        without it; evacuating that instance again would rebuild it twice.
+        So an instance being rebuilt is waited for, and one that is no
+        longer on the failed host is recorded where it is.
+        """
+        server = self._settled_server(vmove.instance_uuid)
+        where = server and getattr(server,
+                                   'OS-EXT-SRV-ATTR:hypervisor_hostname')
+        if server is None:
+            self._close(vmove, FAILED, message='the instance no longer '
+                                               'exists')
+        elif where != host_name:
+            self._close(vmove, SUCCEEDED, dest_host=where,
+                        message='already on %s' % where)
         else:
-            vmove.status = FAILED
-            vmove.message = 'the instance no longer exists'
+            self._evacuate_and_confirm(self.context, vmove, target)
+
+    def _settled_server(self, uuid):
+        deadline = time.monotonic() + CONF.wait_period_after_evacuation
+        while True:
+            try:
+                server = self.novaclient.get_server(self.context, uuid)
+            except exception.NotFound:
+                return None
+            task_state = getattr(server, 'OS-EXT-STS:task_state', None)
+            if not (task_state or '').startswith('rebuild') or (
+                    time.monotonic() > deadline):
+                return server
+            eventlet.sleep(CONF.verify_interval)
+
+    @staticmethod
+    def _close(vmove, status, dest_host=None, message=None):
+        vmove.status = status
+        vmove.dest_host = dest_host or vmove.dest_host
+        vmove.message = message
         vmove.save()
 
     def _summarise(self, notification_uuid, host_name):
