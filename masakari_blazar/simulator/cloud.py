@@ -53,6 +53,7 @@ class SimulatedCloud(object):
         self.projects = scenario_mod.projects(spec)
         self.users = scenario_mod.users(spec)
         self.state = state_mod.CloudState(self.clock, self.config, self.ids)
+        self.placement = self.state.placement
         self.blazar = reservations.BlazarState(self.state, self.clock,
                                                self.config, self.ids)
         self._server = None
@@ -248,13 +249,13 @@ def _snapshot(cloud):
             'aggregates': [a.name for a in state.host_aggregates(name)],
             'servers': sorted(s.name for s in state.servers_on_host(name))}
     placement = {}
-    for provider in state.providers.values():
+    for provider in state.placement.providers.values():
         placement[provider.name] = {
             'uuid': provider.uuid, 'parent': provider.parent_uuid,
             'generation': provider.generation,
             'inventories': {rc: dict(r) for rc, r in
                             provider.inventories.items()},
-            'usages': state.provider_usages(provider.uuid)}
+            'usages': state.placement.provider_usages(provider.uuid)}
     leases = {}
     for lease in blazar.leases.values():
         leases[lease.id] = {

@@ -97,7 +97,7 @@ def root(req, cloud):
 
 
 def list_providers(req, cloud):
-    state = cloud.state
+    state = cloud.placement
     found = list(state.providers.values())
     if 'name' in req.query:
         found = [p for p in found if p.name == req.query['name']]
@@ -120,8 +120,8 @@ def create_provider(req, cloud):
         raise errors.PlacementError(
             400, "JSON does not validate: 'name' is a required property",
             'placement.undefined_code')
-    provider = cloud.state.create_provider(body['name'], body.get('uuid'),
-                                           body.get('parent_provider_uuid'))
+    provider = cloud.placement.create_provider(
+        body['name'], body.get('uuid'), body.get('parent_provider_uuid'))
     if req.version >= (1, 20):
         return web.Response(200, _provider_view(req, provider))
     return web.Response(201, None, {
@@ -129,12 +129,12 @@ def create_provider(req, cloud):
 
 
 def show_provider(req, cloud, rp_uuid):
-    return web.Response(200, _provider_view(req, cloud.state.provider(
+    return web.Response(200, _provider_view(req, cloud.placement.provider(
         rp_uuid)))
 
 
 def delete_provider(req, cloud, rp_uuid):
-    cloud.state.delete_provider(rp_uuid)
+    cloud.placement.delete_provider(rp_uuid)
     return web.Response(204)
 
 
@@ -145,20 +145,20 @@ def _inventories_view(provider):
 
 
 def get_inventories(req, cloud, rp_uuid):
-    return web.Response(200, _inventories_view(cloud.state.provider(
+    return web.Response(200, _inventories_view(cloud.placement.provider(
         rp_uuid)))
 
 
 def put_inventories(req, cloud, rp_uuid):
     body = _body(req)
-    provider = cloud.state.set_inventories(
+    provider = cloud.placement.set_inventories(
         rp_uuid, body.get('resource_provider_generation'),
         body.get('inventories') or {})
     return web.Response(200, _inventories_view(provider))
 
 
 def get_inventory(req, cloud, rp_uuid, rc):
-    provider = cloud.state.provider(rp_uuid)
+    provider = cloud.placement.provider(rp_uuid)
     if rc not in provider.inventories:
         raise errors.PlacementError(
             404, 'No inventory of class %s for %s' % (rc, rp_uuid),
@@ -171,36 +171,36 @@ def get_inventory(req, cloud, rp_uuid, rc):
 def put_inventory(req, cloud, rp_uuid, rc):
     body = dict(_body(req))
     generation = body.pop('resource_provider_generation', None)
-    provider = cloud.state.set_inventory(rp_uuid, rc, generation, body)
+    provider = cloud.placement.set_inventory(rp_uuid, rc, generation, body)
     record = dict(provider.inventories[rc])
     record['resource_provider_generation'] = provider.generation
     return web.Response(200, record)
 
 
 def delete_inventory(req, cloud, rp_uuid, rc):
-    cloud.state.delete_inventory(rp_uuid, rc)
+    cloud.placement.delete_inventory(rp_uuid, rc)
     return web.Response(204)
 
 
 def get_usages(req, cloud, rp_uuid):
-    provider = cloud.state.provider(rp_uuid)
+    provider = cloud.placement.provider(rp_uuid)
     return web.Response(200, {
-        'usages': cloud.state.provider_usages(rp_uuid),
+        'usages': cloud.placement.provider_usages(rp_uuid),
         'resource_provider_generation': provider.generation})
 
 
 def get_traits(req, cloud, rp_uuid):
-    provider = cloud.state.provider(rp_uuid)
+    provider = cloud.placement.provider(rp_uuid)
     return web.Response(200, {
         'traits': list(provider.traits),
         'resource_provider_generation': provider.generation})
 
 
 def get_allocations(req, cloud, consumer):
-    allocation = cloud.state.allocations.get(consumer, {})
+    allocation = cloud.placement.allocations.get(consumer, {})
     return web.Response(200, {'allocations': {
         rp: {'resources': dict(amounts),
-             'generation': cloud.state.providers[rp].generation}
+             'generation': cloud.placement.providers[rp].generation}
         for rp, amounts in allocation.items() if amounts}})
 
 
@@ -208,23 +208,23 @@ def list_classes(req, cloud):
     return web.Response(200, {'resource_classes': [
         {'name': name, 'links': [{'rel': 'self', 'href':
                                   '/resource_classes/' + name}]}
-        for name in sorted(cloud.state.resource_classes)]})
+        for name in sorted(cloud.placement.resource_classes)]})
 
 
 def create_class(req, cloud):
     name = _body(req).get('name', '')
-    cloud.state.create_resource_class(name)
+    cloud.placement.create_resource_class(name)
     return web.Response(201, None, {'Location': '/resource_classes/' + name})
 
 
 def put_class(req, cloud, name):
-    created = cloud.state.create_resource_class(name, must_be_new=False)
+    created = cloud.placement.create_resource_class(name, must_be_new=False)
     return web.Response(201 if created else 204, None,
                         {'Location': '/resource_classes/' + name})
 
 
 def show_class(req, cloud, name):
-    if name not in cloud.state.resource_classes:
+    if name not in cloud.placement.resource_classes:
         raise errors.PlacementError(404, 'No such resource class %s.' % name,
                                     'placement.undefined_code')
     return web.Response(200, {'name': name, 'links': [
@@ -232,7 +232,7 @@ def show_class(req, cloud, name):
 
 
 def delete_class(req, cloud, name):
-    cloud.state.delete_resource_class(name)
+    cloud.placement.delete_resource_class(name)
     return web.Response(204)
 
 

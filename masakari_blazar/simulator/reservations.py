@@ -12,7 +12,7 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""Blazar in memory: hosts, leases, reservations, events and the monitor.
+"""Blazar in memory: the manager, the host plugin and the monitor.
 
 Each method follows the upstream manager and plugin it names
 (blazar.manager.service, plugins.oshosts.host_plugin,
@@ -25,16 +25,14 @@ translated into the Blazar exception the real code raises.
 """
 
 import collections
-import dataclasses
 import datetime
-import json
 
+from masakari_blazar.simulator import blazar_records as records
 from masakari_blazar.simulator import clock as clock_mod
 from masakari_blazar.simulator import errors
+from masakari_blazar.simulator import instance_plugin
+from masakari_blazar.simulator import pool as pool_mod
 
-HOST_TYPE = 'physical:host'
-INSTANCE_TYPE = 'virtual:instance'
-DATE_FORMAT = '%Y-%m-%d %H:%M'
 BEFORE_END_OPTIONS = ('', 'snapshot', 'default')
 # Exceptions after which update_lease restores the lease status
 # (the non_fatal_exceptions of the lease_status decorator).
@@ -42,189 +40,6 @@ NON_FATAL = {'InvalidInput', 'InvalidRange', 'MissingParameter',
              'MalformedRequirements', 'MalformedParameter',
              'NotEnoughHostsAvailable', 'InvalidDate', 'CantUpdateParameter',
              'InvalidPeriod'}
-OPERATORS = {
-    '==': lambda a, b: a == b, '!=': lambda a, b: a != b,
-    '<': lambda a, b: a < b, '>': lambda a, b: a > b,
-    '<=': lambda a, b: a <= b, '>=': lambda a, b: a >= b,
-}
-HOST_COLUMNS = ('id', 'vcpus', 'cpu_info', 'hypervisor_type',
-                'hypervisor_version', 'hypervisor_hostname', 'service_name',
-                'memory_mb', 'local_gb', 'status', 'availability_zone',
-                'trust_id', 'reservable')
-
-
-def _exc(name, status, message):
-    return errors.blazar(name, status, message)
-
-
-def rc_name(reservation_id):
-    """The custom resource class of an instance reservation."""
-    return 'CUSTOM_RESERVATION_' + reservation_id.upper().replace('-', '_')
-
-
-def convert_requirements(requirements):
-    """blazar.utils.plugins.convert_requirements: JSON to "key op value"."""
-    if isinstance(requirements, str):
-        try:
-            requirements = json.loads(requirements or '[]')
-        except ValueError:
-            raise _exc('MalformedRequirements', 400,
-                       'Malformed requirements %s' % requirements)
-    if _three_elements(requirements):
-        op = '==' if requirements[0] == '=' else requirements[0]
-        return ['%s %s %s' % (requirements[1][1:], op, requirements[2])]
-    if isinstance(requirements, list) and len(requirements) > 1 and \
-            requirements[0] == 'and':
-        return [convert_requirements(r)[0] for r in requirements[1:]]
-    if isinstance(requirements, list) and not requirements:
-        return []
-    raise _exc('MalformedRequirements', 400,
-               'Malformed requirements %s' % requirements)
-
-
-def _three_elements(req):
-    return (isinstance(req, list) and len(req) == 3 and
-            all(isinstance(x, str) for x in req) and
-            req[0] in ('==', '=', '!=', '>=', '<=', '>', '<') and
-            len(req[1]) > 1 and req[1][0] == '$' and len(req[2]) > 0)
-
-
-def _compare(op, actual, wanted):
-    try:
-        return OPERATORS[op](float(actual), float(wanted))
-    except (TypeError, ValueError):
-        return OPERATORS[op](str(actual), str(wanted))
-
-
-@dataclasses.dataclass
-class Host(object):
-    """A row of Blazar's computehosts table and its extra capabilities."""
-
-    id: str
-    hypervisor_hostname: str
-    service_name: str
-    vcpus: int
-    memory_mb: int
-    local_gb: int
-    cpu_info: str
-    hypervisor_type: str
-    hypervisor_version: int
-    availability_zone: str
-    trust_id: str
-    created_at: object
-    updated_at: object = None
-    status: str = None
-    reservable: bool = True
-    extra: dict = dataclasses.field(default_factory=dict)
-
-    def to_dict(self):
-        data = {key: getattr(self, key) for key in HOST_COLUMNS}
-        data['created_at'] = _db_time(self.created_at)
-        data['updated_at'] = _db_time(self.updated_at)
-        data.update(self.extra)
-        return data
-
-    def value(self, key):
-        if key in HOST_COLUMNS:
-            return getattr(self, key)
-        return self.extra.get(key)
-
-
-@dataclasses.dataclass
-class Reservation(object):
-    id: str
-    lease_id: str
-    resource_type: str
-    resource_id: str
-    created_at: object
-    status: str = 'pending'
-    missing_resources: bool = False
-    resources_changed: bool = False
-    updated_at: object = None
-    # Host reservation (computehost_reservations row).
-    aggregate_id: int = None
-    hypervisor_properties: str = ''
-    resource_properties: str = ''
-    count_range: str = None
-    before_end: str = 'default'
-    # Instance reservation (instance_reservations row).
-    vcpus: int = None
-    memory_mb: int = None
-    disk_gb: int = None
-    amount: int = None
-    affinity: bool = None
-    flavor_id: str = None
-    server_group_id: str = None
-
-    def to_dict(self):
-        data = {'id': self.id, 'lease_id': self.lease_id,
-                'resource_id': self.resource_id,
-                'resource_type': self.resource_type, 'status': self.status,
-                'missing_resources': self.missing_resources,
-                'resources_changed': self.resources_changed,
-                'created_at': _db_time(self.created_at),
-                'updated_at': _db_time(self.updated_at)}
-        if self.resource_type == HOST_TYPE:
-            low, high = self.count_range.split('-')
-            data.update(hypervisor_properties=self.hypervisor_properties,
-                        resource_properties=self.resource_properties,
-                        before_end=self.before_end, min=int(low),
-                        max=int(high))
-        else:
-            data.update(vcpus=self.vcpus, memory_mb=self.memory_mb,
-                        disk_gb=self.disk_gb, amount=self.amount,
-                        affinity=self.affinity, flavor_id=self.flavor_id,
-                        aggregate_id=self.aggregate_id,
-                        server_group_id=self.server_group_id,
-                        resource_properties=self.resource_properties)
-        return data
-
-
-@dataclasses.dataclass
-class Event(object):
-    id: str
-    lease_id: str
-    event_type: str
-    time: object
-    created_at: object
-    status: str = 'UNDONE'
-    updated_at: object = None
-
-    def to_dict(self):
-        return {'id': self.id, 'lease_id': self.lease_id,
-                'event_type': self.event_type,
-                'time': clock_mod.blazar_time(self.time),
-                'status': self.status,
-                'created_at': _db_time(self.created_at),
-                'updated_at': _db_time(self.updated_at)}
-
-
-@dataclasses.dataclass
-class Lease(object):
-    id: str
-    name: str
-    user_id: str
-    project_id: str
-    start_date: object
-    end_date: object
-    trust_id: str
-    created_at: object
-    status: str = 'CREATING'
-    degraded: bool = False
-    updated_at: object = None
-    reservations: list = dataclasses.field(default_factory=list)
-    events: list = dataclasses.field(default_factory=list)
-
-    def event(self, event_type):
-        for event in sorted(self.events, key=lambda e: e.time):
-            if event.event_type == event_type:
-                return event
-        return None
-
-
-def _db_time(value):
-    """Blazar's to_dict renders created_at/updated_at with isoformat(' ')."""
-    return value.isoformat(' ') if value is not None else None
 
 
 class BlazarState(object):
@@ -232,6 +47,9 @@ class BlazarState(object):
 
     def __init__(self, cloud, clock, config, idgen):
         self.nova = cloud
+        self.placement = cloud.placement
+        self.pool = pool_mod.ReservationPool(cloud, config['freepool_name'])
+        self.instances = instance_plugin.InstancePlugin(self)
         self.clock = clock
         self.config = config
         self.ids = idgen
@@ -242,136 +60,15 @@ class BlazarState(object):
         self.last_heal = clock.now()
         self.monitor_log = []
 
-    @property
-    def freepool(self):
-        return self.config['freepool_name']
-
-    # ------------------------------------------------------------------
-    # Nova through its API (utils.openstack.nova.ReservationPool)
-
-    def _aggregate(self, pool):
-        """get_aggregate_from_name_or_id: an id, else a name lookup."""
-        try:
-            return self.nova.aggregate(int(pool))
-        except (TypeError, ValueError):
-            found = self.nova.aggregate_by_name(pool)
-        except errors.NovaError:
-            found = None
-        if found is None:
-            raise _exc('AggregateNotFound', 404,
-                       "Aggregate '%s' not found!" % pool)
-        return found
-
-    def _freepool(self):
-        try:
-            return self._aggregate(self.freepool)
-        except errors.BlazarError:
-            raise _exc('NoFreePool', 404, 'No Freepool found')
-
-    def _pool_create(self, name, az, project_id, metadata=None):
-        aggregate = self.nova.create_aggregate(name, az)
-        metadata = dict(metadata or {})
-        metadata['blazar:owner'] = project_id
-        self.nova.set_aggregate_metadata(aggregate.id, metadata)
-        return aggregate
-
-    def _pool_add(self, pool, hosts, stay_in=False, reason=None,
-                  lease_id=None, reservation_id=None):
-        """ReservationPool.add_computehost, with its rollback."""
-        aggregate = self._aggregate(pool)
-        freepool = self._freepool()
-        added, removed = [], []
-        try:
-            for host in hosts:
-                if freepool.id != aggregate.id and not stay_in:
-                    if host not in freepool.hosts:
-                        raise _exc('HostNotInFreePool', 404,
-                                   "Host %s not in freepool '%s'"
-                                   % (host, freepool.name))
-                    self._pool_remove(freepool.id, [host])
-                    removed.append(host)
-                    # Preemptible clean-up: every server on the host goes.
-                    for server in self.nova.servers_on_host(host):
-                        self.nova.delete_server(
-                            server.id, reason=reason, lease_id=lease_id,
-                            reservation_id=reservation_id)
-                try:
-                    self.nova.add_aggregate_host(aggregate.id, host)
-                    added.append(host)
-                except errors.NovaError as exc:
-                    if exc.status == 404:
-                        raise _exc('HostNotFound', 404,
-                                   "Host '%s' not found!" % host)
-                    if exc.status == 409:
-                        raise _exc(
-                            'AggregateAlreadyHasHost', 409,
-                            'Conflict while adding host %s to aggregate %s: '
-                            '%s (HTTP 409)' % (host, pool, exc.message))
-                    raise
-        except errors.SimError:
-            for host in added:
-                self.nova.remove_aggregate_host(aggregate.id, host)
-            for host in removed:
-                self.nova.add_aggregate_host(freepool.id, host)
-            raise
-        return aggregate
-
-    def _pool_remove(self, pool, hosts):
-        """ReservationPool.remove_computehost: back to freepool."""
-        aggregate = self._aggregate(pool)
-        freepool = self._freepool()
-        failing_remove, failing_add, not_in_freepool = [], [], []
-        for host in hosts:
-            if freepool.id == aggregate.id and host not in freepool.hosts:
-                not_in_freepool.append(host)
-                continue
-            try:
-                self.nova.remove_aggregate_host(aggregate.id, host)
-            except errors.NovaError:
-                failing_remove.append(host)
-            if freepool.id != aggregate.id and host not in freepool.hosts:
-                try:
-                    self.nova.add_aggregate_host(freepool.id, host)
-                except errors.NovaError:
-                    failing_add.append(host)
-        if failing_remove:
-            raise _exc('CantRemoveHost', 409,
-                       "Can't remove host(s) %s from Aggregate %s"
-                       % (failing_remove, aggregate.id))
-        if failing_add:
-            raise _exc('CantAddHost', 409, "Can't add host(s) %s to "
-                       "Aggregate %s" % (failing_add, freepool.id))
-        if not_in_freepool:
-            raise _exc('HostNotInFreePool', 404, "Host %s not in freepool "
-                       "'%s'" % (not_in_freepool, freepool.name))
-
-    def _pool_delete(self, pool):
-        """ReservationPool.delete: hosts back to freepool, then delete."""
-        try:
-            aggregate = self._aggregate(pool)
-        except errors.BlazarError:
-            return
-        freepool = self._freepool()
-        for host in list(aggregate.hosts):
-            self.nova.remove_aggregate_host(aggregate.id, host)
-            if freepool.id != aggregate.id and host not in freepool.hosts:
-                self.nova.add_aggregate_host(freepool.id, host)
-        self.nova.delete_aggregate(aggregate.id)
-
-    def _pool_hosts(self, pool):
-        try:
-            return list(self._aggregate(pool).hosts)
-        except errors.BlazarError:
-            return []
-
     # ------------------------------------------------------------------
     # Hosts (PhysicalHostPlugin)
 
     def host(self, host_id):
         host = self.hosts.get(str(host_id))
         if host is None:
-            raise _exc('NotFound', 404, "Object with {'host_id': '%s'} "
-                       "not found" % host_id)
+            raise records.exc(
+                'NotFound', 404, "Object with {'host_id': '%s'} "
+                "not found" % host_id)
         return host
 
     def host_by_name(self, name):
@@ -386,17 +83,19 @@ class BlazarState(object):
         host_ref = values.pop('id', None) or values.pop('name', None)
         values.pop('name', None)
         if host_ref is None:
-            raise _exc('InvalidHost', 403,
-                       'Invalid values for host %s' % values)
+            raise records.exc(
+                'InvalidHost', 403, 'Invalid values for host %s' % values)
         matches = self._search_hypervisors(host_ref)
         if len(matches) > 1:
-            raise _exc('MultipleHostsFound', 409,
-                       "Multiple Hosts found for pattern '%s'" % host_ref)
+            raise records.exc(
+                'MultipleHostsFound', 409,
+                "Multiple Hosts found for pattern '%s'" % host_ref)
         servers = [{'name': s.name, 'uuid': s.id}
                    for s in self.nova.servers_on_host(matches[0].name)]
         if servers:
-            raise _exc('HostHavingServers', 409,
-                       'Servers [%s] found for host %s' % (servers, host_ref))
+            raise records.exc(
+                'HostHavingServers', 409,
+                'Servers [%s] found for host %s' % (servers, host_ref))
         node = self._hypervisor_details(host_ref)
         extra = {k: v for k, v in values.items()
                  if k not in ('id', 'availability_zone',
@@ -404,30 +103,33 @@ class BlazarState(object):
                               'cpu_info', 'hypervisor_type',
                               'hypervisor_version', 'memory_mb', 'local_gb')}
         if any(len(key) > 64 for key in extra):
-            raise _exc('ExtraCapabilityTooLong', 400,
-                       'Extra capability key too long')
-        root = self.nova.provider_by_name(node.name)
+            raise records.exc(
+                'ExtraCapabilityTooLong', 400, 'Extra capability key too long')
+        root = self.placement.provider_by_name(node.name)
         if root is None:
-            raise _exc('ResourceProviderNotFound', 500,
-                       'No such resource provider %s' % node.name)
+            raise records.exc(
+                'ResourceProviderNotFound', 500,
+                'No such resource provider %s' % node.name)
         try:
-            self.nova.create_provider('blazar_' + node.name,
-                                      parent_uuid=root.uuid)
+            self.placement.create_provider(
+                'blazar_' + node.name, parent_uuid=root.uuid)
         except errors.PlacementError:
-            raise _exc('ResourceProviderCreationConflict', 409,
-                       'Conflict on creating resource provider blazar_%s '
-                       % node.name)
-        self._pool_add(self.freepool, [node.name])
+            raise records.exc(
+                'ResourceProviderCreationConflict', 409,
+                'Conflict on creating resource provider blazar_%s '
+                % node.name)
+        self.pool.add(self.pool.freepool_name, [node.name])
         now = self.clock.now()
-        host = Host(id=str(node.node_id), hypervisor_hostname=node.name,
-                    service_name=node.name, vcpus=node.vcpus,
-                    memory_mb=node.memory_mb, local_gb=node.disk_gb,
-                    cpu_info=str(_cpu_info()),
-                    hypervisor_type=node.hypervisor_type,
-                    hypervisor_version=node.hypervisor_version,
-                    availability_zone=self.nova.host_az(node.name),
-                    trust_id=self.ids.uuid('trust'), created_at=now,
-                    extra={k: str(v) for k, v in extra.items()})
+        host = records.Host(
+            id=str(node.node_id), hypervisor_hostname=node.name,
+            service_name=node.name, vcpus=node.vcpus,
+            memory_mb=node.memory_mb, local_gb=node.disk_gb,
+            cpu_info=str(records.cpu_info()),
+            hypervisor_type=node.hypervisor_type,
+            hypervisor_version=node.hypervisor_version,
+            availability_zone=self.nova.host_az(node.name),
+            trust_id=self.ids.uuid('trust'), created_at=now,
+            extra={k: str(v) for k, v in extra.items()})
         self.hosts[host.id] = host
         return host
 
@@ -435,7 +137,8 @@ class BlazarState(object):
         try:
             return self.nova.hypervisors(str(pattern))
         except errors.NovaError:
-            raise _exc('HostNotFound', 404, "Host '%s' not found!" % pattern)
+            raise records.exc(
+                'HostNotFound', 404, "Host '%s' not found!" % pattern)
 
     def _hypervisor_details(self, host_ref):
         """NovaInventory.get_host_details: by integer id, else by name."""
@@ -444,14 +147,16 @@ class BlazarState(object):
         except (TypeError, ValueError, errors.NovaError):
             matches = self._search_hypervisors(host_ref)
             if len(matches) > 1:
-                raise _exc('MultipleHostsFound', 409,
-                           "Multiple Hosts found for pattern '%s'" % host_ref)
+                raise records.exc(
+                    'MultipleHostsFound', 409,
+                    "Multiple Hosts found for pattern '%s'" % host_ref)
             return matches[0]
 
     def update_host(self, host_id, values):
         host = self.host(host_id)
         if not values:
-            raise _exc('INTERNAL_SERVER_ERROR', 400, 'No data to update')
+            raise records.exc(
+                'INTERNAL_SERVER_ERROR', 400, 'No data to update')
         refused = []
         for key, value in values.items():
             if key in host.extra and self._capability_in_use(host, key):
@@ -461,17 +166,18 @@ class BlazarState(object):
             else:
                 host.extra[key] = str(value)
         if refused:
-            raise _exc('CantAddExtraCapability', 409,
-                       "Can't add extracapabilities %s to Host %s"
-                       % (refused, host.id))
+            raise records.exc(
+                'CantAddExtraCapability', 409,
+                "Can't add extracapabilities %s to Host %s"
+                % (refused, host.id))
         host.updated_at = self.clock.now()
         return host
 
     def _capability_in_use(self, host, key):
         now = self.clock.now()
-        for reservation in self._reservations_of_host(host.id, now,
-                                                      datetime.datetime.max):
-            for requirement in convert_requirements(
+        for reservation in self.reservations_of_host(
+                host.id, now, datetime.datetime.max):
+            for requirement in records.convert_requirements(
                     reservation.resource_properties):
                 if requirement.split(' ')[0] == key:
                     return True
@@ -480,22 +186,24 @@ class BlazarState(object):
     def delete_host(self, host_id):
         host = self.host(host_id)
         if any(a['compute_host_id'] == host.id for a in self.allocations):
-            raise _exc('CantDeleteHost', 409, "Can't delete host %s. The "
-                       "host is reserved." % host.id)
+            raise records.exc(
+                'CantDeleteHost', 409, "Can't delete host %s. The "
+                "host is reserved." % host.id)
         servers = [{'name': s.name, 'uuid': s.id}
                    for s in self.nova.servers_on_host(host.service_name)]
         if servers:
-            raise _exc('HostHavingServers', 409,
-                       'Servers [%s] found for host %s'
-                       % (servers, host.hypervisor_hostname))
-        self._pool_remove(self.freepool, [host.service_name])
-        child = self.nova.provider_by_name(
+            raise records.exc(
+                'HostHavingServers', 409,
+                'Servers [%s] found for host %s'
+                % (servers, host.hypervisor_hostname))
+        self.pool.remove(self.pool.freepool_name, [host.service_name])
+        child = self.placement.provider_by_name(
             'blazar_' + host.hypervisor_hostname)
         if child is not None:
-            self.nova.delete_provider(child.uuid)
+            self.placement.delete_provider(child.uuid)
         del self.hosts[host.id]
 
-    def _hosts_matching(self, queries, reservable_only):
+    def hosts_matching(self, queries, reservable_only):
         """host_get_all_by_queries, in registration order."""
         found = []
         for host in self.hosts.values():
@@ -503,12 +211,13 @@ class BlazarState(object):
                 continue
             for query in queries:
                 key, op, value = query.split(' ', 2)
-                if key not in HOST_COLUMNS and \
+                if key not in records.HOST_COLUMNS and \
                         not any(key in h.extra for h in self.hosts.values()):
-                    raise _exc('BlazarDBNotFound', 500,
-                               'BlazarDBNotFound: A database error occurred')
+                    raise records.exc(
+                        'BlazarDBNotFound', 500,
+                        'BlazarDBNotFound: A database error occurred')
                 actual = host.value(key)
-                if actual is None or not _compare(op, actual, value):
+                if actual is None or not records.compare(op, actual, value):
                     break
             else:
                 found.append(host)
@@ -517,29 +226,29 @@ class BlazarState(object):
     # ------------------------------------------------------------------
     # Allocations
 
-    def _allocations_of(self, reservation_id):
+    def allocations_of(self, reservation_id):
         return [a for a in self.allocations
                 if a['reservation_id'] == reservation_id]
 
-    def _add_allocation(self, host_id, reservation_id):
+    def add_allocation(self, host_id, reservation_id):
         self.allocations.append({'id': self.ids.uuid('allocation'),
                                  'compute_host_id': host_id,
                                  'reservation_id': reservation_id})
 
-    def _reservation(self, reservation_id):
+    def find_reservation(self, reservation_id):
         for lease in self.leases.values():
             for reservation in lease.reservations:
                 if reservation.id == reservation_id:
                     return lease, reservation
         return None, None
 
-    def _reservations_of_host(self, host_id, start, end):
+    def reservations_of_host(self, host_id, start, end):
         """db.utils.get_reservations_by_host_id: leases overlapping."""
         found = []
         for allocation in self.allocations:
             if allocation['compute_host_id'] != host_id:
                 continue
-            lease, reservation = self._reservation(
+            lease, reservation = self.find_reservation(
                 allocation['reservation_id'])
             if lease and start <= lease.end_date and \
                     lease.start_date <= end and reservation not in found:
@@ -559,7 +268,7 @@ class BlazarState(object):
             for reservation in lease.reservations:
                 if reservation_id and reservation.id != reservation_id:
                     continue
-                for allocation in self._allocations_of(reservation.id):
+                for allocation in self.allocations_of(reservation.id):
                     host_id = allocation['compute_host_id']
                     entry = {'id': reservation.id, 'lease_id': lease.id,
                              'start_date': clock_mod.blazar_time(
@@ -590,8 +299,8 @@ class BlazarState(object):
                  if data.get(k)}
         force = bool(data.get('force', False))
         for entry in self.host_allocation(host.id, query)['reservations']:
-            lease, reservation = self._reservation(entry['id'])
-            allocation = [a for a in self._allocations_of(reservation.id)
+            lease, reservation = self.find_reservation(entry['id'])
+            allocation = [a for a in self.allocations_of(reservation.id)
                           if a['compute_host_id'] == host.id][0]
             if self._reallocate_chameleon(lease, reservation, allocation,
                                           force):
@@ -608,10 +317,10 @@ class BlazarState(object):
         if reservation.status == 'active':
             servers = self.nova.servers_on_host(old.hypervisor_hostname)
             if servers:
-                raise _exc('HostHavingServers', 409,
-                           'Servers [%s] found for host %s'
-                           % ([s.name for s in servers],
-                              old.hypervisor_hostname))
+                raise records.exc(
+                    'HostHavingServers', 409,
+                    'Servers [%s] found for host %s'
+                    % ([s.name for s in servers], old.hypervisor_hostname))
         start = max(self.clock.now(), lease.start_date)
         new_ids = self._matching_hosts(reservation.hypervisor_properties,
                                        reservation.resource_properties,
@@ -620,17 +329,18 @@ class BlazarState(object):
             new = self.hosts[new_ids.pop()]
             allocation['compute_host_id'] = new.id
             if reservation.status == 'active':
-                self._pool_add(reservation.aggregate_id,
-                               [new.hypervisor_hostname], reason='healing',
-                               lease_id=lease.id,
-                               reservation_id=reservation.id)
-                self._pool_remove(reservation.aggregate_id,
-                                  [old.hypervisor_hostname])
+                self.pool.add(
+                    reservation.aggregate_id,
+                    [new.hypervisor_hostname], reason='healing',
+                    lease_id=lease.id,
+                    reservation_id=reservation.id)
+                self.pool.remove(
+                    reservation.aggregate_id, [old.hypervisor_hostname])
             return True
         if force:
             self.allocations.remove(allocation)
-            self._pool_remove(reservation.aggregate_id,
-                              [old.hypervisor_hostname])
+            self.pool.remove(
+                reservation.aggregate_id, [old.hypervisor_hostname])
         return False
 
     # ------------------------------------------------------------------
@@ -642,15 +352,15 @@ class BlazarState(object):
         low, high = (int(x) for x in count_range.split('-'))
         queries = []
         if hypervisor_properties:
-            queries += convert_requirements(hypervisor_properties)
+            queries += records.convert_requirements(hypervisor_properties)
         if resource_properties:
-            queries += convert_requirements(resource_properties)
+            queries += records.convert_requirements(resource_properties)
         free, allocated = [], []
-        for host in self._hosts_matching(queries, reservable_only=True):
+        for host in self.hosts_matching(queries, reservable_only=True):
             if not any(a['compute_host_id'] == host.id
                        for a in self.allocations):
                 free.append(host.id)
-            elif not self._reservations_of_host(host.id, start, end):
+            elif not self.reservations_of_host(host.id, start, end):
                 allocated.append(host.id)
         if len(free) >= low:
             return free[:high]
@@ -661,31 +371,33 @@ class BlazarState(object):
         self._validate_range(values, values.get('min'), values.get('max'))
         for key in ('hypervisor_properties', 'resource_properties'):
             if key not in values:
-                raise _exc('MissingParameter', 400,
-                           'Missing parameter %s' % key)
+                raise records.exc(
+                    'MissingParameter', 400, 'Missing parameter %s' % key)
         values.setdefault('before_end', 'default')
         if values['before_end'] not in BEFORE_END_OPTIONS:
-            raise _exc('MalformedParameter', 400,
-                       'Malformed parameter before_end')
+            raise records.exc(
+                'MalformedParameter', 400, 'Malformed parameter before_end')
 
     @staticmethod
     def _validate_range(values, low, high):
         for name, value in (('min', low), ('max', high)):
             if value is None:
-                raise _exc('MissingParameter', 400,
-                           'Missing parameter %s' % name)
+                raise records.exc(
+                    'MissingParameter', 400, 'Missing parameter %s' % name)
             try:
                 int(str(value))
             except ValueError:
-                raise _exc('MalformedParameter', 400,
-                           'Malformed parameter %s' % name)
+                raise records.exc(
+                    'MalformedParameter', 400, 'Malformed parameter %s' % name)
         low, high = int(low), int(high)
         if low <= 0 or high <= 0:
-            raise _exc('MalformedParameter', 400, 'Malformed parameter min '
-                       'and max (must be greater than or equal to 1)')
+            raise records.exc(
+                'MalformedParameter', 400, 'Malformed parameter min '
+                'and max (must be greater than or equal to 1)')
         if high < low:
-            raise _exc('InvalidRange', 400, 'Invalid values for min/max of '
-                       'hosts. Max must be equal to or larger than min.')
+            raise records.exc(
+                'InvalidRange', 400, 'Invalid values for min/max of '
+                'hosts. Max must be equal to or larger than min.')
         values['count_range'] = '%d-%d' % (low, high)
 
     def _reserve_hosts(self, lease, reservation, values, pinned):
@@ -695,9 +407,8 @@ class BlazarState(object):
             values['count_range'], lease.start_date, lease.end_date)
         if not host_ids:
             raise errors.not_enough_hosts()
-        aggregate = self._pool_create(reservation.id,
-                                      'blazar_' + reservation.id,
-                                      lease.project_id)
+        aggregate = self.pool.create(
+            reservation.id, 'blazar_' + reservation.id, lease.project_id)
         reservation.resource_id = self.ids.uuid('host_reservation')
         reservation.aggregate_id = aggregate.id
         reservation.hypervisor_properties = values['hypervisor_properties']
@@ -705,23 +416,24 @@ class BlazarState(object):
         reservation.count_range = values['count_range']
         reservation.before_end = values['before_end']
         for host_id in host_ids:
-            self._add_allocation(host_id, reservation.id)
+            self.add_allocation(host_id, reservation.id)
 
     def _start_hosts(self, lease, reservation):
         hosts = [self.hosts[a['compute_host_id']].service_name
-                 for a in self._allocations_of(reservation.id)]
-        self._pool_add(reservation.aggregate_id, hosts, reason='lease_start',
-                       lease_id=lease.id, reservation_id=reservation.id)
+                 for a in self.allocations_of(reservation.id)]
+        self.pool.add(
+            reservation.aggregate_id, hosts, reason='lease_start',
+            lease_id=lease.id, reservation_id=reservation.id)
 
     def _end_hosts(self, lease, reservation, reason):
-        for allocation in self._allocations_of(reservation.id):
+        for allocation in self.allocations_of(reservation.id):
             self.allocations.remove(allocation)
-        for host in self._pool_hosts(reservation.aggregate_id):
+        for host in self.pool.hosts(reservation.aggregate_id):
             for server in self.nova.servers_on_host(host):
                 self.nova.delete_server(server.id, reason=reason,
                                         lease_id=lease.id,
                                         reservation_id=reservation.id)
-        self._pool_delete(reservation.aggregate_id)
+        self.pool.delete(reservation.aggregate_id)
 
     def _update_hosts(self, lease, reservation, values, dates_before):
         """update_reservation + _update_allocations of the host plugin."""
@@ -740,10 +452,11 @@ class BlazarState(object):
                            reservation.hypervisor_properties)
         resource = values.get('resource_properties',
                               reservation.resource_properties)
-        allocations = self._allocations_of(reservation.id)
-        requested = [h.id for h in self._hosts_matching(
-            convert_requirements(hyper) + convert_requirements(resource),
-            reservable_only=False)]
+        allocations = self.allocations_of(reservation.id)
+        queries = records.convert_requirements(hyper) + \
+            records.convert_requirements(resource)
+        requested = [h.id for h in self.hosts_matching(
+            queries, reservable_only=False)]
         to_remove = [a for a in allocations
                      if a['compute_host_id'] not in requested]
         grows = dates_before[0] > values['start_date'] or \
@@ -751,7 +464,7 @@ class BlazarState(object):
         for allocation in allocations:
             if allocation in to_remove or not grows:
                 continue
-            others = [r for r in self._reservations_of_host(
+            others = [r for r in self.reservations_of_host(
                 allocation['compute_host_id'], values['start_date'],
                 values['end_date']) if r.id != reservation.id]
             if others:
@@ -771,12 +484,13 @@ class BlazarState(object):
             if len(host_ids) < need_low:
                 raise errors.not_enough_hosts()
             for host_id in host_ids:
-                self._add_allocation(host_id, reservation.id)
+                self.add_allocation(host_id, reservation.id)
             if reservation.status == 'active' and host_ids:
-                self._pool_add(reservation.aggregate_id,
-                               [self.hosts[h].service_name for h in host_ids],
-                               reason='lease_update', lease_id=lease.id,
-                               reservation_id=reservation.id)
+                self.pool.add(
+                    reservation.aggregate_id,
+                    [self.hosts[h].service_name for h in host_ids],
+                    reason='lease_update', lease_id=lease.id,
+                    reservation_id=reservation.id)
         for allocation in to_remove:
             self.allocations.remove(allocation)
         reservation.count_range = '%d-%d' % (low, high)
@@ -784,214 +498,14 @@ class BlazarState(object):
         reservation.resource_properties = resource
 
     # ------------------------------------------------------------------
-    # Instance reservations (VirtualInstancePlugin)
-
-    def _max_usages(self, reservations):
-        events = []
-        for reservation in reservations:
-            lease, _ = self._reservation(reservation.id)
-            for event in lease.events:
-                events.append((event.time, event.event_type, reservation))
-        events.sort(key=lambda e: e[0])
-        peak = [0, 0, 0]
-        current = [0, 0, 0]
-        for _, event_type, res in events:
-            delta = (res.vcpus, res.memory_mb, res.disk_gb)
-            if event_type == 'start_lease':
-                current = [c + d for c, d in zip(current, delta)]
-                peak = [max(p, c) for p, c in zip(peak, current)]
-            elif event_type == 'end_lease':
-                current = [c - d for c, d in zip(current, delta)]
-        return peak
-
-    def _available_slots(self, values, start, end, excludes):
-        """query_available_hosts: one entry per instance slot."""
-        queries = ['vcpus >= %s' % values['vcpus'],
-                   'memory_mb >= %s' % values['memory_mb'],
-                   'local_gb >= %s' % values['disk_gb']]
-        if values.get('resource_properties'):
-            queries += convert_requirements(values['resource_properties'])
-        free, reserved = [], []
-        for host in self._hosts_matching(queries, reservable_only=True):
-            others = [r for r in self._reservations_of_host(host.id, start,
-                                                            end)
-                      if r.id not in excludes]
-            if not others:
-                free.append((host, []))
-            elif all(r.resource_type == INSTANCE_TYPE for r in others):
-                reserved.append((host, others))
-        slots = []
-        for host, others in reserved + free:
-            used = self._max_usages(others)
-            want = (int(values['vcpus']), int(values['memory_mb']),
-                    int(values['disk_gb']))
-            count = 1
-            while all(u + w * count <= cap for u, w, cap in
-                      zip(used, want, (host.vcpus, host.memory_mb,
-                                       host.local_gb))):
-                slots.append(host.id)
-                count += 1
-        return slots
-
-    def _pickup_hosts(self, reservation_id, values, start, end):
-        """pickup_hosts: lists of host ids (one per slot) to add/remove."""
-        amount = int(values['amount'])
-        affinity = _bool_or_none(values.get('affinity'))
-        old = [a['compute_host_id'] for a in self._allocations_of(
-            reservation_id)]
-        candidates = self._available_slots(
-            values, start, end, [reservation_id] if old else [])
-        if affinity:
-            counts = collections.Counter(candidates)
-            available = [h for h in candidates if counts[h] >= amount]
-            if not available:
-                raise errors.not_enough_hosts()
-            keep = [h for h in available if h in old]
-            new_ids = [(keep or available)[0]] * amount
-        else:
-            possible = list(candidates)
-            for host_id in old:
-                if host_id in possible:
-                    possible.remove(host_id)
-            new_ids = [h for h in old if h in candidates]
-            if affinity is False:
-                new_ids = list(dict.fromkeys(new_ids))
-            for host_id in possible:
-                if affinity is False and host_id in new_ids:
-                    continue
-                new_ids.append(host_id)
-            if len(new_ids) < amount:
-                raise errors.not_enough_hosts()
-            new_ids = new_ids[:amount]
-        removed = list(old)
-        added = []
-        for host_id in new_ids:
-            if host_id in removed:
-                removed.remove(host_id)
-            else:
-                added.append(host_id)
-        return added, removed
-
-    def _reserve_instances(self, lease, reservation, values, pinned):
-        missing = {'vcpus', 'memory_mb', 'disk_gb', 'amount', 'affinity',
-                   'resource_properties'} - set(values)
-        if missing:
-            raise _exc('MissingParameter', 400, 'Missing parameter %s'
-                       % ','.join(sorted(missing)))
-        try:
-            amount = int(values['amount'])
-        except (TypeError, ValueError):
-            amount = 0
-        if amount < 1:
-            raise _exc('MalformedParameter', 400, 'Malformed parameter '
-                       'amount must be >= 1')
-        if pinned is not None:
-            added = list(pinned)
-        else:
-            added, _ = self._pickup_hosts(reservation.id, values,
-                                          lease.start_date, lease.end_date)
-        reservation.resource_id = self.ids.uuid('instance_reservation')
-        reservation.vcpus = int(values['vcpus'])
-        reservation.memory_mb = int(values['memory_mb'])
-        reservation.disk_gb = int(values['disk_gb'])
-        reservation.amount = amount
-        reservation.affinity = _bool_or_none(values['affinity'])
-        reservation.resource_properties = values['resource_properties']
-        for host_id in added:
-            self._add_allocation(host_id, reservation.id)
-        # _create_resources: the private flavor, the aggregate, the class.
-        extra_specs = {
-            'aggregate_instance_extra_specs:reservation': reservation.id,
-            'resources:' + rc_name(reservation.id): '1'}
-        metadata = {'reservation': reservation.id,
-                    'filter_tenant_id': lease.project_id}
-        if reservation.affinity is not None:
-            reservation.server_group_id = self.ids.uuid('server_group')
-            extra_specs['affinity_id'] = reservation.server_group_id
-            metadata['affinity_id'] = reservation.server_group_id
-        flavor = self.nova.add_flavor(
-            reservation.id, 'reservation:' + reservation.id,
-            reservation.vcpus, reservation.memory_mb, reservation.disk_gb,
-            is_public=False, extra_specs=extra_specs)
-        aggregate = self._pool_create(reservation.id, None, lease.project_id,
-                                      metadata)
-        self.nova.create_resource_class(rc_name(reservation.id))
-        reservation.flavor_id = flavor.id
-        reservation.aggregate_id = aggregate.id
-
-    def _inventory_on(self, host, reservation_id, num, additional=False):
-        """BlazarPlacementClient.update_reservation_inventory."""
-        child = self.nova.provider_by_name(
-            'blazar_' + host.hypervisor_hostname)
-        if child is None:
-            root = self.nova.provider_by_name(host.hypervisor_hostname)
-            child = self.nova.create_provider(
-                'blazar_' + host.hypervisor_hostname, parent_uuid=root.uuid)
-        rc = rc_name(reservation_id)
-        inventories = dict(child.inventories)
-        if additional and rc in inventories:
-            inventories[rc] = dict(inventories[rc],
-                                   total=inventories[rc]['total'] + num)
-        else:
-            inventories[rc] = {'allocation_ratio': 1.0, 'max_unit': 1,
-                               'min_unit': 1, 'reserved': 0, 'step_size': 1,
-                               'total': num}
-        self.nova.set_inventories(child.uuid, child.generation, inventories)
-
-    def _drop_inventory(self, hostname, reservation_id):
-        child = self.nova.provider_by_name('blazar_' + hostname)
-        if child is not None and rc_name(reservation_id) in child.inventories:
-            try:
-                self.nova.delete_inventory(child.uuid, rc_name(reservation_id))
-            except errors.PlacementError:
-                pass
-
-    def _start_instances(self, lease, reservation):
-        flavor = self.nova.flavor(reservation.flavor_id)
-        if lease.project_id not in flavor.access:
-            self.nova.add_flavor_access(flavor.id, lease.project_id)
-        per_host = collections.Counter(
-            a['compute_host_id'] for a in self._allocations_of(reservation.id))
-        for host_id, num in per_host.items():
-            host = self.hosts[host_id]
-            self._pool_add(reservation.aggregate_id, [host.service_name],
-                           stay_in=True)
-            self._inventory_on(host, reservation.id, num)
-
-    def _end_instances(self, lease, reservation, reason):
-        try:
-            self.nova.remove_flavor_access(reservation.flavor_id,
-                                           lease.project_id)
-        except errors.NovaError:
-            pass
-        hostnames = []
-        for allocation in self._allocations_of(reservation.id):
-            self.allocations.remove(allocation)
-            hostnames.append(
-                self.hosts[allocation['compute_host_id']].hypervisor_hostname)
-        for server in list(self.nova.servers.values()):
-            if server.flavor['id'] == reservation.id:
-                self.nova.delete_server(server.id, reason=reason,
-                                        lease_id=lease.id,
-                                        reservation_id=reservation.id)
-        if reservation.flavor_id in self.nova.flavors:
-            self.nova.delete_flavor(reservation.flavor_id)
-        self._pool_delete(reservation.id)
-        for hostname in hostnames:
-            self._drop_inventory(hostname, reservation.id)
-        try:
-            self.nova.delete_resource_class(rc_name(reservation.id))
-        except errors.PlacementError:
-            pass
-
-    # ------------------------------------------------------------------
     # Leases (ManagerService)
 
     def lease(self, lease_id):
         lease = self.leases.get(lease_id)
         if lease is None:
-            raise _exc('NotFound', 404, "Object with {'lease_id': '%s'} not "
-                       "found" % lease_id)
+            raise records.exc(
+                'NotFound', 404, "Object with {'lease_id': '%s'} not "
+                "found" % lease_id)
         return lease
 
     def _parse_dates(self, start, end):
@@ -1004,10 +518,11 @@ class BlazarState(object):
         if value == 'now':
             return now
         try:
-            return datetime.datetime.strptime(value, DATE_FORMAT)
+            return datetime.datetime.strptime(value, records.DATE_FORMAT)
         except (TypeError, ValueError):
-            raise _exc('InvalidDate', 400, '%s is an invalid date. Required '
-                       'format: %s' % (value, DATE_FORMAT))
+            raise records.exc(
+                'InvalidDate', 400, '%s is an invalid date. Required '
+                'format: %s' % (value, records.DATE_FORMAT))
 
     def create_lease(self, values, project_id, user_id, pinned_hosts=None):
         """ManagerService.create_lease.
@@ -1017,51 +532,55 @@ class BlazarState(object):
         """
         for key in ('name', 'start_date', 'end_date'):
             if key not in values:
-                raise _exc('MissingParameter', 400,
-                           'Missing parameter %s' % key)
+                raise records.exc(
+                    'MissingParameter', 400, 'Missing parameter %s' % key)
         requested = [dict(r) for r in values.get('reservations') or []]
         for res in requested:
             if 'resource_type' not in res:
-                raise _exc('MissingParameter', 400,
-                           'Missing parameter resource_type')
-            if res['resource_type'] not in (HOST_TYPE, INSTANCE_TYPE):
-                raise _exc('UnsupportedResourceType', 500, 'The %s resource '
-                           'type is not supported' % res['resource_type'])
+                raise records.exc(
+                    'MissingParameter', 400, 'Missing parameter resource_type')
+            if res['resource_type'] not in (records.HOST_TYPE,
+                                            records.INSTANCE_TYPE):
+                raise records.exc(
+                    'UnsupportedResourceType', 500, 'The %s resource '
+                    'type is not supported' % res['resource_type'])
         start, end, now = self._parse_dates(values['start_date'],
                                             values['end_date'])
         if start < now:
-            raise _exc('InvalidInput', 400,
-                       'Start date must be later than current date')
+            raise records.exc(
+                'InvalidInput', 400,
+                'Start date must be later than current date')
         if end <= start:
-            raise _exc('InvalidInput', 400,
-                       'End date must be later than start date.')
+            raise records.exc(
+                'InvalidInput', 400, 'End date must be later than start date.')
         created = self.clock.now()
-        lease = Lease(id=self.ids.uuid('lease'), name=values['name'],
-                      user_id=user_id, project_id=project_id,
-                      start_date=start, end_date=end,
-                      trust_id=self.ids.uuid('trust'), created_at=created)
+        lease = records.Lease(
+            id=self.ids.uuid('lease'), name=values['name'],
+            user_id=user_id, project_id=project_id,
+            start_date=start, end_date=end,
+            trust_id=self.ids.uuid('trust'), created_at=created)
         before_end = self._before_end_date(values.get('before_end_date'),
                                            lease)
         self.leases[lease.id] = lease
         try:
             for index, res in enumerate(requested):
-                reservation = Reservation(
+                reservation = records.Reservation(
                     id=self.ids.uuid('reservation'), lease_id=lease.id,
                     resource_type=res['resource_type'], resource_id=None,
                     created_at=created)
                 lease.reservations.append(reservation)
                 pinned = (pinned_hosts or {}).get(index)
-                if res['resource_type'] == HOST_TYPE:
+                if res['resource_type'] == records.HOST_TYPE:
                     self._reserve_hosts(lease, reservation, res, pinned)
                 else:
-                    self._reserve_instances(lease, reservation, res, pinned)
+                    self.instances.reserve(lease, reservation, res, pinned)
         except errors.SimError:
             self._rollback_create(lease)
             raise
         for event_type, when in (('start_lease', start), ('end_lease', end),
                                  ('before_end_lease', before_end)):
             if when is not None:
-                lease.events.append(Event(
+                lease.events.append(records.Event(
                     id=self.ids.uuid('event'), lease_id=lease.id,
                     event_type=event_type, time=when, created_at=created))
         lease.status = 'PENDING'
@@ -1070,7 +589,7 @@ class BlazarState(object):
     def _rollback_create(self, lease):
         """db_api.lease_destroy: rows go; Nova objects made so far stay."""
         for reservation in lease.reservations:
-            for allocation in self._allocations_of(reservation.id):
+            for allocation in self.allocations_of(reservation.id):
                 self.allocations.remove(allocation)
         del self.leases[lease.id]
 
@@ -1078,8 +597,8 @@ class BlazarState(object):
         if requested:
             when = self._parse_date(requested, None)
             if not lease.start_date < when < lease.end_date:
-                raise _exc('NotAuthorized', 403,
-                           'Datetime is out of lease limits')
+                raise records.exc(
+                    'NotAuthorized', 403, 'Datetime is out of lease limits')
         elif self.config['minutes_before_end_lease'] > 0:
             when = lease.end_date - datetime.timedelta(
                 minutes=self.config['minutes_before_end_lease'])
@@ -1089,7 +608,7 @@ class BlazarState(object):
 
     def _transition(self, lease, transition, allowed_from):
         if lease.status not in allowed_from:
-            raise _exc('InvalidStatus', 500, 'Invalid lease status.')
+            raise records.exc('InvalidStatus', 500, 'Invalid lease status.')
         original = lease.status
         lease.status = transition
         return original
@@ -1128,44 +647,50 @@ class BlazarState(object):
         return lease
 
     def _update_lease(self, lease, values):
+        fmt = records.DATE_FORMAT
         start, end, now = self._parse_dates(
-            values.get('start_date',
-                       lease.start_date.strftime(DATE_FORMAT)),
-            values.get('end_date', lease.end_date.strftime(DATE_FORMAT)))
+            values.get('start_date', lease.start_date.strftime(fmt)),
+            values.get('end_date', lease.end_date.strftime(fmt)))
         if lease.start_date < now and start != lease.start_date:
-            raise _exc('InvalidInput', 400,
-                       'Cannot modify the start date of already started '
-                       'leases')
+            raise records.exc(
+                'InvalidInput', 400,
+                'Cannot modify the start date of already started '
+                'leases')
         if lease.start_date > now and start < now:
-            raise _exc('InvalidInput', 400,
-                       'Start date must be later than current date')
+            raise records.exc(
+                'InvalidInput', 400,
+                'Start date must be later than current date')
         if lease.end_date < now:
-            raise _exc('InvalidInput', 400,
-                       'Terminated leases can only be renamed')
+            raise records.exc(
+                'InvalidInput', 400, 'Terminated leases can only be renamed')
         if end < now or end < start:
-            raise _exc('InvalidInput', 400,
-                       'End date must be later than current and start date')
+            raise records.exc(
+                'InvalidInput', 400,
+                'End date must be later than current and start date')
         changes = values.get('reservations') or []
         known = {r.id: r for r in lease.reservations}
         for change in changes:
             if 'id' not in change:
-                raise _exc('MissingParameter', 400,
-                           'Missing parameter reservation ID')
+                raise records.exc(
+                    'MissingParameter', 400,
+                    'Missing parameter reservation ID')
             if change['id'] not in known:
-                raise _exc('InvalidInput', 400, 'Please enter valid '
-                           'reservation IDs. Invalid reservation IDs are: %s'
-                           % change['id'])
-            if known[change['id']].resource_type == INSTANCE_TYPE:
-                raise _exc('NotImplemented', 409, "Updating parameters for "
-                           "'flavor:instance' type reservations is not yet "
-                           "supported.")
+                raise records.exc(
+                    'InvalidInput', 400, 'Please enter valid '
+                    'reservation IDs. Invalid reservation IDs are: %s'
+                    % change['id'])
+            if known[change['id']].resource_type == records.INSTANCE_TYPE:
+                raise records.exc(
+                    'NotImplemented', 409, "Updating parameters for "
+                    "'flavor:instance' type reservations is not yet "
+                    "supported.")
         before = (lease.start_date, lease.end_date)
         for reservation in lease.reservations:
             change = dict(start_date=start, end_date=end)
             for item in changes:
                 if item['id'] == reservation.id:
                     change.update(item)
-            if reservation.resource_type == HOST_TYPE:
+            if reservation.resource_type == records.HOST_TYPE:
                 self._update_hosts(lease, reservation, change, before)
         lease.start_date, lease.end_date = start, end
         lease.event('start_lease').time = start
@@ -1196,10 +721,10 @@ class BlazarState(object):
         del self.leases[lease.id]
 
     def _on_end(self, lease, reservation, reason):
-        if reservation.resource_type == HOST_TYPE:
+        if reservation.resource_type == records.HOST_TYPE:
             self._end_hosts(lease, reservation, reason)
         else:
-            self._end_instances(lease, reservation, reason)
+            self.instances.end(lease, reservation, reason)
 
     # ------------------------------------------------------------------
     # Events
@@ -1253,12 +778,13 @@ class BlazarState(object):
                      'error': ('deleted',)}.get(reservation.status, ())
             try:
                 if reservation_status not in valid:
-                    raise _exc('InvalidStatus', 500, 'Invalid lease status.')
+                    raise records.exc(
+                        'InvalidStatus', 500, 'Invalid lease status.')
                 if transition == 'STARTING':
-                    if reservation.resource_type == HOST_TYPE:
+                    if reservation.resource_type == records.HOST_TYPE:
                         self._start_hosts(lease, reservation)
                     else:
-                        self._start_instances(lease, reservation)
+                        self.instances.start(lease, reservation)
                 else:
                     self._on_end(lease, reservation, 'lease_end')
             except errors.BlazarError:
@@ -1320,7 +846,7 @@ class BlazarState(object):
             self.monitor_log.append(('heal-error', exc.message))
             return
         for reservation_id, values in flags.items():
-            lease, reservation = self._reservation(reservation_id)
+            lease, reservation = self.find_reservation(reservation_id)
             for key, value in values.items():
                 setattr(reservation, key, value)
             lease.degraded = True
@@ -1334,15 +860,15 @@ class BlazarState(object):
         flags = {}
         touched = []
         for host_id in unreservable:
-            for reservation in self._reservations_of_host(host_id, begin,
-                                                          end):
+            for reservation in self.reservations_of_host(
+                    host_id, begin, end):
                 if reservation not in touched:
                     touched.append(reservation)
         for reservation in touched:
-            lease, _ = self._reservation(reservation.id)
-            broken = [a for a in self._allocations_of(reservation.id)
+            lease, _ = self.find_reservation(reservation.id)
+            broken = [a for a in self.allocations_of(reservation.id)
                       if a['compute_host_id'] in unreservable]
-            if reservation.resource_type == HOST_TYPE:
+            if reservation.resource_type == records.HOST_TYPE:
                 for allocation in broken:
                     if self._reallocate_host(lease, reservation, allocation):
                         if reservation.status == 'active':
@@ -1351,7 +877,7 @@ class BlazarState(object):
                     else:
                         flags.setdefault(reservation.id, {})[
                             'missing_resources'] = True
-            elif not self._heal_instances(lease, reservation, broken):
+            elif not self.instances.heal(lease, reservation, broken):
                 flags.setdefault(reservation.id, {})['missing_resources'] = \
                     True
             elif reservation.status == 'active':
@@ -1363,7 +889,7 @@ class BlazarState(object):
         """PhysicalHostPlugin._reallocate."""
         if reservation.status == 'active':
             old = self.hosts[allocation['compute_host_id']]
-            self._pool_remove(reservation.aggregate_id, [old.service_name])
+            self.pool.remove(reservation.aggregate_id, [old.service_name])
         start = max(self.clock.now(), lease.start_date)
         new_ids = self._matching_hosts(reservation.hypervisor_properties,
                                        reservation.resource_properties,
@@ -1373,48 +899,11 @@ class BlazarState(object):
             return False
         allocation['compute_host_id'] = new_ids.pop()
         if reservation.status == 'active':
-            self._pool_add(reservation.aggregate_id,
-                           [self.hosts[allocation['compute_host_id']]
-                            .service_name], reason='healing',
-                           lease_id=lease.id, reservation_id=reservation.id)
+            new = self.hosts[allocation['compute_host_id']]
+            self.pool.add(reservation.aggregate_id, [new.service_name],
+                          reason='healing', lease_id=lease.id,
+                          reservation_id=reservation.id)
         return True
-
-    def _heal_instances(self, lease, reservation, broken):
-        """VirtualInstancePlugin._heal_reservation (non-affinity path)."""
-        healed = True
-        new_hosts = []
-        values = {'vcpus': reservation.vcpus,
-                  'memory_mb': reservation.memory_mb,
-                  'disk_gb': reservation.disk_gb,
-                  'amount': reservation.amount,
-                  'affinity': reservation.affinity,
-                  'resource_properties': reservation.resource_properties}
-        for allocation in broken:
-            start = max(self.clock.now(), lease.start_date)
-            try:
-                added, _ = self._pickup_hosts(reservation.id, values, start,
-                                              lease.end_date)
-            except errors.BlazarError:
-                added = []
-            old = self.hosts[allocation['compute_host_id']]
-            if reservation.status == 'active':
-                self._pool_remove(reservation.aggregate_id,
-                                  [old.service_name])
-                self._drop_inventory(old.hypervisor_hostname, reservation.id)
-            if not added:
-                self.allocations.remove(allocation)
-                healed = False
-                continue
-            allocation['compute_host_id'] = added[0]
-            new_hosts.append(added[0])
-        if reservation.status == 'active':
-            for host_id, num in collections.Counter(new_hosts).items():
-                host = self.hosts[host_id]
-                self._pool_add(reservation.aggregate_id, [host.service_name],
-                               stay_in=True)
-                self._inventory_on(host, reservation.id, num,
-                                   additional=True)
-        return healed
 
 
 def _execution_batches(events):
@@ -1435,22 +924,3 @@ def _execution_batches(events):
                 deferred_end.append(event)
     return [by_type['before_end_lease'], by_type['end_lease'],
             by_type['start_lease'], deferred_before, deferred_end]
-
-
-def _bool_or_none(value):
-    if value in (None, 'None', 'none', ''):
-        return None
-    if isinstance(value, bool):
-        return value
-    return str(value).strip().lower() in ('1', 't', 'true', 'on', 'y', 'yes')
-
-
-def _cpu_info():
-    return {'arch': 'x86_64', 'model': 'Haswell', 'vendor': 'Intel',
-            'topology': {'cells': 1, 'sockets': 1, 'cores': 4, 'threads': 1},
-            'features': ['avx2']}
-
-
-def host_pin(hostname):
-    """hypervisor_properties that pin a reservation to one host."""
-    return json.dumps(['=', '$hypervisor_hostname', hostname])

@@ -59,8 +59,8 @@ import os
 
 import yaml
 
+from masakari_blazar.simulator import blazar_records as records
 from masakari_blazar.simulator import ids
-from masakari_blazar.simulator import reservations
 
 SCENARIO_DIR = os.path.join(os.path.dirname(__file__), 'scenarios')
 DEFAULT_USERS = {'admin': 'secret'}
@@ -113,7 +113,7 @@ def offset(value, now):
     unit = units.get(text[-1])
     amount = float(text[:-1]) if unit else float(text)
     delta = datetime.timedelta(**{unit or 'seconds': amount})
-    return (now + delta).strftime(reservations.DATE_FORMAT)
+    return (now + delta).strftime(records.DATE_FORMAT)
 
 
 def build(cloud, spec):
@@ -189,10 +189,10 @@ def _build_leases(cloud, specs):
         hosts = spec.get('hosts')
         if spec.get('type', 'host') == 'host':
             count = len(hosts) if hosts else None
-            pin = reservations.host_pin(hosts[0]) \
+            pin = records.host_pin(hosts[0]) \
                 if spec.get('pin') and hosts and len(hosts) == 1 else ''
             reservation = {
-                'resource_type': reservations.HOST_TYPE,
+                'resource_type': records.HOST_TYPE,
                 'min': spec.get('min', count or 1),
                 'max': spec.get('max', count or 1),
                 'hypervisor_properties': spec.get('hypervisor_properties',
@@ -200,7 +200,7 @@ def _build_leases(cloud, specs):
                 'resource_properties': spec.get('resource_properties', '')}
         else:
             reservation = {
-                'resource_type': reservations.INSTANCE_TYPE,
+                'resource_type': records.INSTANCE_TYPE,
                 'amount': spec.get('amount', len(hosts) if hosts else 1),
                 'vcpus': spec.get('vcpus', 1),
                 'memory_mb': spec.get('memory_mb', 1024),
@@ -224,7 +224,7 @@ def _build_servers(cloud, specs, leases):
         hints = {}
         if spec.get('reservation'):
             reservation = leases[spec['reservation']].reservations[0]
-            if reservation.resource_type == reservations.HOST_TYPE:
+            if reservation.resource_type == records.HOST_TYPE:
                 hints['reservation'] = reservation.id
             else:
                 flavor = reservation.flavor_id

@@ -49,8 +49,8 @@ def select_destination(cloud, server, requested_host=None):
     else:
         names = [name for name in cloud.hosts if name != server.host]
     resources = flavor_resources(server.flavor)
-    fitting = [name for name in names
-               if cloud.fit_on_tree(cloud.hosts[name], resources)]
+    fitting = [name for name in names if cloud.placement.fit_on_tree(
+        cloud.hosts[name].node_uuid, resources)]
     if not fitting:
         # Placement returned no allocation candidates: Nova's reason is ''.
         raise NoValidHost('', 'Placement: no allocation candidates for %s '
@@ -87,8 +87,9 @@ def flavor_resources(flavor):
 
 
 def _free_ram(cloud, name):
-    root = cloud.providers[cloud.hosts[name].node_uuid]
-    return cloud.free(root, 'MEMORY_MB')
+    placement = cloud.placement
+    root = placement.providers[cloud.hosts[name].node_uuid]
+    return placement.free(root, 'MEMORY_MB')
 
 
 def _metadata_by_key(cloud, host):

@@ -28,18 +28,12 @@ import time
 
 from masakari_blazar.simulator import errors
 from masakari_blazar.simulator import ids
+from masakari_blazar.simulator import placement_state
 from masakari_blazar.simulator import scheduler
 
 POWER_NOSTATE = 0
 POWER_RUNNING = 1
 POWER_SHUTDOWN = 4
-
-STANDARD_CLASSES = ('VCPU', 'MEMORY_MB', 'DISK_GB', 'PCPU', 'SRIOV_NET_VF',
-                    'NUMA_SOCKET', 'NUMA_CORE', 'NUMA_THREAD',
-                    'NUMA_MEMORY_MB', 'IPV4_ADDRESS', 'VGPU',
-                    'VGPU_DISPLAY_HEAD', 'NET_BW_EGR_KILOBIT_PER_SEC',
-                    'NET_BW_IGR_KILOBIT_PER_SEC', 'PCI_DEVICE',
-                    'MEM_ENCRYPTION_CONTEXT')
 
 # nova.conf defaults: initial_*_allocation_ratio and reserved_host_*.
 DEFAULT_CPU_RATIO = 4.0
@@ -149,17 +143,6 @@ class Aggregate(object):
 
 
 @dataclasses.dataclass
-class Provider(object):
-    uuid: str
-    name: str
-    parent_uuid: str
-    root_uuid: str
-    generation: int = 0
-    inventories: dict = dataclasses.field(default_factory=dict)
-    traits: list = dataclasses.field(default_factory=list)
-
-
-@dataclasses.dataclass
 class Migration(object):
     id: int
     uuid: str
@@ -182,19 +165,6 @@ class Evacuation(object):
     details: str = ''
 
 
-def inventory(total, reserved=0, ratio=1.0, max_unit=None):
-    """A Placement inventory record with Placement's defaults."""
-    return {'total': total, 'reserved': reserved, 'min_unit': 1,
-            'max_unit': total if max_unit is None else max_unit,
-            'step_size': 1, 'allocation_ratio': ratio}
-
-
-def capacity(record):
-    """What Placement lets consumers allocate from one inventory."""
-    return int((record['total'] - record['reserved'])
-               * record['allocation_ratio'])
-
-
 class CloudState(object):
     """Nova's and Placement's databases and the behaviour around them.
 
@@ -212,9 +182,7 @@ class CloudState(object):
         self.servers = {}
         self.flavors = {}
         self.aggregates = {}
-        self.providers = {}
-        self.allocations = {}
-        self.resource_classes = set(STANDARD_CLASSES)
+        self.placement = placement_state.PlacementState(idgen)
         self.migrations = []
         self.deleted_servers = []
         self.evacuations = {}
@@ -247,8 +215,8 @@ class CloudState(object):
                            host_ip='192.0.2.%d' % (node_id % 250 + 1),
                            **options)
         self.hosts[name] = host
-        root = Provider(uuid=host.node_uuid, name=name, parent_uuid=None,
-                        root_uuid=host.node_uuid)
+        root = self.placement.create_provider(name, rp_uuid=host.node_uuid)
+        inventory = placement_state.inventory
         root.inventories = {
             'VCPU': inventory(vcpus, ratio=host.cpu_allocation_ratio),
             'MEMORY_MB': inventory(memory_mb,
@@ -258,7 +226,6 @@ class CloudState(object):
         }
         root.traits = ['COMPUTE_NODE', 'HW_CPU_X86_AVX2']
         root.generation = 1
-        self.providers[root.uuid] = root
         return host
 
     def compute_host(self, name):
@@ -348,10 +315,8 @@ class CloudState(object):
             if migration.source_compute == name and \
                     migration.status == 'done':
                 migration.status = 'completed'
-                allocation = self.allocations.get(migration.instance_uuid, {})
-                for rp_uuid in list(allocation):
-                    if self.providers[rp_uuid].root_uuid == host.node_uuid:
-                        del allocation[rp_uuid]
+                self.placement.release(migration.instance_uuid,
+                                       host.node_uuid)
         for server in self.servers_on_host(name):
             if server.task_state == 'powering-off':
                 self._set_power(server, 'stopped')
@@ -543,7 +508,7 @@ class CloudState(object):
         """Delete at once (a local delete) and record who did it."""
         server = self.server(server_id)
         del self.servers[server.id]
-        self.allocations.pop(server.id, None)
+        self.placement.drop_consumer(server.id)
         self.evacuations.pop(server.id, None)
         self.deleted_servers.append({
             'id': server.id, 'name': server.name, 'host': server.host,
@@ -683,7 +648,8 @@ class CloudState(object):
         if evacuation.failure is None and \
                 server.id in self.evacuation_failures:
             self.evacuation_failures.discard(server.id)
-            self._release(server, self.hosts[evacuation.dest])
+            self.placement.release(server.id,
+                                   self.hosts[evacuation.dest].node_uuid)
             evacuation.failure = ('Build of instance %s aborted: Simulated '
                                   'failure of the evacuation.' % server.id)
         if evacuation.failure is not None:
@@ -879,207 +845,10 @@ class CloudState(object):
         aggregate.updated_at = self.clock.now()
         return aggregate
 
-    # ------------------------------------------------------------------
-    # Placement
-
-    def provider(self, rp_uuid):
-        provider = self.providers.get(rp_uuid)
-        if provider is None:
-            raise errors.PlacementError(
-                404, 'No resource provider with uuid %s found' % rp_uuid,
-                'placement.undefined_code')
-        return provider
-
-    def provider_by_name(self, name):
-        for provider in self.providers.values():
-            if provider.name == name:
-                return provider
-        return None
-
-    def create_provider(self, name, rp_uuid=None, parent_uuid=None):
-        if self.provider_by_name(name):
-            raise errors.PlacementError(
-                409, 'Conflicting resource provider name: %s already '
-                'exists.' % name, 'placement.duplicate_name')
-        if rp_uuid and rp_uuid in self.providers:
-            raise errors.PlacementError(
-                409, 'Conflicting resource provider uuid: %s already '
-                'exists.' % rp_uuid, 'placement.duplicate_uuid')
-        root = None
-        if parent_uuid:
-            parent = self.providers.get(parent_uuid)
-            if parent is None:
-                raise errors.PlacementError(
-                    400, 'parent provider UUID cannot be same as UUID. '
-                    'Please set parent provider UUID to None if there is no '
-                    'parent.' if parent_uuid == rp_uuid else
-                    'The specified parent provider UUID %s does not exist.'
-                    % parent_uuid, 'placement.undefined_code')
-            root = parent.root_uuid
-        rp_uuid = rp_uuid or self.ids.uuid('provider')
-        provider = Provider(uuid=rp_uuid, name=name, parent_uuid=parent_uuid,
-                            root_uuid=root or rp_uuid)
-        self.providers[rp_uuid] = provider
-        return provider
-
-    def delete_provider(self, rp_uuid):
-        provider = self.provider(rp_uuid)
-        if any(p.parent_uuid == rp_uuid for p in self.providers.values()):
-            raise errors.PlacementError(
-                409, 'Unable to delete parent resource provider %s: It has '
-                'child resource providers.' % rp_uuid,
-                'placement.resource_provider.cannot_delete_parent')
-        if self.provider_usages(rp_uuid):
-            raise errors.PlacementError(
-                409, 'Unable to delete resource provider %s: Resource '
-                'provider has allocations.' % rp_uuid,
-                'placement.resource_provider.inuse')
-        del self.providers[provider.uuid]
-
-    def providers_in_tree(self, root_uuid):
-        return [p for p in self.providers.values()
-                if p.root_uuid == root_uuid]
-
-    def provider_usages(self, rp_uuid):
-        usages = {}
-        for allocation in self.allocations.values():
-            for rc, amount in allocation.get(rp_uuid, {}).items():
-                usages[rc] = usages.get(rc, 0) + amount
-        return usages
-
-    def _check_generation(self, provider, generation):
-        if generation != provider.generation:
-            raise errors.PlacementError(
-                409, 'resource provider generation conflict',
-                'placement.concurrent_update')
-
-    def set_inventories(self, rp_uuid, generation, inventories):
-        """PUT /resource_providers/{uuid}/inventories."""
-        provider = self.provider(rp_uuid)
-        self._check_generation(provider, generation)
-        records = {}
-        for rc, record in inventories.items():
-            self._check_class(rc)
-            full = inventory(record['total'])
-            full.update(record)
-            records[rc] = full
-        usages = self.provider_usages(rp_uuid)
-        for rc in usages:
-            if rc not in records:
-                raise errors.PlacementError(
-                    409, 'update conflict: Inventory for %s on resource '
-                    'provider %s in use.' % (rc, rp_uuid),
-                    'placement.inventory.inuse')
-        provider.inventories = records
-        provider.generation += 1
-        return provider
-
-    def set_inventory(self, rp_uuid, rc, generation, record):
-        provider = self.provider(rp_uuid)
-        self._check_generation(provider, generation)
-        self._check_class(rc)
-        full = inventory(record['total'])
-        full.update(record)
-        provider.inventories[rc] = full
-        provider.generation += 1
-        return provider
-
-    def delete_inventory(self, rp_uuid, rc):
-        provider = self.provider(rp_uuid)
-        if rc not in provider.inventories:
-            raise errors.PlacementError(
-                404, 'No inventory of class %s found for delete' % rc,
-                'placement.undefined_code')
-        if self.provider_usages(rp_uuid).get(rc):
-            raise errors.PlacementError(
-                409, 'Inventory for %s on resource provider %s in use.'
-                % (rc, rp_uuid), 'placement.inventory.inuse')
-        del provider.inventories[rc]
-        provider.generation += 1
-
-    def _check_class(self, rc):
-        if rc not in self.resource_classes:
-            raise errors.PlacementError(
-                400, 'Unknown resource class in inventory for resource '
-                'provider: %s' % rc, 'placement.undefined_code')
-
-    def create_resource_class(self, name, must_be_new=True):
-        """POST (must_be_new) or PUT /resource_classes/{name}."""
-        if not name.startswith('CUSTOM_') or \
-                not re.match(r'^CUSTOM_[A-Z0-9_]+$', name):
-            raise errors.PlacementError(
-                400, "JSON does not validate: '%s' does not match "
-                "'^CUSTOM\\\\_[A-Z0-9_]+$'" % name, 'placement.undefined_code')
-        if name in self.resource_classes:
-            if must_be_new:
-                raise errors.PlacementError(
-                    409, 'Conflicting resource class already exists: %s'
-                    % name, 'placement.undefined_code')
-            return False
-        self.resource_classes.add(name)
-        return True
-
-    def delete_resource_class(self, name):
-        if name not in self.resource_classes:
-            raise errors.PlacementError(
-                404, 'No such resource class %s.' % name,
-                'placement.undefined_code')
-        if name in STANDARD_CLASSES:
-            raise errors.PlacementError(
-                400, 'Cannot delete standard resource class %s: ' % name,
-                'placement.undefined_code')
-        if any(name in p.inventories for p in self.providers.values()):
-            raise errors.PlacementError(
-                409, 'Unable to delete resource class %s. Delete all '
-                'inventory associated with the resource class before '
-                'deleting the resource class.' % name,
-                'placement.undefined_code')
-        self.resource_classes.discard(name)
-
-    def free(self, provider, rc):
-        record = provider.inventories.get(rc)
-        if record is None:
-            return 0
-        return capacity(record) - self.provider_usages(provider.uuid).get(
-            rc, 0)
-
-    def fit_on_tree(self, host, resources):
-        """Where in the host's tree each class would come from, or None.
-
-        Standard classes come from the root; any class may come from any
-        provider of the tree with enough free inventory (Placement's
-        unnumbered request group spans the tree).
-        """
-        tree = self.providers_in_tree(host.node_uuid)
-        placement = {}
-        for rc, amount in sorted(resources.items()):
-            for provider in sorted(tree, key=lambda p: p.parent_uuid or ''):
-                record = provider.inventories.get(rc)
-                if record and amount <= record['max_unit'] and \
-                        amount <= self.free(provider, rc):
-                    placement.setdefault(provider.uuid, {})[rc] = amount
-                    break
-            else:
-                return None
-        return placement
-
     def _claim(self, server, host):
-        """Allocate the server's resources on the host (may overcommit)."""
-        resources = scheduler.flavor_resources(server.flavor)
-        placement = self.fit_on_tree(host, resources)
-        if placement is None:
-            placement = {host.node_uuid: {
-                rc: amount for rc, amount in resources.items()
-                if rc in self.providers[host.node_uuid].inventories}}
-        allocation = self.allocations.setdefault(server.id, {})
-        for rp_uuid, amounts in placement.items():
-            allocation[rp_uuid] = dict(amounts)
-            self.providers[rp_uuid].generation += 1
-
-    def _release(self, server, host):
-        allocation = self.allocations.get(server.id, {})
-        for provider in self.providers_in_tree(host.node_uuid):
-            allocation.pop(provider.uuid, None)
+        """Allocate the server's flavor in Placement on ``host``'s tree."""
+        self.placement.claim(server.id, host.node_uuid,
+                             scheduler.flavor_resources(server.flavor))
 
 
 def _all_tenants(filters):
