@@ -29,6 +29,10 @@ PLUGIN_GROUP = 'masakari_blazar'
 BLAZAR_GROUP = 'blazar'
 NOVA_GROUP = 'nova'
 PLACEMENT_GROUP = 'placement'
+# "masakari-blazar recover" reaches the Masakari API (service type
+# instance-ha) with the [blazar] credentials; this group only chooses the
+# endpoint, as [nova] and [placement] do.
+INSTANCE_HA_GROUP = 'instance_ha'
 
 # The preference criteria that can order spare candidates.  The host name is
 # always the last tie-break so that every engine ranks spares identically.
@@ -57,6 +61,35 @@ pool_opts = [
                     'creates itself: when it splits a lease holding several '
                     'spares, and when a claim is rolled back or a repaired '
                     'host is returned to the pool.'),
+    cfg.IntOpt('pool_min_size',
+               default=1,
+               min=0,
+               help='How many free spares the pool should hold.  '
+                    '"masakari-blazar pool status" warns, and exits with '
+                    'status 3, when fewer are free; replenishing tops the '
+                    'pool up to this size.  0 turns the warning off.'),
+    cfg.BoolOpt('replenish_pool',
+                default=False,
+                help='After claiming spares for a failure, top the pool back '
+                     'up to pool_min_size with free Blazar hosts (registered '
+                     'in Blazar, in freepool, healthy, with no allocation) '
+                     'that match spare_host_properties, each given a spare '
+                     'lease of its own, so that a second failure still finds '
+                     'a spare.  Blazar also heals reservations and starts '
+                     'new leases with such hosts, so only enable this when '
+                     'freepool holds hosts meant to become spares.'),
+    cfg.StrOpt('spare_host_properties',
+               default='',
+               help='Which free Blazar hosts may become spares when the pool '
+                    'is replenished: a query in the syntax of a Blazar '
+                    'reservation\'s hypervisor_properties: comparisons (=, '
+                    '!=, <, <=, >, >=) of host fields or extra capabilities, '
+                    'joined by "and"; values that are numbers compare as '
+                    'numbers.  In a configuration file, write "$" twice, '
+                    'since oslo.config reads "$name" as another option: '
+                    '[">=", "$$memory_mb", "65536"] or ["and", [">=", '
+                    '"$$vcpus", "32"], ["=", "$$spare", "yes"]].  Empty '
+                    'means any free host.'),
 ]
 
 placement_opts = [
@@ -159,6 +192,7 @@ _ADAPTER_DEFAULTS = {
     BLAZAR_GROUP: 'reservation',
     NOVA_GROUP: 'compute',
     PLACEMENT_GROUP: 'placement',
+    INSTANCE_HA_GROUP: 'instance-ha',
 }
 
 
@@ -194,6 +228,7 @@ def list_opts():
         (BLAZAR_GROUP, blazar_opts),
         (NOVA_GROUP, _adapter_opts('compute')),
         (PLACEMENT_GROUP, _adapter_opts('placement')),
+        (INSTANCE_HA_GROUP, _adapter_opts('instance-ha')),
     ]
 
 

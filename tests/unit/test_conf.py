@@ -24,7 +24,7 @@ import pytest
 from masakari_blazar import conf as mb_conf
 
 GROUPS = (mb_conf.PLUGIN_GROUP, mb_conf.BLAZAR_GROUP, mb_conf.NOVA_GROUP,
-          mb_conf.PLACEMENT_GROUP)
+          mb_conf.PLACEMENT_GROUP, mb_conf.INSTANCE_HA_GROUP)
 SAMPLE = os.path.join(os.path.dirname(__file__), '..', '..', 'etc',
                       'masakari', 'masakari-blazar.conf.sample')
 OPTION_LINE = re.compile(r'^#(\w+) =')
@@ -70,6 +70,7 @@ def test_listed_service_type_defaults_match_the_registered_ones(conf):
     assert conf.blazar.service_type == 'reservation'
     assert conf.nova.service_type == 'compute'
     assert conf.placement.service_type == 'placement'
+    assert conf.instance_ha.service_type == 'instance-ha'
 
 
 def test_list_opts_hands_out_copies():
@@ -105,6 +106,9 @@ def test_defaults(conf):
     assert opts.api_retries == 4
     assert opts.api_retry_delay == 1.0
     assert opts.api_retry_max_delay == 10.0
+    assert opts.pool_min_size == 1
+    assert opts.replenish_pool is False
+    assert opts.spare_host_properties == ''
 
 
 def test_spare_preference_accepts_only_known_criteria(conf):
@@ -122,6 +126,7 @@ def test_spare_preference_accepts_only_known_criteria(conf):
     ('max_spares_per_failure', 0),
     ('lock_timeout', 0),
     ('api_retries', -1),
+    ('pool_min_size', -1),
 ])
 def test_invalid_values_are_refused(conf, name, value):
     with pytest.raises(ValueError):
