@@ -41,11 +41,6 @@ class SimClock(object):
         with self._lock:
             self._offset += datetime.timedelta(seconds=seconds)
 
-    @property
-    def offset_seconds(self):
-        with self._lock:
-            return self._offset.total_seconds()
-
 
 def isotime(value):
     """Nova's timestamp format: second precision, ``Z`` suffix."""

@@ -294,6 +294,7 @@ def _snapshot(cloud):
             'allocations': [{'host': blazar.hosts[a['compute_host_id']]
                              .hypervisor_hostname,
                              'reservation_id': a['reservation_id']}
-                            for a in blazar.allocations]},
+                            for a in blazar.allocations],
+            'monitor_log': [list(entry) for entry in blazar.monitor_log]},
         'deleted_servers': [dict(d) for d in state.deleted_servers],
     }

@@ -262,7 +262,8 @@ def server_action(req, cloud, server_id):
             if force and not args.get('host'):
                 raise errors.NovaError(
                     400, "Can't force to a non-provided destination")
-        state.evacuate(server_id, args.get('host'), force)
+        state.evacuate(server_id, args.get('host'), force,
+                       stop=_at_least(req, '2.95'))
         if _at_least(req, '2.14'):
             return web.Response(200)
         return web.Response(200, {'adminPass': 'simulated'})

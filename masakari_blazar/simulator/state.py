@@ -31,7 +31,6 @@ from masakari_blazar.simulator import ids
 from masakari_blazar.simulator import placement_state
 from masakari_blazar.simulator import scheduler
 
-POWER_NOSTATE = 0
 POWER_RUNNING = 1
 POWER_SHUTDOWN = 4
 
@@ -161,6 +160,7 @@ class Evacuation(object):
     due: float
     migration: Migration
     dest: str = None
+    stop: bool = False
     failure: str = None
     details: str = ''
 
@@ -590,13 +590,14 @@ class CloudState(object):
     # ------------------------------------------------------------------
     # Evacuation
 
-    def evacuate(self, server_id, host=None, force=False):
+    def evacuate(self, server_id, host=None, force=False, stop=False):
         """Accept an evacuation as nova-api and the conductor do.
 
         The API checks run now, the scheduler runs now (claiming the target
         in Placement, as the conductor does within milliseconds), and the
         outcome lands after ``evacuation_delay`` seconds of real time.
-        ``force`` (2.29 to 2.67, with a host) skips the scheduler.
+        ``force`` (2.29 to 2.67, with a host) skips the scheduler; ``stop``
+        (2.95 on) makes the instance land stopped.
         """
         server = self.server(server_id)
         if host is not None:
@@ -619,7 +620,7 @@ class CloudState(object):
         self.migrations.append(migration)
         due = time.monotonic() + float(self.config['evacuation_delay'])
         evacuation = Evacuation(server_id=server.id, due=due,
-                                migration=migration)
+                                migration=migration, stop=stop)
         try:
             dest = host if force else scheduler.select_destination(
                 self, server, host)
@@ -666,7 +667,9 @@ class CloudState(object):
             return
         # Nova before 2.95 keeps a stopped instance stopped; an active or
         # an errored one comes back ACTIVE (ComputeManager._do_rebuild...).
-        was_stopped = server.vm_state == 'stopped'
+        # From 2.95 all but errored ones land stopped.
+        was_stopped = server.vm_state == 'stopped' or (
+            evacuation.stop and server.vm_state != 'error')
         server.host = evacuation.dest
         server.task_state = None
         server.vm_state = 'stopped' if was_stopped else 'active'

@@ -474,3 +474,62 @@ def test_forced_evacuation_skips_the_scheduler(sim_cloud):
         json={'evacuate': {'host': 'spare-2', 'force': True}},
         microversion='2.68', raise_exc=False)
     assert response.status_code == 400
+
+
+def test_injected_evacuation_failure_leaves_the_server_in_error(sim_cloud):
+    """set_evacuation_failure makes the next evacuation end in ERROR.
+
+    As when the rebuild fails on the target compute: vm_state ERROR, the
+    instance still on its source host; the following evacuation works.
+    """
+    nova = conftest.nova_for(sim_cloud)
+    conftest.force_down(nova, 'compute-1')
+    server_id = sim_cloud.server('ha-vm-1')['id']
+    sim_cloud.set_evacuation_failure('ha-vm-1')
+    server = _evacuate_and_wait(nova, server_id, 'compute-2')
+    assert (server.status, _host_of(server)) == ('ERROR', 'compute-1')
+    server = _evacuate_and_wait(nova, server_id, 'compute-2')
+    assert (server.status, _host_of(server)) == ('ACTIVE', 'compute-2')
+
+
+def test_forcing_up_needs_the_evacuated_host_restarted(sim_cloud):
+    """Un-forcing a host needs its evacuations completed by a restart.
+
+    nova.api.openstack.compute.services._check_for_evacuations: while
+    ``done`` evacuation records remain from a host, forcing it up is a 400;
+    nova-compute's restart (recover_host) completes them.
+    """
+    nova = conftest.nova_for(sim_cloud)
+    conftest.force_down(nova, 'compute-1')
+    server_id = sim_cloud.server('ha-vm-1')['id']
+    assert _evacuate_and_wait(nova, server_id, 'compute-2').status == \
+        'ACTIVE'
+    service = nova.services.list(host='compute-1',
+                                 binary='nova-compute')[0]
+    with pytest.raises(nova_exc.BadRequest) as raised:
+        nova.services.force_down(service.id, False)
+    assert 'Unable to force up host compute-1' in str(raised.value)
+    sim_cloud.recover_host('compute-1')
+    nova.services.force_down(service.id, False)
+    service = nova.services.list(host='compute-1',
+                                 binary='nova-compute')[0]
+    assert service.state == 'up'
+
+
+def test_evacuation_from_2_95_lands_stopped(sim_cloud):
+    """From 2.95 an evacuated instance lands stopped.
+
+    nova.api.openstack.compute.evacuate: "Starts to 2.95 any evacuated
+    instances will be stopped at destination."  Masakari asks for 2.53.
+    """
+    conftest.force_down(conftest.nova_for(sim_cloud), 'compute-1')
+    compute = adapter.Adapter(conftest.keystone_session(sim_cloud),
+                              service_type='compute')
+    server_id = sim_cloud.server('ha-vm-1')['id']
+    compute.post('/servers/%s/action' % server_id,
+                 json={'evacuate': {'host': 'compute-2'}},
+                 microversion='2.95')
+    server = conftest.wait_for(
+        lambda: sim_cloud.server('ha-vm-1')['task_state'] is None and
+        sim_cloud.server('ha-vm-1'))
+    assert (server['vm_state'], server['host']) == ('stopped', 'compute-2')
