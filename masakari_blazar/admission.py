@@ -184,6 +184,11 @@ class Admission(object):
 
     def leave_all(self, hostname):
         """Undo every join of ``hostname``; returns what was undone."""
+        return (self.leave_reservations(hostname) +
+                self.delete_reservation_provider(hostname))
+
+    def leave_reservations(self, hostname):
+        """Take ``hostname`` out of every reservation aggregate it is in."""
         done = []
         for aggregate in self._aggregates():
             if (hostname in aggregate['hosts'] and
@@ -191,9 +196,37 @@ class Admission(object):
                 self._remove(aggregate, hostname)
                 done.append('removed %s from aggregate %s' % (
                     hostname, aggregate['name']))
-        child = self._child(hostname, create=False)
-        if child is not None:
-            self._placement('delete', '/resource_providers/%s' %
-                            child['uuid'])
-            done.append('deleted resource provider %s' % child['name'])
         return done
+
+    def delete_reservation_provider(self, hostname):
+        """Delete the ``blazar_<host>`` provider and the inventory on it.
+
+        Only for a host outside Blazar: Blazar creates that provider itself
+        when it registers a host, and refuses to register one that has it.
+        """
+        child = self._child(hostname, create=False)
+        if child is None:
+            return []
+        self._placement('delete', '/resource_providers/%s' % child['uuid'])
+        return ['deleted resource provider %s' % child['name']]
+
+    def reservation_provider(self, hostname):
+        """The name of ``hostname``'s ``blazar_<host>`` provider, or None."""
+        child = self._child(hostname, create=False)
+        return child['name'] if child else None
+
+    def leave_freepool(self, hostname):
+        """Take a host that Blazar does not know out of freepool.
+
+        Blazar's end of a reservation puts every host of its aggregate in
+        freepool, including a spare that joined it; registering such a host
+        fails, because Blazar adds it to freepool itself and Nova answers
+        409 for a host that is already there.
+        """
+        for aggregate in self._aggregates():
+            if (aggregate['name'] == self.freepool and
+                    hostname in aggregate['hosts']):
+                self._remove(aggregate, hostname)
+                return ['removed %s from aggregate %s' % (hostname,
+                                                          self.freepool)]
+        return []

@@ -25,6 +25,7 @@ from oslo_log import log as logging
 from masakari_blazar import admission
 from masakari_blazar import clients as mb_clients
 from masakari_blazar import conf as mb_conf
+from masakari_blazar import host_return
 from masakari_blazar import inventory
 from masakari_blazar import ledger
 from masakari_blazar import lock
@@ -204,24 +205,54 @@ class SpareRecovery(object):
         """
         report = []
         with lock.spare_pool_lock(self.conf):
-            claims = self.ledger.read()
-            pool = {s.hostname for s in self.inventory.spares(
-                self.inventory.leases(), self.inventory.blazar_hosts(),
-                self.inventory.allocations())}
-            for hostname, claim in sorted(claims.items()):
+            for hostname, claim in sorted(self.ledger.read().items()):
                 if claim.notification != notification_uuid:
                     continue
-                if hostname not in pool:
-                    if self.inventory.servers_on(hostname):
-                        report.append(
-                            'Spare %s keeps its claim: it holds servers; '
-                            'return it with "masakari-blazar return %s" once '
-                            'it is empty' % (hostname, hostname))
-                        continue
-                    report.extend(self.admission.leave_all(hostname))
-                    lease = self.leases.attach(hostname)
-                    report.append('Returned %s to the spare pool (lease %s)'
-                                  % (hostname, lease))
+                state = host_return.read_state(self, hostname)
+                if state.servers and not state.spare_lease:
+                    report.append(
+                        'Spare %s keeps its claim: it holds servers; '
+                        'return it with "masakari-blazar return %s" once '
+                        'it is empty' % (hostname, hostname))
+                    continue
+                report.extend(self.return_to_pool(state))
+        return report
+
+    def return_steps(self, state):
+        """The steps that make the host of ``state`` a free spare."""
+        return host_return.steps(
+            state, self.opts.spare_lease_prefix, self.opts.spare_lease_days,
+            self.opts.claim_aggregate, self.inventory.freepool)
+
+    def return_to_pool(self, state):
+        """Make one host a free spare again; run under the claim lock.
+
+        ``state`` is the host's :class:`host_return.HostState`, read just
+        before; every step reads the cloud again, so a step that an earlier,
+        interrupted run already did changes nothing.
+
+        :returns: one-line accounts of what was done.
+        """
+        hostname = state.hostname
+        report = []
+        for step in self.return_steps(state):
+            if step.action == host_return.LEAVE_RESERVATIONS:
+                report.extend(self.admission.leave_reservations(hostname))
+            elif step.action == host_return.DELETE_PROVIDER:
+                report.extend(
+                    self.admission.delete_reservation_provider(hostname))
+            elif step.action == host_return.LEAVE_FREEPOOL:
+                report.extend(self.admission.leave_freepool(hostname))
+            elif step.action == host_return.REGISTER:
+                self.leases.register(hostname)
+                report.append('Registered %s in Blazar' % hostname)
+            elif step.action == host_return.LEASE:
+                lease = self.leases.create_lease(hostname)
+                report.append('Returned %s to the spare pool (lease %s)' % (
+                    hostname, lease.get('name') if isinstance(lease, dict)
+                    else spare_leases.spare_lease_name(
+                        self.opts.spare_lease_prefix, hostname)))
+            elif step.action == host_return.DROP_CLAIM:
                 self.ledger.remove(hostname)
                 report.append('Released the claim on %s' % hostname)
         return report

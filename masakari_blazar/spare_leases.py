@@ -181,10 +181,8 @@ class SpareLeases(object):
                 return host
         return None
 
-    def attach(self, hostname):
-        """Register ``hostname`` in Blazar again with a spare lease."""
+    def register(self, hostname):
+        """Register ``hostname`` in Blazar unless it already is."""
         if self.find_host(hostname) is None:
             self.call('Blazar', 'POST /os-hosts (%s)' % hostname,
                       self._blazar.host.create, name=hostname)
-        lease = self.create_lease(hostname)
-        return lease.get('name') if isinstance(lease, dict) else None
