@@ -98,8 +98,12 @@ class LocalEngine(object):
         from masakari import objects
         from masakari import rpc
 
-        db = 'sqlite:///' + os.path.join(self.workdir, 'masakari.sqlite')
-        flows = 'sqlite:///' + os.path.join(self.workdir, 'taskflow.sqlite')
+        # Several engine processes may share these files; a writer waits
+        # for another's lock up to the timeout instead of failing at once.
+        db = 'sqlite:///%s?timeout=60' % os.path.join(self.workdir,
+                                                      'masakari.sqlite')
+        flows = 'sqlite:///%s?timeout=60' % os.path.join(self.workdir,
+                                                         'taskflow.sqlite')
         CONF.set_override('connection', db, group='database')
         CONF.set_override('connection', flows, group='taskflow')
         import oslo_messaging.opts

@@ -1,0 +1,70 @@
+# Copyright 2026 The masakari-blazar Authors.
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""A masakari-engine in a process of its own, for crash and concurrency tests.
+
+Run as ``python -m tests.functional.engine_process SPEC`` where SPEC is a
+JSON document: the work directory shared with the test (Masakari's sqlite
+database, TaskFlow logbooks, the claim lock), the cloud's credentials, the
+plugin's options, and what to do: ``process`` a new notification or
+``retry`` one as Masakari's periodic task would.
+
+With ``die_after`` naming a task, the process kills itself with SIGKILL as
+soon as that task has succeeded: an engine dying at that exact point, with
+no chance to clean anything up.
+"""
+
+import json
+import os
+import signal
+import sys
+import warnings
+
+
+def die_after(task_name):
+    """Make every flow engine Masakari loads SIGKILL us after the task."""
+    from masakari.engine.drivers.taskflow import base
+    from taskflow import states
+
+    load = base.load_taskflow_into_engine
+
+    def load_and_watch(*args, **kwargs):
+        engine = load(*args, **kwargs)
+
+        def on_change(state, details):
+            if state == states.SUCCESS and details['task_name'] == task_name:
+                os.kill(os.getpid(), signal.SIGKILL)
+
+        engine.atom_notifier.register(states.SUCCESS, on_change)
+        return engine
+
+    base.load_taskflow_into_engine = load_and_watch
+
+
+def main(spec):
+    warnings.simplefilter('ignore')
+    from masakari_blazar import local_engine
+    engine = local_engine.get_engine(spec['workdir'])
+    engine.use_cloud(spec['credentials'], **spec.get('options', {}))
+    if spec.get('die_after'):
+        die_after(spec['die_after'])
+    if spec['action'] == 'process':
+        engine.process(spec['notification'])
+    else:
+        engine.retry(spec['notification'])
+    print(json.dumps(engine.notification(spec['notification'])['status']))
+
+
+if __name__ == '__main__':
+    main(json.loads(sys.argv[1]))

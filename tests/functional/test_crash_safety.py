@@ -1,0 +1,196 @@
+# Copyright 2026 The masakari-blazar Authors.
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""Engines that die, engines that race: nothing may be lost or claimed twice.
+
+The engine runs in a child process (``engine_process``) that is killed with
+SIGKILL at a chosen point of the flow; the notification is then run again,
+as Masakari's retry would, in a fresh process with the same database and
+TaskFlow logbooks.  Two engines processing failures at the same time share
+the claim lock (a tooz file lock in the shared work directory).
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.functional import recovery
+
+KILLED = -signal.SIGKILL
+
+
+@pytest.fixture(scope='module')
+def runner(tmp_path_factory):
+    runner = recovery.Runner(str(tmp_path_factory.mktemp('engine')))
+    yield runner
+    runner.stop()
+
+
+def engine_process(runner, cloud, notification, action='process',
+                   die_after=None, options=None):
+    spec = {'workdir': runner.engine.workdir,
+            'credentials': cloud.credentials, 'options': options or {},
+            'notification': notification, 'action': action,
+            'die_after': die_after}
+    return subprocess.Popen(
+        [sys.executable, '-m', 'tests.functional.engine_process',
+         json.dumps(spec)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=dict(os.environ, PYTHONWARNINGS='ignore'))
+
+
+def finish(process, timeout=240):
+    out, err = process.communicate(timeout=timeout)
+    return process.returncode, out, err
+
+
+def check_consistent(runner, cloud, notification, failed, spares, names):
+    """The records and the cloud agree, and nothing was lost or doubled."""
+    result = recovery.Recovery(runner.engine, cloud, failed, notification)
+    assert result.status == 'finished', result.messages
+    servers = cloud.snapshot()['servers']
+    for name in names:
+        copies = [s for s in servers if s['name'] == name]
+        assert len(copies) == 1, copies
+        assert copies[0]['host'] in spares, copies[0]
+        assert copies[0]['task_state'] is None
+    claims = result.claims()
+    assert set(claims) <= set(spares)
+    assert {c['notification'] for c in claims.values()} == {notification}
+    latest = {}
+    for vmove in result.result['vmoves']:
+        assert vmove['status'] in ('succeeded', 'failed'), vmove
+        latest[vmove['instance']] = vmove
+    assert all(v['status'] == 'succeeded' for v in latest.values())
+    result.assert_nothing_lost()
+    return result
+
+
+BASIC = ('ha-vm-1', 'ha-vm-2', 'plain-vm-1')
+
+
+@pytest.mark.parametrize('task', ['PrepareHAEnabledInstancesTask',
+                                  'ClaimSpareTask', 'PrepareSpareTask'])
+def test_engine_killed_after_a_step_then_retried(runner, task):
+    cloud = runner.cloud('host-reservation')
+    runner.prepare(cloud)
+    cloud.fail_host('compute-1', forced_down=True)
+    notification = runner.engine.create_notification('compute-1')
+
+    code, _, err = finish(engine_process(runner, cloud, notification,
+                                         die_after=task))
+    assert code == KILLED, err[-3000:]
+    claims_after_crash = recovery.Recovery(
+        runner.engine, cloud, 'compute-1', notification).claims()
+
+    code, _, err = finish(engine_process(runner, cloud, notification,
+                                         action='retry'))
+    assert code == 0, err[-3000:]
+    result = check_consistent(runner, cloud, notification, 'compute-1',
+                              ['spare-1', 'spare-2'],
+                              ['reserved-vm-1', 'reserved-vm-2'])
+    # The retry reused what the dead engine had claimed.
+    if claims_after_crash:
+        assert set(result.claims()) == set(claims_after_crash)
+    assert len(result.claims()) == 1
+
+
+def test_engine_killed_during_evacuation_then_retried(runner):
+    cloud = runner.cloud('basic', evacuation_delay=1.5)
+    runner.prepare(cloud)
+    cloud.fail_host('compute-1', forced_down=True)
+    notification = runner.engine.create_notification('compute-1')
+
+    process = engine_process(runner, cloud, notification)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        if any(s['task_state'] == 'rebuilding'
+               for s in cloud.snapshot()['servers']):
+            process.send_signal(signal.SIGKILL)
+            break
+        time.sleep(0.05)
+    code, _, err = finish(process)
+    assert code == KILLED, err[-3000:]
+    claims_after_crash = recovery.Recovery(
+        runner.engine, cloud, 'compute-1', notification).claims()
+    assert list(claims_after_crash) == ['spare-1']
+
+    code, _, err = finish(engine_process(runner, cloud, notification,
+                                         action='retry'))
+    assert code == 0, err[-3000:]
+    assert 'masakari-spare-spare-2' in recovery.Recovery(
+        runner.engine, cloud, 'compute-1', notification).lease_names()
+    result = check_consistent(runner, cloud, notification, 'compute-1',
+                              ['spare-1'], BASIC)
+    assert list(result.claims()) == ['spare-1']
+    # Each instance was evacuated once: Nova recorded one migration each.
+    migrations = cloud.snapshot()['migrations']
+    for name in BASIC:
+        server_id = cloud.server(name)['id']
+        done = [m for m in migrations if m['instance_uuid'] == server_id and
+                m['status'] in ('done', 'completed')]
+        assert len(done) == 1, migrations
+
+
+def _three_failing_hosts(spec):
+    spec['hosts'].append({'name': 'compute-3', 'vcpus': 16,
+                          'memory_mb': 32768, 'disk_gb': 500})
+    spec['servers'].append({'name': 'ha-vm-4', 'host': 'compute-3',
+                            'flavor': 'm1.small', 'project': 'demo',
+                            'metadata': {'HA_Enabled': 'True'}})
+
+
+@pytest.mark.parametrize('failing', [
+    ('compute-1', 'compute-2'),                 # exactly enough spares
+    ('compute-1', 'compute-2', 'compute-3'),    # fewer spares than failures
+])
+def test_concurrent_failures_in_two_engines_never_share_a_spare(
+        runner, failing):
+    cloud = runner.cloud(recovery.scenario('basic', _three_failing_hosts))
+    runner.prepare(cloud)
+    notifications = {}
+    for host in failing:
+        cloud.fail_host(host, forced_down=True)
+        notifications[host] = runner.engine.create_notification(host)
+    processes = [engine_process(runner, cloud, notifications[host])
+                 for host in failing]
+    for process in processes:
+        code, _, err = finish(process)
+        assert code == 0, err[-3000:]
+
+    claims = recovery.Recovery(runner.engine, cloud, failing[0],
+                               notifications[failing[0]]).claims()
+    owners = [c['notification'] for c in claims.values()]
+    assert len(owners) == len(set(owners)), claims   # one spare each, max
+    assert sorted(claims) == ['spare-1', 'spare-2']
+    moved = []
+    for host in failing:
+        result = recovery.Recovery(runner.engine, cloud, host,
+                                   notifications[host])
+        assert result.status == 'finished', result.messages
+        for server in cloud.snapshot()['servers']:
+            assert server['host'] not in failing
+        spare = [h for h, c in claims.items()
+                 if c['notification'] == notifications[host]]
+        if not spare:
+            # The loser fell back to the scheduler, as configured.
+            assert result.said('the Nova scheduler will choose its host')
+        moved += result.moved
+    from masakari_blazar import lease_end_check
+    assert lease_end_check.lost_instances(cloud, moved) == []
