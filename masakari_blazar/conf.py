@@ -199,12 +199,25 @@ _ADAPTER_DEFAULTS = {
 def register_opts(conf):
     """Register every option on ``conf``; safe to call more than once."""
     conf.register_opts(ALL_PLUGIN_OPTS, group=PLUGIN_GROUP)
-    ks_loading.register_session_conf_options(conf, BLAZAR_GROUP)
+    conf.register_opts(_session_opts(), group=BLAZAR_GROUP)
     ks_loading.register_auth_conf_options(conf, BLAZAR_GROUP)
     for group, service_type in _ADAPTER_DEFAULTS.items():
         ks_loading.register_adapter_conf_options(
             conf, group, include_deprecated=False)
         conf.set_default('service_type', service_type, group=group)
+
+
+# An API that stops answering must not hang a recovery forever: with a
+# timeout its calls fail, are retried, and end in a clear error.
+SESSION_TIMEOUT = 60
+
+
+def _session_opts():
+    opts = copy.deepcopy(ks_loading.get_session_conf_options())
+    for opt in opts:
+        if opt.dest == 'timeout':
+            opt.default = SESSION_TIMEOUT
+    return opts
 
 
 def _adapter_opts(service_type):
@@ -219,7 +232,7 @@ def _adapter_opts(service_type):
 def list_opts():
     """Options for oslo-config-generator, grouped as in a config file."""
     blazar_opts = (
-        ks_loading.get_session_conf_options() +
+        _session_opts() +
         ks_loading.get_auth_common_conf_options() +
         ks_loading.get_auth_plugin_conf_options('password') +
         _adapter_opts('reservation'))
