@@ -24,6 +24,12 @@ DEFAULTS = {
     'service_down_time': 60,
     # Real seconds an evacuation takes to finish (Nova is asynchronous).
     'evacuation_delay': 0.2,
+    # Nova 34 refuses to add or remove a host with instances to or from an
+    # aggregate when that changes the host's AZ (nova/compute/api.py,
+    # ensure_no_instances_need_to_move_az_when_host_added/_removed).  False
+    # models a Nova without that check, where Blazar's healing can take a
+    # failed host with instances out of its reservation.
+    'nova_az_instance_check': True,
     # [physical:host] enable_polling_monitor: off upstream.
     'blazar_monitor': False,
     # [physical:host] polling_interval, in simulated seconds.

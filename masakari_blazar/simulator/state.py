@@ -759,6 +759,8 @@ class CloudState(object):
 
     def _az_change_with_instances(self, aggregate, host, adding):
         """Nova refuses to move a host with instances to another AZ."""
+        if not self.config['nova_az_instance_check']:
+            return
         instances = self.servers_on_host(host)
         if not instances or not aggregate.availability_zone:
             return

@@ -107,6 +107,60 @@ def test_instance_reservation_gets_aggregate_and_placement_inventory(runner):
     result.assert_nothing_lost()
 
 
+def _with_free_blazar_host(spec):
+    spec['hosts'].append({'name': 'free-1', 'vcpus': 16,
+                          'memory_mb': 32768, 'disk_gb': 500,
+                          'blazar': True})
+
+
+def test_blazar_healing_replacement_is_used_without_a_spare(runner):
+    """A Nova without the AZ-with-instances check lets Blazar heal first."""
+    cloud = runner.cloud(recovery.scenario('host-reservation',
+                                           _with_free_blazar_host),
+                         blazar_monitor=True, nova_az_instance_check=False)
+    reservation = cloud.server('reserved-vm-1')['scheduler_hints'][
+        'reservation'][0]
+    runner.prepare(cloud)
+    cloud.fail_host('compute-1', forced_down=True)
+    cloud.process_events()
+    # Blazar healed the reservation before Masakari acts.
+    assert cloud.hosts_in_aggregate(reservation) == ['free-1']
+    result = recovery.Recovery(
+        runner.engine, cloud, 'compute-1',
+        runner.engine.notify_host_failure('compute-1'))
+
+    assert result.status == FINISHED
+    assert result.where('reserved-vm-1') == 'free-1'
+    assert result.where('reserved-vm-2') == 'free-1'
+    assert result.claims() == {}
+    assert 'masakari-spare-spare-1' in result.lease_names()
+    assert 'masakari-spare-spare-2' in result.lease_names()
+    result.assert_nothing_lost()
+
+
+def test_blazar_healing_refused_by_nova_still_recovers_onto_a_spare(runner):
+    """Nova 34 will not take a host with instances out of its AZ aggregate,
+    so Blazar's healing fails and the failed host stays in its reservation;
+    the reservation's instances go to a spare that joins it."""
+    cloud = runner.cloud(recovery.scenario('host-reservation',
+                                           _with_free_blazar_host),
+                         blazar_monitor=True)
+    reservation = cloud.server('reserved-vm-1')['scheduler_hints'][
+        'reservation'][0]
+    runner.prepare(cloud)
+    cloud.fail_host('compute-1', forced_down=True)
+    cloud.process_events()
+    assert cloud.hosts_in_aggregate(reservation) == ['compute-1']
+    result = recovery.Recovery(
+        runner.engine, cloud, 'compute-1',
+        runner.engine.notify_host_failure('compute-1'))
+
+    assert result.status == FINISHED
+    assert result.where('reserved-vm-1') == 'spare-1'
+    assert 'spare-1' in cloud.hosts_in_aggregate(reservation)
+    result.assert_nothing_lost()
+
+
 def test_no_spare_falls_back_to_the_scheduler(runner):
     cloud = runner.cloud('no-spare')
     runner.prepare(cloud)
