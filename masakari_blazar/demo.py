@@ -34,12 +34,12 @@ from oslo_config import cfg
 from masakari_blazar import lease_end_check
 from masakari_blazar import local_engine
 from masakari_blazar import pool_status
+from masakari_blazar import progress
 from masakari_blazar import recovery
 from masakari_blazar import simulator
 from masakari_blazar import tables
 
 CONF = cfg.CONF
-POLL = 0.2
 
 
 def _default_host(cloud, spares):
@@ -61,27 +61,6 @@ class Printer(object):
     def __call__(self, text=''):
         if not self.as_json:
             print(text, file=self.out, flush=True)
-
-
-def _follow(engine, notification_uuid, worker, say):
-    """Print each new progress line until the engine is done."""
-    seen = set()
-
-    def flush():
-        for task in engine.notification(notification_uuid)['progress']:
-            for i, detail in enumerate(task['details']):
-                key = (task['task'], i, detail.get('message'))
-                if key not in seen:
-                    seen.add(key)
-                    say('  [%s] %s' % (task['task'], detail.get('message')))
-
-    while worker.is_alive():
-        worker.join(POLL)
-        try:
-            flush()
-        except Exception:  # the engine may hold the database; read later
-            continue
-    flush()
 
 
 def run(scenario='demo', host=None, recovery_method='auto', as_json=False,
@@ -119,7 +98,8 @@ def run(scenario='demo', host=None, recovery_method='auto', as_json=False,
         worker = threading.Thread(target=engine.process,
                                   args=(notification_uuid,), daemon=True)
         worker.start()
-        _follow(engine, notification_uuid, worker, say)
+        progress.follow_local(engine, notification_uuid, worker,
+                              progress.ProgressPrinter(say))
         result = engine.notification(notification_uuid)
         elapsed = time.monotonic() - started
         say()

@@ -23,7 +23,10 @@ what the next recovery will decide on.
 import dataclasses
 import typing
 
+from masakari_blazar import headroom
 from masakari_blazar import inventory
+
+FREE = 'free'
 
 
 @dataclasses.dataclass
@@ -67,9 +70,46 @@ def pool_rows(recovery):
         elif used and (used.vcpus or used.memory_mb):
             state = 'unhealthy: it has instances (%s in use)' % used
         else:
-            state = 'free'
+            state = FREE
         rows.append(SpareRow(
             hostname, leases[hostname], state,
             inventory.home_az(hostname, aggregates, inv.freepool),
             _resources(free), _resources(used)))
     return rows
+
+
+def warnings(rows, min_size):
+    """Warnings about the pool's size; ``min_size`` 0 turns them off."""
+    free = sum(1 for r in rows if r.state == FREE)
+    if not min_size or free >= min_size:
+        return []
+    if not free:
+        return ['the spare pool has no free spare: a host failure now gets '
+                'no spare (see no_spare_action)']
+    return ['only %d free spare(s), below [masakari_blazar] pool_min_size '
+            '(%d)' % (free, min_size)]
+
+
+def report(recovery, would_move, peers=None):
+    """The pool (:class:`SpareRow` objects), its headroom and warnings.
+
+    :param would_move: Masakari's choice of the instances a failure moves
+        (:func:`masakari_blazar.evacuees.selector`).
+    :param peers: ``{hostname: hosts of its Masakari segment}``, for the
+        same_segment preference; None when Masakari's database was not
+        read.
+    """
+    rows = pool_rows(recovery)
+    free = {r.hostname for r in rows if r.state == FREE}
+    room = headroom.headroom(
+        recovery, would_move, free,
+        segment_hosts=lambda host: (peers or {}).get(host, ()))
+    return {'spares': rows,
+            'headroom': room,
+            'warnings': warnings(rows, recovery.opts.pool_min_size)}
+
+
+def as_json(pool_report):
+    """:func:`report`'s result with the rows as plain dicts."""
+    return dict(pool_report, spares=[dataclasses.asdict(r)
+                                     for r in pool_report['spares']])

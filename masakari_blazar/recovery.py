@@ -25,12 +25,14 @@ from oslo_log import log as logging
 from masakari_blazar import admission
 from masakari_blazar import clients as mb_clients
 from masakari_blazar import conf as mb_conf
+from masakari_blazar import errors
 from masakari_blazar import host_return
 from masakari_blazar import inventory
 from masakari_blazar import ledger
 from masakari_blazar import lock
 from masakari_blazar import model
 from masakari_blazar import planner
+from masakari_blazar import replenish
 from masakari_blazar import reservations
 from masakari_blazar import spare_leases
 
@@ -161,6 +163,7 @@ class SpareRecovery(object):
             was done, for the notification's progress details.
         """
         report = []
+        claimed_now = False
         with lock.spare_pool_lock(self.conf):
             view = self.read(host_name, instance_uuids, notification_uuid,
                              segment_hosts)
@@ -181,10 +184,21 @@ class SpareRecovery(object):
                     hostname, plan.reasons[hostname]))
                 report.append('Spare %s: %s' % (
                     hostname, self.leases.detach(spare, held_elsewhere)))
+                claimed_now = True
+            if claimed_now and self.opts.replenish_pool:
+                report.extend(self._replenish())
         for uuid, reason in sorted(plan.unplaced.items()):
             report.append('Instance %s has no spare (%s); the Nova scheduler '
                           'will choose its host' % (plan.label(uuid), reason))
         return plan, report
+
+    def _replenish(self):
+        """Top the pool up after a claim; never fails the recovery."""
+        try:
+            lines, _ = replenish.replenish(self)
+        except errors.RecoveryError as exc:
+            lines = ['Could not replenish the spare pool: %s' % exc]
+        return lines
 
     def admit(self, plan):
         """Join each claimed spare to its instances' reservations."""

@@ -33,23 +33,189 @@ from masakari_blazar import tables
 CONF = cfg.CONF
 
 
+class _Done(Exception):
+    """Nothing to do: the message goes to stdout and the exit status is 0."""
+
+
 def _recovery():
     from masakari_blazar import recovery
     return recovery.SpareRecovery(CONF)
 
 
+def _records(required=True):
+    """Masakari's records; None when not ``required`` and unreadable."""
+    from masakari_blazar import masakari_records
+    try:
+        return masakari_records.Records(CONF)
+    except errors.ConfigError:
+        if required:
+            raise
+        return None
+
+
+def _peers(records):
+    if records is None:
+        return None
+    try:
+        return records.peers()
+    except errors.ConfigError:
+        return None
+
+
 def cmd_pool_status():
-    """Show every spare, free or claimed, with its health and capacity."""
+    """Show the spares, free or claimed, and how many failures they absorb.
+
+    Exits with status 3 when the pool is below pool_min_size, so that
+    monitoring can act on it; the output is complete then too.
+    """
+    from masakari_blazar import evacuees
+    from masakari_blazar import headroom
     from masakari_blazar import pool_status
-    rows = pool_status.pool_rows(_recovery())
+    result = pool_status.report(_recovery(), evacuees.selector(CONF),
+                                _peers(_records(required=False)))
     if CONF.command.format == 'json':
-        print(json.dumps([r.__dict__ for r in rows], indent=2,
+        print(json.dumps(pool_status.as_json(result), indent=2,
                          sort_keys=True))
-    elif not rows:
-        print('The spare pool is empty: no ACTIVE lease matches '
-              '[masakari_blazar] spare_lease_prefix / spare_lease_ids.')
     else:
-        print(tables.pool_table(rows))
+        if result['spares']:
+            print(tables.pool_table(result['spares']))
+        else:
+            print('The spare pool is empty: no ACTIVE lease matches '
+                  '[masakari_blazar] spare_lease_prefix / spare_lease_ids.')
+        print()
+        print(headroom.summary(result['headroom']))
+        for warning in result['warnings']:
+            print('WARNING: %s' % warning)
+    return 3 if result['warnings'] else 0
+
+
+def cmd_plan():
+    """Show what a failure of HOST would do now, changing nothing."""
+    from masakari_blazar import evacuees
+    from masakari_blazar import failure_plan
+    host = CONF.command.host_name
+    records = _records(required=False)
+    segment = records.segment_of(host) if records else None
+    report = failure_plan.plan_failure(
+        _recovery(), host, evacuees.selector(CONF), segment=segment,
+        peers=segment.hosts if segment else ())
+    if records is None:
+        report['notes'].append(
+            'Masakari\'s database was not read ([database] connection): '
+            'the segment, its recovery_method and reserved hosts are '
+            'unknown')
+    if CONF.command.format == 'json':
+        print(json.dumps(report, indent=2, sort_keys=True))
+    else:
+        print(failure_plan.as_text(report))
+    return 0
+
+
+def cmd_return():
+    """Put a repaired, empty host (back) into the spare pool."""
+    from masakari_blazar import lock
+    host = CONF.command.host_name
+    recovery = _recovery()
+    records = _records(required=False)
+    if CONF.command.dry_run:
+        state = _return_state(recovery, host, records)
+        print('Would, for %s:' % host)
+        for number, step in enumerate(recovery.return_steps(state), 1):
+            print('  %d. %s' % (number, step.text))
+        return 0
+    with lock.spare_pool_lock(CONF):
+        state = _return_state(recovery, host, records)
+        report = recovery.return_to_pool(state)
+    for line in report:
+        print(line)
+    print('Blazar starts the lease at once; %s is a free spare when the '
+          'lease is ACTIVE ("masakari-blazar pool status").' % host)
+    segment = records.segment_of(host) if records else None
+    if segment and host in segment.on_maintenance:
+        print('Masakari still has %s on maintenance in segment %s; clear it '
+              'once the host should be monitored again: openstack segment '
+              'host update --on_maintenance False %s %s' % (
+                  host, segment.name, segment.name, host))
+    if segment and segment.recovery_method in ('reserved_host',
+                                               'rh_priority'):
+        print('Segment %s uses %s: run "masakari-blazar sync-reserved" once '
+              'the new lease is ACTIVE' % (
+                  segment.name, segment.recovery_method))
+    return 0
+
+
+def _return_state(recovery, host, records):
+    """The host's state, refused with one line when it cannot return."""
+    from masakari_blazar import host_return
+    state = host_return.read_state(
+        recovery, host, records.notification_status if records else None)
+    if state.claim and records is None:
+        raise errors.RecoveryError(
+            '%s is claimed by notification %s and Masakari\'s database '
+            'cannot be read to tell whether that recovery has ended; set '
+            '[database] connection' % (host, state.claim.notification))
+    reason = host_return.refusal(state)
+    if reason:
+        raise errors.RecoveryError(reason)
+    if not recovery.return_steps(state):
+        raise _Done('%s is already a spare (lease %s, %s); nothing to do' % (
+            host, state.spare_lease, state.spare_lease_status))
+    return state
+
+
+def _say(text=''):
+    print(text, flush=True)
+
+
+def cmd_recover():
+    """Recover HOST now, as if masakari-hostmonitor had reported it failed."""
+    from masakari_blazar import recover
+    args = CONF.command
+    host = args.host_name
+    if args.local:
+        uuid, status, last = recover.run_local(
+            _recovery(), host, args.recovery_method, _say,
+            workdir=args.workdir)
+    else:
+        uuid, status, last = recover.run_api(
+            CONF, _recovery(), host, _say, args.timeout, args.poll_interval)
+    _say('Notification %s ended %s.' % (uuid, status.upper()))
+    code, reason = recover.outcome(uuid, status, last)
+    if reason:
+        print('masakari-blazar: error: %s' % reason, file=sys.stderr)
+    return code
+
+
+def cmd_check():
+    """Validate the deployment: flows, options, APIs, leases, segments."""
+    from masakari_blazar import deployment_check
+    findings = deployment_check.run(CONF, _recovery(), _records)
+    for finding in findings:
+        print('%s: %s' % finding)
+    errors_found = sum(1 for f in findings
+                       if f.level == deployment_check.ERROR)
+    if errors_found:
+        print('masakari-blazar: error: the check found %d error(s)' %
+              errors_found, file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_replenish():
+    """Top the spare pool up to pool_min_size from free Blazar hosts."""
+    from masakari_blazar import lock
+    from masakari_blazar import replenish
+    recovery = _recovery()
+    if CONF.command.dry_run:
+        lines, missing = replenish.replenish(recovery, dry_run=True)
+    else:
+        with lock.spare_pool_lock(CONF):
+            lines, missing = replenish.replenish(recovery)
+    for line in lines[:-1] if missing else lines:
+        print(line)
+    if missing:
+        print('masakari-blazar: error: %s' % lines[-1], file=sys.stderr)
+        return 1
     return 0
 
 
@@ -111,10 +277,121 @@ def add_command_parsers(subparsers):
     pool = subparsers.add_parser(
         'pool', help='The spare pool.').add_subparsers(
             dest='pool_command', title='pool commands')
-    status = pool.add_parser('status', help=cmd_pool_status.__doc__)
+    status = pool.add_parser(
+        'status', help=cmd_pool_status.__doc__.splitlines()[0],
+        description='Every spare of the Blazar spare leases and of the '
+                    'claim ledger, with its lease, state (free, claimed by '
+                    'a notification since when, or unhealthy and why), '
+                    'free capacity and availability zone; then the '
+                    'headroom: how many failures of the most loaded '
+                    'compute hosts, one after another, the free spares '
+                    'hold entirely (N+k), planned with the recovery\'s own '
+                    'planner.  Warns, and exits with status 3, when fewer '
+                    'spares are free than [masakari_blazar] pool_min_size.')
     status.add_argument('--format', choices=['table', 'json'],
-                        default='table')
+                        default='table', help='Output format.')
     status.set_defaults(func=cmd_pool_status)
+
+    plan = subparsers.add_parser(
+        'plan', help=cmd_plan.__doc__,
+        description='A dry run of the recovery of HOST as if it failed now: '
+                    'the instances Masakari would move ([host_failure] '
+                    'options), the spare each would go to and why, how the '
+                    'spare would leave its lease, the aggregate and '
+                    'Placement changes that admit reserved instances, and '
+                    'what no spare holds (no_spare_action).  For '
+                    'reserved_host and rh_priority segments, the reserved '
+                    'hosts Masakari would offer, in its order.  Only reads '
+                    'the cloud.')
+    plan.add_argument('host_name', metavar='HOST',
+                      help='The compute host whose failure to plan.')
+    plan.add_argument('--format', choices=['text', 'json'], default='text',
+                      help='Output format.')
+    plan.set_defaults(func=cmd_plan)
+
+    give_back = subparsers.add_parser(
+        'return', help=cmd_return.__doc__,
+        description='Make HOST a free spare again: a spare claimed by a '
+                    'recovery once its instances are gone, or any repaired '
+                    'host (such as a failed host, once fixed) that should '
+                    'become a spare.  HOST must be up, enabled, empty, in '
+                    'no other Blazar lease and in no availability-zone '
+                    'aggregate, and its claim\'s notification must have '
+                    'ended.  The command takes HOST out of the reservation '
+                    'aggregates the claim joined, deletes the Placement '
+                    'provider the plugin added, registers HOST in Blazar if '
+                    'needed, creates a one-host spare lease and drops the '
+                    'claim.')
+    give_back.add_argument('host_name', metavar='HOST',
+                           help='The host to put into the spare pool.')
+    give_back.add_argument('--dry-run', action='store_true',
+                           help='Show the steps without making them.')
+    give_back.set_defaults(func=cmd_return)
+
+    recover = subparsers.add_parser(
+        'recover', help=cmd_recover.__doc__,
+        description='Create the COMPUTE_HOST notification that '
+                    'masakari-hostmonitor posts for a fenced host, through '
+                    'the Masakari API (openstacksdk, with the [blazar] '
+                    'credentials and the [masakari] endpoint options), and '
+                    'follow it to its end, printing each progress detail as '
+                    'it arrives.  HOST must be down in Nova (powered off '
+                    'and marked down): Nova refuses to evacuate from a '
+                    'running host.  Exits 0 when the notification ends '
+                    'FINISHED.')
+    recover.add_argument('host_name', metavar='HOST',
+                         help='The failed, fenced compute host.')
+    recover.add_argument('--local', action='store_true',
+                         help='Run Masakari\'s engine in this process '
+                              'instead, with its own records (one segment '
+                              'of every nova-compute host) in a scratch '
+                              'directory; needs no Masakari service.')
+    recover.add_argument('--recovery-method', default='auto',
+                         choices=['auto', 'reserved_host', 'auto_priority',
+                                  'rh_priority'],
+                         help='With --local: the recovery_method of the '
+                              'scratch segment (default auto).')
+    recover.add_argument('--workdir',
+                         help='With --local: where Masakari\'s scratch '
+                              'database and TaskFlow logbooks go (default: '
+                              'a new temporary directory).')
+    recover.add_argument('--timeout', type=int, default=1800,
+                         help='Seconds to follow the notification before '
+                              'giving up (default 1800).')
+    recover.add_argument('--poll-interval', type=float, default=2.0,
+                         help='Seconds between two reads of the '
+                              'notification (default 2).')
+    recover.set_defaults(func=cmd_recover)
+
+    check = subparsers.add_parser(
+        'check', help=cmd_check.__doc__,
+        description='Check the deployment before a failure does: every '
+                    'task named in [taskflow_driver_recovery_flows] '
+                    'host_auto_failure_recovery_tasks and '
+                    'host_rh_failure_recovery_tasks is installed (Masakari '
+                    'skips unknown names silently), the plugin\'s three '
+                    'tasks are there in order and Masakari\'s '
+                    'evacuate_instances_task is not, the [masakari_blazar] '
+                    'options are valid, Blazar, Nova and Placement answer '
+                    'with the [blazar] credentials, the spare leases exist '
+                    'and are ACTIVE, and each Masakari segment\'s '
+                    'recovery_method can work (reserved_host segments need '
+                    'reserved hosts that are free spares).  One line per '
+                    'finding (OK, WARNING, ERROR); exits 1 on any ERROR.')
+    check.set_defaults(func=cmd_check)
+
+    top_up = subparsers.add_parser(
+        'replenish', help=cmd_replenish.__doc__,
+        description='Give free Blazar hosts (registered, in freepool, '
+                    'healthy, with no allocation) that match '
+                    '[masakari_blazar] spare_host_properties a one-host '
+                    'spare lease each, largest first, until pool_min_size '
+                    'spares are free or starting.  Works whether or not '
+                    'replenish_pool (the same step after each claim) is on.  '
+                    'Exits 1 when the pool cannot reach pool_min_size.')
+    top_up.add_argument('--dry-run', action='store_true',
+                        help='Show which hosts would become spares.')
+    top_up.set_defaults(func=cmd_replenish)
 
     sync = subparsers.add_parser(
         'sync-reserved', help=cmd_sync_reserved.__doc__,
@@ -149,6 +426,9 @@ def main(argv=None):
         print('masakari-blazar: configuration error: %s' % exc,
               file=sys.stderr)
         return 2
+    except _Done as done:
+        print(done)
+        return 0
     except errors.RecoveryError as exc:
         print('masakari-blazar: error: %s' % exc, file=sys.stderr)
         return 1

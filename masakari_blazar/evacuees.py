@@ -1,0 +1,47 @@
+# Copyright 2026 The masakari-blazar Authors.
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""Which instances Masakari would move off a failed host.
+
+Masakari's ``prepare_HA_enabled_instances_task`` decides that, from
+``[host_failure]`` options; ``plan`` and the pool's headroom must count
+the same instances that a real recovery would move, so they read the same
+options and apply the same rule here.
+"""
+
+from oslo_utils import strutils
+
+
+def would_move(server, ha_key, evacuate_all, ignore_error):
+    """Whether Masakari would evacuate ``server`` (Nova's dict of it).
+
+    :param ha_key: ``[host_failure] ha_enabled_instance_metadata_key``.
+    :param evacuate_all: ``[host_failure] evacuate_all_instances``.
+    :param ignore_error: ``[host_failure] ignore_instances_in_error_state``.
+    """
+    if ignore_error and server.get('OS-EXT-STS:vm_state') == 'error':
+        return False
+    if evacuate_all:
+        return True
+    return strutils.bool_from_string(
+        (server.get('metadata') or {}).get(ha_key, False))
+
+
+def selector(conf):
+    """:func:`would_move` with Masakari's configured ``[host_failure]``."""
+    import masakari.conf  # noqa: F401  (registers [host_failure])
+    opts = conf.host_failure
+    return lambda server: would_move(
+        server, opts.ha_enabled_instance_metadata_key,
+        opts.evacuate_all_instances, opts.ignore_instances_in_error_state)
