@@ -83,7 +83,7 @@ def is_transient(exc):
     """Whether repeating the same call may succeed."""
     if isinstance(exc, ks_exc.SSLError):
         return False
-    if isinstance(exc, (ks_exc.ConnectionError,
+    if isinstance(exc, (ks_exc.ConnectionError, ks_exc.DiscoveryFailure,
                         ks_exc.RetriableConnectionFailure)):
         return True
     status = http_status(exc)
@@ -91,6 +91,9 @@ def is_transient(exc):
 
 
 def _describe(exc):
+    if isinstance(exc, ks_exc.DiscoveryFailure):
+        return ('Keystone cannot be reached (%s); check [blazar] auth_url'
+                % ' '.join(str(exc).split())[:300])
     if isinstance(exc, ks_exc.EndpointNotFound):
         return ('no endpoint in the Keystone catalog (%s); check the '
                 'service_type, interface and region_name options' % exc)
