@@ -16,33 +16,11 @@
 process reading a masakari.conf, against a simulated cloud."""
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
+from tests.functional import cli
 from tests.functional import recovery
-
-CONF_TEMPLATE = """
-[DEFAULT]
-transport_url = fake:/
-
-[database]
-connection = sqlite:///{workdir}/masakari.sqlite
-
-[blazar]
-auth_type = password
-auth_url = {auth_url}
-username = {username}
-password = {password}
-project_name = {project_name}
-user_domain_name = {user_domain_name}
-project_domain_name = {project_domain_name}
-{extra}
-[masakari_blazar]
-lock_path = {workdir}/locks
-"""
 
 
 @pytest.fixture(scope='module')
@@ -52,18 +30,12 @@ def runner(tmp_path_factory):
     runner.stop()
 
 
-def write_conf(tmp_path, runner, cloud, extra=''):
-    path = tmp_path / 'masakari.conf'
-    path.write_text(CONF_TEMPLATE.format(workdir=runner.engine.workdir,
-                                         extra=extra, **cloud.credentials))
-    return str(path)
+def write_conf(tmp_path, runner, cloud, extra='', plugin=''):
+    return cli.write_conf(tmp_path, runner, cloud, extra=extra,
+                          plugin=plugin)
 
 
-def run(*args):
-    env = dict(os.environ, PYTHONWARNINGS='ignore')
-    return subprocess.run(
-        [sys.executable, '-m', 'masakari_blazar.cmd.cli'] + list(args),
-        capture_output=True, text=True, timeout=300, env=env)
+run = cli.run
 
 
 def test_pool_status_lists_free_spares_as_json(runner, tmp_path):
@@ -72,11 +44,73 @@ def test_pool_status_lists_free_spares_as_json(runner, tmp_path):
     done = run('--config-file', conf, 'pool', 'status', '--format', 'json')
 
     assert done.returncode == 0, done.stderr
-    rows = json.loads(done.stdout)
+    report = json.loads(done.stdout)
+    rows = report['spares']
     assert [(r['hostname'], r['lease'], r['state']) for r in rows] == [
         ('spare-1', 'masakari-spare-spare-1', 'free'),
         ('spare-2', 'masakari-spare-spare-2', 'free')]
     assert rows[0]['free']['memory_mb'] > 0
+    assert report['warnings'] == []
+    # compute-1 (3 instances) takes one spare, compute-2 the other.
+    room = report['headroom']
+    assert room['headroom'] == 2
+    assert room['loaded_hosts'] == 2
+    assert [s['host'] for s in room['absorbed']] == ['compute-1', 'compute-2']
+    assert room['limit'] is None
+
+
+def test_headroom_stops_at_the_first_failure_that_does_not_fit(
+        runner, tmp_path):
+    cloud = runner.cloud('demo')
+    conf = write_conf(tmp_path, runner, cloud)
+    done = run('--config-file', conf, 'pool', 'status', '--format', 'json')
+
+    assert done.returncode == 0, done.stderr
+    room = json.loads(done.stdout)['headroom']
+    # compute-1 needs all three spares (52 GB of instances); the next most
+    # loaded host then finds none.
+    assert room['headroom'] == 1
+    assert room['absorbed'][0]['host'] == 'compute-1'
+    assert sorted(room['absorbed'][0]['spares']) == [
+        'spare-large', 'spare-medium', 'spare-small']
+    assert room['limit']['host'] == 'compute-5'
+    assert room['limit']['unplaced']
+
+
+def test_pool_status_warns_below_pool_min_size(runner, tmp_path):
+    cloud = runner.cloud('basic')
+    conf = write_conf(tmp_path, runner, cloud, plugin='pool_min_size = 3')
+    done = run('--config-file', conf, 'pool', 'status')
+
+    assert done.returncode == 3, done.stderr
+    assert done.stdout.splitlines()[-1] == (
+        'WARNING: only 2 free spare(s), below [masakari_blazar] '
+        'pool_min_size (3)')
+    assert 'Headroom: N+2' in done.stdout
+
+
+def test_pool_status_warns_when_the_pool_is_empty(runner, tmp_path):
+    cloud = runner.cloud('no-spare')
+    conf = write_conf(tmp_path, runner, cloud)
+    done = run('--config-file', conf, 'pool', 'status', '--format', 'json')
+
+    assert done.returncode == 3, done.stderr
+    report = json.loads(done.stdout)
+    assert report['spares'] == []
+    assert report['warnings'] == [
+        'the spare pool has no free spare: a host failure now gets no spare '
+        '(see no_spare_action)']
+    assert report['headroom']['headroom'] == 0
+
+
+def test_pool_min_size_zero_turns_the_warning_off(runner, tmp_path):
+    cloud = runner.cloud('no-spare')
+    conf = write_conf(tmp_path, runner, cloud, plugin='pool_min_size = 0')
+    done = run('--config-file', conf, 'pool', 'status')
+
+    assert done.returncode == 0, done.stderr
+    assert 'The spare pool is empty' in done.stdout
+    assert 'WARNING' not in done.stdout
 
 
 def test_pool_status_shows_a_claim_after_a_recovery(runner, tmp_path):
