@@ -88,7 +88,7 @@ def join_text(hostname, entry):
     text = 'join aggregate %s of %s for %d instance(s)' % (
         entry['id'], reservation, entry['count'])
     if entry['kind'] == model.INSTANCE_RESERVATION:
-        text += ', with %d more %s on resource provider %s%s' % (
+        text += ', with inventory for %d more %s on resource provider %s%s' % (
             entry['count'], admission.resource_class(entry['id']),
             admission.CHILD_PREFIX, hostname)
     return text
@@ -145,7 +145,8 @@ def describe(hostname, view, plan, refused, segment, no_spare_action):
             'Nothing would move: %s has no instance that Masakari would '
             'evacuate, so its recovery ends at once' % hostname)
         return report
-    for instance in view['instances']:
+    for instance in sorted(view['instances'], key=lambda i: (i.name,
+                                                             i.uuid)):
         report['instances'].append({
             'name': instance.name, 'id': instance.uuid,
             'needs': str(instance.resources),
