@@ -31,6 +31,8 @@ evacuate from a host whose nova-compute is up, and a recovery that fails
 there would leave its spares claimed.
 """
 
+import logging
+import os
 import tempfile
 import threading
 import time
@@ -101,8 +103,10 @@ def run_local(recovery, hostname, recovery_method, say, workdir=None):
     hosts = sorted(recovery.inventory.services())
     free = [r.hostname for r in pool_status.pool_rows(recovery)
             if r.state == pool_status.FREE]
-    engine = local_engine.get_engine(
-        workdir or tempfile.mkdtemp(prefix='masakari-blazar-recover-'))
+    workdir = workdir or tempfile.mkdtemp(prefix='masakari-blazar-recover-')
+    engine = local_engine.get_engine(workdir)
+    log_path = _log_to(os.path.join(workdir, 'masakari-engine.log'))
+    say('Masakari\'s engine runs in this process; its log: %s' % log_path)
     engine.reset()
     engine.add_segment(LOCAL_SEGMENT, recovery_method, hosts,
                        reserved=free if recovery_method in RESERVED_METHODS
@@ -118,6 +122,32 @@ def run_local(recovery, hostname, recovery_method, say, workdir=None):
     progress.follow_local(engine, notification_uuid, worker, printer)
     status = engine.notification(notification_uuid)['status']
     return notification_uuid, status, printer.last
+
+
+def _log_to(path):
+    """Send the in-process engine's log records to a file, as its own.
+
+    Masakari's database migration configures logging from alembic's file,
+    which sends records to stderr and disables the loggers that existed;
+    both are undone, so the terminal shows only progress and one line on
+    failure.
+    """
+    handler = logging.FileHandler(path)
+    handler.setFormatter(logging.Formatter(
+        '%(asctime)s %(process)d %(levelname)s %(name)s %(message)s'))
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    for logger in list(logging.root.manager.loggerDict.values()):
+        if isinstance(logger, logging.Logger):
+            logger.disabled = False
+            for old in list(logger.handlers):
+                if isinstance(old, logging.StreamHandler) and \
+                        not isinstance(old, logging.FileHandler):
+                    logger.removeHandler(old)
+    return path
 
 
 # Through the Masakari API ---------------------------------------------------
@@ -138,11 +168,12 @@ class MasakariApi(object):
             config=config, app_name='masakari-blazar')
         self._conn = connection.Connection(config=region)
 
-    def _call(self, what, fn, *args, **kwargs):
+    @staticmethod
+    def _call(what, fn):
         from keystoneauth1 import exceptions as ks_exc
         from openstack import exceptions as sdk_exc
         try:
-            return fn(*args, **kwargs)
+            return fn()
         except sdk_exc.HttpException as exc:
             raise errors.ApiError(
                 'Masakari', what, 'HTTP %s: %s' % (
@@ -150,29 +181,31 @@ class MasakariApi(object):
                         exc.details or exc.message).split())),
                 status=exc.status_code) from exc
         except (sdk_exc.SDKException, ks_exc.ClientException) as exc:
-            if isinstance(exc, ks_exc.EndpointNotFound):
-                detail = ('no instance-ha endpoint in the Keystone catalog; '
-                          'set [%s] endpoint_override or check its '
-                          'interface and region_name' % mb_conf.MASAKARI_GROUP)
-            else:
-                detail = ' '.join(str(exc).split())
+            detail = ' '.join(str(exc).split())
+            if isinstance(exc, (ks_exc.EndpointNotFound,
+                                sdk_exc.ServiceDisabledException)):
+                detail = ('no Masakari (instance-ha) endpoint: %s; set [%s] '
+                          'endpoint_override, or check its interface and '
+                          'region_name' % (detail, mb_conf.MASAKARI_GROUP))
             raise errors.ApiError('Masakari', what, detail) from exc
 
     def create(self, hostname):
         """Post a COMPUTE_HOST notification; returns its uuid."""
         notification = self._call(
             'POST /notifications (%s)' % hostname,
-            self._conn.instance_ha.create_notification,
-            type='COMPUTE_HOST', hostname=hostname,
-            generated_time=timeutils.utcnow().isoformat(timespec='seconds'),
-            payload=dict(PAYLOAD))
+            lambda: self._conn.instance_ha.create_notification(
+                type='COMPUTE_HOST', hostname=hostname,
+                generated_time=timeutils.utcnow().isoformat(
+                    timespec='seconds'),
+                payload=dict(PAYLOAD)))
         return notification.notification_uuid
 
     def read(self, notification_uuid):
         """A notification's status and tasks, as ProgressPrinter takes them."""
         notification = self._call(
             'GET /notifications/%s' % notification_uuid,
-            self._conn.instance_ha.get_notification, notification_uuid)
+            lambda: self._conn.instance_ha.get_notification(
+                notification_uuid))
         return (notification.status,
                 progress.from_api(notification.recovery_workflow_details))
 

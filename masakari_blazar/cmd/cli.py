@@ -21,6 +21,7 @@ foresee ends in one line on stderr and a non-zero exit.
 """
 
 import json
+import logging
 import sys
 import warnings
 
@@ -404,6 +405,24 @@ def add_command_parsers(subparsers):
     sync.set_defaults(func=cmd_sync_reserved)
 
 
+def _setup_logging():
+    """Keep log records off the terminal unless --debug asks for them.
+
+    Every failure the command foresees ends in one line on stderr; the
+    plugin's and Masakari's log records would bury it.  The configuration
+    file's log_file is masakari-engine's, so it is not used either.
+    """
+    root = logging.getLogger()
+    if CONF.debug:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter(
+            '%(asctime)s %(levelname)s %(name)s %(message)s'))
+        root.setLevel(logging.DEBUG)
+    else:
+        handler = logging.NullHandler()
+    root.addHandler(handler)
+
+
 command_opt = cfg.SubCommandOpt('command', title='commands',
                                 handler=add_command_parsers,
                                 help='What to do.')
@@ -416,6 +435,7 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     try:
         local_engine.parse_config(argv)
+        _setup_logging()
         func = getattr(CONF.command, 'func', None)
         if func is None:
             print('masakari-blazar: error: choose a command; see '
