@@ -290,30 +290,20 @@ def installed_tasks():
 def _api(found, what, fn):
     try:
         return fn()
+    except errors.ConfigError as exc:
+        found.append(Finding(ERROR, str(exc)))
+        raise
     except errors.RecoveryError as exc:
         found.append(Finding(ERROR, '%s: %s' % (what, exc)))
         return None
 
 
-def run(conf, recovery, records_factory):
-    """Every check, in order; returns the findings.
+def _check_apis(found, recovery):
+    """Call Blazar, Nova and Placement, then read the pool.
 
-    :param records_factory: returns :class:`masakari_records.Records`, or
-        raises :class:`errors.ConfigError` when Masakari's database cannot
-        be read.
+    :returns: the pool's rows and Blazar's leases, or None, None when some
+        service did not answer.
     """
-    found = []
-    names, load_errors = installed_tasks()
-    found.extend(load_errors)
-    flows = conf[FLOW_GROUP]
-    for option in (AUTO_FLOW, RH_FLOW):
-        found.extend(check_flow(option, getattr(flows, option), names))
-    option_errors = read_options(conf)
-    found.extend(option_errors)
-    if option_errors:
-        return found
-    opts = conf[mb_conf.PLUGIN_GROUP]
-    found.extend(check_options(opts, conf.coordination.backend_url))
     inv = recovery.inventory
     leases = _api(found, 'Blazar', inv.leases)
     if leases is not None:
@@ -330,9 +320,38 @@ def run(conf, recovery, records_factory):
                              'provider(s))' % len(
                                  providers.get('resource_providers', []))))
     if None in (leases, services, providers):
-        return found
+        return None, None
     rows = _api(found, 'the spare pool',
                 lambda: pool_status.pool_rows(recovery))
+    return rows, leases
+
+
+def run(conf, recovery_factory, records_factory):
+    """Every check, in order; returns the findings.
+
+    :param recovery_factory: returns a :class:`SpareRecovery`; called once
+        the options are known to be valid, since it reads them.
+    :param records_factory: returns :class:`masakari_records.Records`, or
+        raises :class:`errors.ConfigError` when Masakari's database cannot
+        be read.
+    """
+    found = []
+    names, load_errors = installed_tasks()
+    found.extend(load_errors)
+    flows = conf[FLOW_GROUP]
+    for option in (AUTO_FLOW, RH_FLOW):
+        found.extend(check_flow(option, getattr(flows, option), names))
+    option_errors = read_options(conf)
+    found.extend(option_errors)
+    if option_errors:
+        return found
+    opts = conf[mb_conf.PLUGIN_GROUP]
+    found.extend(check_options(opts, conf.coordination.backend_url))
+    try:
+        rows, leases = _check_apis(found, recovery_factory())
+    except errors.ConfigError:
+        # A configuration that cannot build a client fails every call.
+        return found
     if rows is None:
         return found
     found.extend(check_leases(leases, rows, opts))

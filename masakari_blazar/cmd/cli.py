@@ -190,7 +190,7 @@ def cmd_recover():
 def cmd_check():
     """Validate the deployment: flows, options, APIs, leases, segments."""
     from masakari_blazar import deployment_check
-    findings = deployment_check.run(CONF, _recovery(), _records)
+    findings = deployment_check.run(CONF, _recovery, _records)
     for finding in findings:
         print('%s: %s' % finding)
     errors_found = sum(1 for f in findings
