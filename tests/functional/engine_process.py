@@ -17,8 +17,9 @@
 Run as ``python -m tests.functional.engine_process SPEC`` where SPEC is a
 JSON document: the work directory shared with the test (Masakari's sqlite
 database, TaskFlow logbooks, the claim lock), the cloud's credentials, the
-plugin's options, and what to do: ``process`` a new notification or
-``retry`` one as Masakari's periodic task would.
+plugin's options, and what to do: ``process`` a new notification, ``retry`` one as
+Masakari's periodic task would, or record and process a ``fresh`` failure
+of ``host`` in a database of the process's own.
 
 With ``die_after`` naming a task, the process kills itself with SIGKILL as
 soon as that task has succeeded: an engine dying at that exact point, with
@@ -59,11 +60,19 @@ def main(spec):
     engine.use_cloud(spec['credentials'], **spec.get('options', {}))
     if spec.get('die_after'):
         die_after(spec['die_after'])
-    if spec['action'] == 'process':
-        engine.process(spec['notification'])
+    if spec['action'] == 'fresh':
+        # An engine of its own: its own database, a notification of its own.
+        engine.reset()
+        engine.add_segment('segment', 'auto', spec['hosts'])
+        notification = engine.notify_host_failure(spec['host'])
     else:
-        engine.retry(spec['notification'])
-    print(json.dumps(engine.notification(spec['notification'])['status']))
+        notification = spec['notification']
+        if spec['action'] == 'process':
+            engine.process(notification)
+        else:
+            engine.retry(notification)
+    print(json.dumps(dict(engine.notification(notification),
+                          notification=notification), default=str))
 
 
 if __name__ == '__main__':

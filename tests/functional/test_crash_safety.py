@@ -160,37 +160,56 @@ def _three_failing_hosts(spec):
     ('compute-1', 'compute-2'),                 # exactly enough spares
     ('compute-1', 'compute-2', 'compute-3'),    # fewer spares than failures
 ])
-def test_concurrent_failures_in_two_engines_never_share_a_spare(
-        runner, failing):
+def test_concurrent_failures_in_engines_never_share_a_spare(
+        runner, tmp_path, failing):
+    """Engines on one machine share the claim lock (a tooz file lock).
+
+    Each engine keeps its own Masakari database here: sqlite cannot take
+    concurrent writers from several processes, which a deployment's MySQL
+    does; the spares are shared through the cloud and the lock alone.
+    """
     cloud = runner.cloud(recovery.scenario('basic', _three_failing_hosts))
-    runner.prepare(cloud)
-    notifications = {}
+    hosts = sorted(cloud.snapshot()['hosts'])
+    lock_path = str(tmp_path / 'locks')
+    processes = []
     for host in failing:
         cloud.fail_host(host, forced_down=True)
-        notifications[host] = runner.engine.create_notification(host)
-    processes = [engine_process(runner, cloud, notifications[host])
-                 for host in failing]
-    for process in processes:
-        code, _, err = finish(process)
+    for host in failing:
+        spec = {'workdir': str(tmp_path / host),
+                'credentials': cloud.credentials,
+                'options': {'lock_path': lock_path},
+                'action': 'fresh', 'hosts': hosts, 'host': host}
+        processes.append(subprocess.Popen(
+            [sys.executable, '-m', 'tests.functional.engine_process',
+             json.dumps(spec)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env=dict(os.environ, PYTHONWARNINGS='ignore')))
+    outcomes = {}
+    for host, process in zip(failing, processes):
+        code, out, err = finish(process)
         assert code == 0, err[-3000:]
+        outcomes[host] = json.loads(out.strip().splitlines()[-1])
 
-    claims = recovery.Recovery(runner.engine, cloud, failing[0],
-                               notifications[failing[0]]).claims()
+    snapshot = cloud.snapshot()
+    metadata = snapshot['aggregates'][recovery.CLAIMS]['metadata']
+    claims = {k[len('claim:'):]: json.loads(v) for k, v in metadata.items()}
     owners = [c['notification'] for c in claims.values()]
     assert len(owners) == len(set(owners)), claims   # one spare each, max
     assert sorted(claims) == ['spare-1', 'spare-2']
     moved = []
-    for host in failing:
-        result = recovery.Recovery(runner.engine, cloud, host,
-                                   notifications[host])
-        assert result.status == 'finished', result.messages
-        for server in cloud.snapshot()['servers']:
-            assert server['host'] not in failing
+    for host, outcome in outcomes.items():
+        messages = [d['message'] for task in outcome['progress']
+                    for d in task['details']]
+        assert outcome['status'] == 'finished', messages
         spare = [h for h, c in claims.items()
-                 if c['notification'] == notifications[host]]
+                 if c['notification'] == outcome['notification']]
         if not spare:
             # The loser fell back to the scheduler, as configured.
-            assert result.said('the Nova scheduler will choose its host')
-        moved += result.moved
+            assert any('the Nova scheduler will choose its host' in m
+                       for m in messages), messages
+        moved += [v['instance'] for v in outcome['vmoves']
+                  if v['status'] == 'succeeded']
+    for server in snapshot['servers']:
+        assert server['host'] not in failing, server
     from masakari_blazar import lease_end_check
     assert lease_end_check.lost_instances(cloud, moved) == []
