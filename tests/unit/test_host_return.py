@@ -1,0 +1,96 @@
+# Copyright 2026 The masakari-blazar Authors.
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""Putting a host back into the pool: refusals and steps."""
+
+import pytest
+
+from masakari_blazar import host_return
+from masakari_blazar import ledger
+
+CLAIM = ledger.Claim('spare-1', 'n-1', '2026-01-01T00:00:00')
+
+
+def state(**fields):
+    fields.setdefault('registered', False)
+    return host_return.HostState('spare-1', **fields)
+
+
+def actions(found):
+    return [s.action for s in host_return.steps(
+        found, 'masakari-spare', 10, 'claims')]
+
+
+@pytest.mark.parametrize('fields,start', [
+    ({'known': False}, 'unknown host spare-1'),
+    ({'problem': 'nova-compute is down'},
+     'spare-1 cannot be a spare: nova-compute is down'),
+    ({'servers': ['b', 'a']}, 'spare-1 still holds 2 server(s) (a, b)'),
+    ({'other_lease': 'user', 'other_lease_status': 'ACTIVE'},
+     'spare-1 is allocated to Blazar lease user (ACTIVE)'),
+    ({'spare_lease': 'masakari-spare-spare-1',
+      'spare_lease_status': 'TERMINATING'},
+     'spare-1 is still allocated to spare lease masakari-spare-spare-1, '
+     'which is TERMINATING'),
+    ({'home_az': 'az-1'}, 'spare-1 is in availability zone az-1'),
+    ({'claim': CLAIM, 'notification_status': 'running'},
+     'spare-1 is claimed by notification n-1, which is still running'),
+])
+def test_refusals(fields, start):
+    assert host_return.refusal(state(**fields)).startswith(start)
+
+
+def test_a_claim_of_an_ended_recovery_is_no_refusal():
+    assert host_return.refusal(state(claim=CLAIM,
+                                     notification_status='finished')) is None
+
+
+def test_a_claimed_spare_undoes_its_joins_then_returns():
+    found = state(claim=CLAIM, reservation_aggregates=['r-1'],
+                  provider='blazar_spare-1', in_freepool=True)
+
+    assert actions(found) == [
+        host_return.LEAVE_RESERVATIONS, host_return.DELETE_PROVIDER,
+        host_return.LEAVE_FREEPOOL, host_return.REGISTER, host_return.LEASE,
+        host_return.DROP_CLAIM]
+    texts = [s.text for s in host_return.steps(found, 'masakari-spare', 10,
+                                               'claims')]
+    assert texts[-2] == ('create the spare lease masakari-spare-spare-1 '
+                         'holding only spare-1, for 10 days')
+    assert texts[-1] == ('drop the claim of notification n-1 on spare-1 '
+                         'from aggregate claims')
+
+
+def test_a_registered_host_keeps_blazar_s_own_provider():
+    found = state(registered=True, in_freepool=True,
+                  provider='blazar_spare-1')
+
+    assert actions(found) == [host_return.LEASE]
+
+
+def test_a_claim_on_a_host_still_in_its_lease_is_only_dropped():
+    found = state(registered=True, claim=CLAIM,
+                  spare_lease='masakari-spare-spare-1',
+                  spare_lease_status='ACTIVE')
+
+    assert actions(found) == [host_return.DROP_CLAIM]
+
+
+def test_a_spare_needs_nothing():
+    assert actions(state(registered=True, spare_lease='l',
+                         spare_lease_status='PENDING')) == []
+
+
+def test_a_plain_host_is_registered_and_leased():
+    assert actions(state()) == [host_return.REGISTER, host_return.LEASE]
