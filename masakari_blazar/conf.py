@@ -31,8 +31,9 @@ NOVA_GROUP = 'nova'
 PLACEMENT_GROUP = 'placement'
 # "masakari-blazar recover" reaches the Masakari API (service type
 # instance-ha) with the [blazar] credentials; this group only chooses the
-# endpoint, as [nova] and [placement] do.
-INSTANCE_HA_GROUP = 'instance_ha'
+# endpoint, as [nova] and [placement] do.  Its name is the project's, as
+# openstacksdk expects of oslo.config sections.
+MASAKARI_GROUP = 'masakari'
 
 # The preference criteria that can order spare candidates.  The host name is
 # always the last tie-break so that every engine ranks spares identically.
@@ -192,7 +193,7 @@ _ADAPTER_DEFAULTS = {
     BLAZAR_GROUP: 'reservation',
     NOVA_GROUP: 'compute',
     PLACEMENT_GROUP: 'placement',
-    INSTANCE_HA_GROUP: 'instance-ha',
+    MASAKARI_GROUP: 'instance-ha',
 }
 
 
@@ -241,7 +242,7 @@ def list_opts():
         (BLAZAR_GROUP, blazar_opts),
         (NOVA_GROUP, _adapter_opts('compute')),
         (PLACEMENT_GROUP, _adapter_opts('placement')),
-        (INSTANCE_HA_GROUP, _adapter_opts('instance-ha')),
+        (MASAKARI_GROUP, _adapter_opts('instance-ha')),
     ]
 
 

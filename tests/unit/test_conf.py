@@ -24,7 +24,7 @@ import pytest
 from masakari_blazar import conf as mb_conf
 
 GROUPS = (mb_conf.PLUGIN_GROUP, mb_conf.BLAZAR_GROUP, mb_conf.NOVA_GROUP,
-          mb_conf.PLACEMENT_GROUP, mb_conf.INSTANCE_HA_GROUP)
+          mb_conf.PLACEMENT_GROUP, mb_conf.MASAKARI_GROUP)
 SAMPLE = os.path.join(os.path.dirname(__file__), '..', '..', 'etc',
                       'masakari', 'masakari-blazar.conf.sample')
 OPTION_LINE = re.compile(r'^#(\w+) =')
@@ -70,7 +70,7 @@ def test_listed_service_type_defaults_match_the_registered_ones(conf):
     assert conf.blazar.service_type == 'reservation'
     assert conf.nova.service_type == 'compute'
     assert conf.placement.service_type == 'placement'
-    assert conf.instance_ha.service_type == 'instance-ha'
+    assert conf.masakari.service_type == 'instance-ha'
 
 
 def test_list_opts_hands_out_copies():
