@@ -87,8 +87,9 @@ def check_flow(option, flow, installed):
     missing = [name for name in OURS if name not in position]
     if missing:
         found.append(Finding(ERROR, '%s lacks %s: this flow does not '
-                             'recover onto Blazar spares' % (
-                                 where, ', '.join(missing))))
+                             'recover onto Blazar spares (give the command '
+                             'the --config-file and --config-dir options of '
+                             'masakari-engine)' % (where, ', '.join(missing))))
     elif [position[n] for n in OURS] != sorted(position[n] for n in OURS):
         found.append(Finding(ERROR, '%s: the plugin\'s tasks must run in '
                              'the order %s' % (where, ', '.join(OURS))))

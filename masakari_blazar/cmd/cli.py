@@ -222,17 +222,12 @@ def cmd_replenish():
 
 def cmd_sync_reserved():
     """Set Masakari's reserved flag on exactly the free Blazar spares."""
-    from masakari import context
-    from masakari.db.sqlalchemy import api as db_api
-    from masakari import objects
     from masakari import rpc
     from masakari_blazar import pool_status
     from masakari_blazar import reserved_sync
-    db_api.configure(CONF)
-    objects.register_all()
+    ctx = _records().context
     # Masakari announces host updates on its message bus, as its API does.
     rpc.init(CONF)
-    ctx = context.get_admin_context()
     free = {r.hostname for r in pool_status.pool_rows(_recovery())
             if r.state == 'free'}
     todo = reserved_sync.changes(reserved_sync.masakari_hosts(ctx), free)

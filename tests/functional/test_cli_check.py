@@ -93,7 +93,9 @@ def test_masakari_s_own_flows_are_errors(runner, tmp_path):
     assert ('[taskflow_driver_recovery_flows] '
             'host_auto_failure_recovery_tasks lacks blazar_claim_spare_task, '
             'blazar_prepare_spare_task, blazar_evacuate_instances_task: this '
-            'flow does not recover onto Blazar spares') in errors
+            'flow does not recover onto Blazar spares (give the command the '
+            '--config-file and --config-dir options of masakari-engine)') \
+        in errors
     assert any('also runs Masakari\'s evacuate_instances_task' in e
                for e in errors)
 
