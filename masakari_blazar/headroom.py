@@ -183,10 +183,11 @@ def summary(result):
                     result['headroom'], result['loaded_hosts'], done))
     limit = result['limit']
     first = sorted(limit['unplaced'].items())[0]
-    return ('Headroom: N+%d: %s; then %s would not fit entirely: %d '
-            'instance(s) without a spare, e.g. %s: %s.' % (
-                result['headroom'],
-                ('the free spares absorb the failures of ' + done
-                 if done else 'the free spares do not absorb even the most '
-                 'loaded host'),
-                limit['host'], len(limit['unplaced']), first[0], first[1]))
+    missing = ('%d instance(s) without a spare, e.g. %s: %s' % (
+        len(limit['unplaced']), first[0], first[1]))
+    if not done:
+        return ('Headroom: N+0: the failure of the most loaded host, %s, '
+                'would not fit entirely: %s.' % (limit['host'], missing))
+    return ('Headroom: N+%d: the free spares absorb the failures of %s; '
+            'then %s would not fit entirely: %s.' % (
+                result['headroom'], done, limit['host'], missing))

@@ -134,3 +134,8 @@ def test_summary_names_the_limit():
         'instance(s) without a spare, e.g. c (uuid-c): full.')
     assert headroom.summary({'loaded_hosts': 0}).startswith(
         'Headroom: no running compute host')
+    none = dict(result, headroom=0, absorbed=[])
+    assert headroom.summary(none) == (
+        'Headroom: N+0: the failure of the most loaded host, compute-2, '
+        'would not fit entirely: 1 instance(s) without a spare, e.g. c '
+        '(uuid-c): full.')
