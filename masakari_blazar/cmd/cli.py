@@ -352,11 +352,12 @@ def add_command_parsers(subparsers):
                               'database and TaskFlow logbooks go (default: '
                               'a new temporary directory).')
     recover.add_argument('--timeout', type=int, default=1800,
-                         help='Seconds to follow the notification before '
-                              'giving up (default 1800).')
+                         help='Through the API: seconds to follow the '
+                              'notification before giving up (default '
+                              '1800).')
     recover.add_argument('--poll-interval', type=float, default=2.0,
-                         help='Seconds between two reads of the '
-                              'notification (default 2).')
+                         help='Through the API: seconds between two reads '
+                              'of the notification (default 2).')
     recover.set_defaults(func=cmd_recover)
 
     check = subparsers.add_parser(
