@@ -38,7 +38,9 @@ def resources(res):
 def pool_table(rows):
     """The spare pool, from :func:`pool_status.pool_rows`."""
     return table([{'host': r.hostname, 'lease': r.lease, 'state': r.state,
-                   'az': r.az or '-', 'free': resources(r.free)}
+                   'az': r.az or '-', 'free': resources(r.free),
+                   'used': resources(r.used)}
                   for r in rows],
                  [('host', 'SPARE'), ('lease', 'LEASE'), ('az', 'AZ'),
-                  ('free', 'FREE (vCPU / RAM / disk)'), ('state', 'STATE')])
+                  ('free', 'FREE (vCPU / RAM / disk)'),
+                  ('used', 'USED'), ('state', 'STATE')])
