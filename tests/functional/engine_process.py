@@ -17,9 +17,9 @@
 Run as ``python -m tests.functional.engine_process SPEC`` where SPEC is a
 JSON document: the work directory shared with the test (Masakari's sqlite
 database, TaskFlow logbooks, the claim lock), the cloud's credentials, the
-plugin's options, and what to do: ``process`` a new notification, ``retry`` one as
-Masakari's periodic task would, or record and process a ``fresh`` failure
-of ``host`` in a database of the process's own.
+plugin's options, and what to do: ``process`` a new notification,
+``retry`` one as Masakari's periodic task would, or record and process a
+``fresh`` failure of ``host`` in a database of the process's own.
 
 With ``die_after`` naming a task, the process kills itself with SIGKILL as
 soon as that task has succeeded: an engine dying at that exact point, with

@@ -139,9 +139,11 @@ def test_blazar_healing_replacement_is_used_without_a_spare(runner):
 
 
 def test_blazar_healing_refused_by_nova_still_recovers_onto_a_spare(runner):
-    """Nova 34 will not take a host with instances out of its AZ aggregate,
-    so Blazar's healing fails and the failed host stays in its reservation;
-    the reservation's instances go to a spare that joins it."""
+    """Under Nova 34, Blazar cannot heal; a spare joins the reservation.
+
+    Nova will not take a host with instances out of its AZ aggregate, so
+    Blazar's healing fails and the failed host stays in its reservation.
+    """
     cloud = runner.cloud(recovery.scenario('host-reservation',
                                            _with_free_blazar_host),
                          blazar_monitor=True)
