@@ -111,7 +111,8 @@ def error_outcome(refused, segment):
             'before any task runs' % (segment.name if segment else '?'))
 
 
-def describe(hostname, view, plan, refused, segment, no_spare_action):
+def describe(hostname, view, plan, refused, segment, no_spare_action,
+             segment_known=True):
     """The plan as a JSON-ready dict; ``plan`` None when every try failed.
 
     When ``no_spare_action`` is ``fail`` the instances that fit nowhere
@@ -132,11 +133,11 @@ def describe(hostname, view, plan, refused, segment, no_spare_action):
         'fallback': [],
         'notes': [],
     }
-    if segment is None:
+    if segment is None and segment_known:
         report['notes'].append(
             '%s is in no Masakari segment: Masakari refuses a notification '
             'for it; this plan assumes the auto flow' % hostname)
-    elif hostname in segment.on_maintenance:
+    elif segment and hostname in segment.on_maintenance:
         report['notes'].append(
             'Masakari has %s on maintenance: it ignores notifications for '
             'it until that is cleared' % hostname)
@@ -179,13 +180,16 @@ def describe(hostname, view, plan, refused, segment, no_spare_action):
     return report
 
 
-def plan_failure(recovery, hostname, would_move, segment=None, peers=()):
+def plan_failure(recovery, hostname, would_move, segment=None, peers=(),
+                 segment_known=True):
     """What a failure of ``hostname`` would do now; changes nothing.
 
     :param would_move: Masakari's choice of what moves
         (:func:`masakari_blazar.evacuees.selector`).
     :param segment: the host's :class:`masakari_records.Segment`, or None.
     :param peers: the hosts of that segment.
+    :param segment_known: False when Masakari's records could not be read,
+        so that a missing segment is not taken for a host in none.
     """
     inv = recovery.inventory
     if (hostname not in inv.services() and
@@ -214,7 +218,7 @@ def plan_failure(recovery, hostname, would_move, segment=None, peers=()):
                                       planner_mod.FALLBACK_SCHEDULER)
         shown, _ = choose(lenient, view, tries[-1:])
     report = describe(hostname, view, shown, refused, segment,
-                      opts.no_spare_action)
+                      opts.no_spare_action, segment_known)
     if plan is None and view['instances']:
         report['outcome'] = error_outcome(refused, segment)
     return report

@@ -63,6 +63,16 @@ def _peers(records):
         return None
 
 
+def _segment(records, host):
+    """``host``'s Masakari segment or None, and whether it could be read."""
+    if records is None:
+        return None, False
+    try:
+        return records.segment_of(host), True
+    except errors.ConfigError:
+        return None, False
+
+
 def cmd_pool_status():
     """Show the spares, free or claimed, and how many failures they absorb.
 
@@ -95,12 +105,11 @@ def cmd_plan():
     from masakari_blazar import evacuees
     from masakari_blazar import failure_plan
     host = CONF.command.host_name
-    records = _records(required=False)
-    segment = records.segment_of(host) if records else None
+    segment, read = _segment(_records(required=False), host)
     report = failure_plan.plan_failure(
         _recovery(), host, evacuees.selector(CONF), segment=segment,
-        peers=segment.hosts if segment else ())
-    if records is None:
+        peers=segment.hosts if segment else (), segment_known=read)
+    if not read:
         report['notes'].append(
             'Masakari\'s database was not read ([database] connection): '
             'the segment, its recovery_method and reserved hosts are '
@@ -114,6 +123,7 @@ def cmd_plan():
 
 def cmd_return():
     """Put a repaired, empty host (back) into the spare pool."""
+    from masakari_blazar import host_return
     from masakari_blazar import lock
     host = CONF.command.host_name
     recovery = _recovery()
@@ -126,12 +136,15 @@ def cmd_return():
         return 0
     with lock.spare_pool_lock(CONF):
         state = _return_state(recovery, host, records)
+        leased = any(step.action == host_return.LEASE
+                     for step in recovery.return_steps(state))
         report = recovery.return_to_pool(state)
     for line in report:
         print(line)
-    print('Blazar starts the lease at once; %s is a free spare when the '
-          'lease is ACTIVE ("masakari-blazar pool status").' % host)
-    segment = records.segment_of(host) if records else None
+    if leased:
+        print('Blazar starts the lease at once; %s is a free spare when the '
+              'lease is ACTIVE ("masakari-blazar pool status").' % host)
+    segment, _ = _segment(records, host)
     if segment and host in segment.on_maintenance:
         print('Masakari still has %s on maintenance in segment %s; clear it '
               'once the host should be monitored again: openstack segment '

@@ -216,3 +216,23 @@ def test_plan_help_explains_it():
     assert done.returncode == 0
     assert 'dry run' in done.stdout
     assert 'Only reads' in ' '.join(done.stdout.split())
+
+
+def test_plan_without_masakari_s_database_says_what_it_does_not_know(
+        runner, tmp_path):
+    cloud = runner.cloud('basic')
+    runner.prepare(cloud)
+    conf = cli.write_conf(tmp_path, runner, cloud)
+    with open(conf) as f:
+        text = f.read().replace(
+            'connection = sqlite:///%s' % runner.engine.workdir,
+            'connection = sqlite:////nonexistent-directory')
+    with open(conf, 'w') as f:
+        f.write(text)
+
+    report = plan(conf, 'compute-1')
+
+    assert report['notes'] == [
+        'Masakari\'s database was not read ([database] connection): the '
+        'segment, its recovery_method and reserved hosts are unknown']
+    assert sorted(targets(report)) == ['spare-1']
