@@ -24,6 +24,7 @@ the option, not a traceback.
 
 import contextlib
 import dataclasses
+import os
 import typing
 
 from masakari_blazar import errors
@@ -65,10 +66,18 @@ class Records(object):
         from masakari import context
         from masakari.db.sqlalchemy import api as db_api
         from masakari import objects
-        if not conf.database.connection:
+        url = conf.database.connection
+        if not url:
             raise errors.ConfigError(
                 'Masakari\'s database is not configured: set [database] '
                 'connection, as for masakari-engine')
+        # Opening a sqlite file that does not exist would create it; a
+        # command that only reads must not leave one behind.
+        if url.startswith('sqlite:///') and \
+                not os.path.exists(url[len('sqlite:///'):]):
+            raise errors.ConfigError(
+                'Masakari\'s database %s does not exist: check [database] '
+                'connection' % url)
         db_api.configure(conf)
         objects.register_all()
         self.context = context.get_admin_context()
