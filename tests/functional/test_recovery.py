@@ -113,22 +113,29 @@ def _with_free_blazar_host(spec):
                           'blazar': True})
 
 
-def test_blazar_healing_replacement_is_used_without_a_spare(runner):
-    """A Nova without the AZ-with-instances check lets Blazar heal first."""
+def _fail_after_blazar_monitor(runner, **sim_config):
+    """compute-1 fails; Blazar's monitor acts before Masakari does."""
     cloud = runner.cloud(recovery.scenario('host-reservation',
                                            _with_free_blazar_host),
-                         blazar_monitor=True, nova_az_instance_check=False)
+                         blazar_monitor=True, **sim_config)
     reservation = cloud.server('reserved-vm-1')['scheduler_hints'][
         'reservation'][0]
     runner.prepare(cloud)
     cloud.fail_host('compute-1', forced_down=True)
     cloud.process_events()
-    # Blazar healed the reservation before Masakari acts.
-    assert cloud.hosts_in_aggregate(reservation) == ['free-1']
+    healed = cloud.hosts_in_aggregate(reservation)
     result = recovery.Recovery(
         runner.engine, cloud, 'compute-1',
         runner.engine.notify_host_failure('compute-1'))
+    return result, reservation, healed
 
+
+def test_blazar_healing_replacement_is_used_without_a_spare(runner):
+    """A Nova without the AZ-with-instances check lets Blazar heal first."""
+    result, reservation, healed = _fail_after_blazar_monitor(
+        runner, nova_az_instance_check=False)
+
+    assert healed == ['free-1']
     assert result.status == FINISHED
     assert result.where('reserved-vm-1') == 'free-1'
     assert result.where('reserved-vm-2') == 'free-1'
@@ -144,22 +151,12 @@ def test_blazar_healing_refused_by_nova_still_recovers_onto_a_spare(runner):
     Nova will not take a host with instances out of its AZ aggregate, so
     Blazar's healing fails and the failed host stays in its reservation.
     """
-    cloud = runner.cloud(recovery.scenario('host-reservation',
-                                           _with_free_blazar_host),
-                         blazar_monitor=True)
-    reservation = cloud.server('reserved-vm-1')['scheduler_hints'][
-        'reservation'][0]
-    runner.prepare(cloud)
-    cloud.fail_host('compute-1', forced_down=True)
-    cloud.process_events()
-    assert cloud.hosts_in_aggregate(reservation) == ['compute-1']
-    result = recovery.Recovery(
-        runner.engine, cloud, 'compute-1',
-        runner.engine.notify_host_failure('compute-1'))
+    result, reservation, healed = _fail_after_blazar_monitor(runner)
 
+    assert healed == ['compute-1']
     assert result.status == FINISHED
     assert result.where('reserved-vm-1') == 'spare-1'
-    assert 'spare-1' in cloud.hosts_in_aggregate(reservation)
+    assert 'spare-1' in result.cloud.hosts_in_aggregate(reservation)
     result.assert_nothing_lost()
 
 
