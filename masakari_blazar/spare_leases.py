@@ -100,6 +100,13 @@ class SpareLeases(object):
                 raise
 
     def _reallocate(self, spare):
+        """Swap ``spare`` out of its reservation with the fork's API.
+
+        ``force`` drops the allocation even when Blazar finds no
+        replacement: the spare must leave either way, and the lease then
+        holds one spare less, as after a split.  Whether the host really
+        left is read back rather than assumed.
+        """
         if self.opts.reallocate_api == 'disabled':
             return False
         path = '/os-hosts/%s/allocation' % spare.blazar_host_id
@@ -107,14 +114,19 @@ class SpareLeases(object):
             self.call('Blazar', 'PUT %s' % path,
                       self._blazar.host.request_manager.put, path,
                       body={'lease_id': spare.lease_id,
-                            'reservation_id': spare.reservation_id})
+                            'reservation_id': spare.reservation_id,
+                            'force': True})
         except errors.ApiError as exc:
             if exc.status in NOT_OFFERED:
                 LOG.info('Blazar has no reallocate API (%s); splitting spare '
                          'leases instead', exc)
                 return False
             raise
-        return True
+        allocation = self.call(
+            'Blazar', 'GET %s' % path, self._blazar.allocation.get,
+            'os-hosts', spare.blazar_host_id)
+        return not any(r['id'] == spare.reservation_id
+                       for r in allocation.get('reservations', []))
 
     def _split(self, spare, held_elsewhere):
         if not self.opts.spare_lease_prefix:

@@ -202,6 +202,11 @@ def test_spill_over_across_spares_never_overfills_one(runner):
                 'allocation_ratio']
             assert provider['usages'].get(rc, 0) <= capacity, (spare, rc)
     assert sorted(result.claims()) == sorted(used)
+    # Masakari's semantics survive the move: a stopped instance stays
+    # stopped, a locked one stays locked by its user.
+    assert cloud.server('batch-1')['vm_state'] == 'stopped'
+    assert cloud.server('db-1')['locked'] is True
+    assert cloud.server('web-1')['vm_state'] == 'active'
     # The research reservation's host did not fail, nothing moved there.
     assert cloud.server('research-1')['host'] == 'compute-5'
     result.assert_nothing_lost()
@@ -219,6 +224,21 @@ def test_spare_from_a_lease_of_several_spares_splits_that_lease(runner):
                     {chosen})
     assert result.lease_names() == ['masakari-spare-%s' % h for h in others]
     cloud.process_events()
+    assert chosen not in result.blazar_hosts()
+    result.assert_nothing_lost()
+
+
+def test_reallocate_api_swaps_the_spare_out_of_a_shared_lease(runner):
+    cloud = runner.cloud('multi-spare-lease', reallocate_api=True)
+    runner.prepare(cloud)
+    result = runner.fail(cloud, 'compute-1')
+
+    assert result.status == FINISHED
+    chosen = result.where('ha-vm-1')
+    assert result.said('swapped it out of lease masakari-spare-pool with '
+                       'the reallocate API')
+    # The pool lease lives on; the claimed spare is out of Blazar.
+    assert result.lease_names() == ['masakari-spare-pool']
     assert chosen not in result.blazar_hosts()
     result.assert_nothing_lost()
 

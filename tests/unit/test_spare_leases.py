@@ -84,6 +84,11 @@ class _Hosts(object):
             raise blazar_exc.BlazarClientException(
                 'ERROR: The resource could not be found.', code=404)
         self.cloud.reallocated.append((path, body))
+        # The fork with force: the host leaves the reservation.
+        host_id = path.split('/')[2]
+        self.cloud.allocations = [
+            a for a in self.cloud.allocations
+            if str(a['resource_id']) != host_id]
         return None, {'allocation': {}}
 
 
@@ -94,6 +99,13 @@ class _Allocations(object):
     def list(self, resource):
         assert resource == 'os-hosts'
         return list(self.cloud.allocations)
+
+    def get(self, resource, host_id):
+        assert resource == 'os-hosts'
+        for allocation in self.cloud.allocations:
+            if str(allocation['resource_id']) == str(host_id):
+                return allocation
+        return {'resource_id': host_id, 'reservations': []}
 
 
 class FakeBlazar(object):
@@ -203,7 +215,7 @@ def test_reallocate_api_swaps_the_spare_out_when_offered(conf):
     leases.detach(spare)
     assert blazar.reallocated == [(
         '/os-hosts/2/allocation',
-        {'lease_id': 'l-pool', 'reservation_id': 'r-1'})]
+        {'lease_id': 'l-pool', 'reservation_id': 'r-1', 'force': True})]
     assert list(blazar.leases) == ['l-pool']
     assert blazar.deleted_hosts == ['2']
 
@@ -216,6 +228,28 @@ def test_missing_reallocate_api_falls_back_to_splitting(conf):
     spare = model.Spare('spare-a', '2', 'l-pool', 'masakari-spare-pool',
                         'r-1', lease_size=2)
     leases.detach(spare)
+    assert [x['name'] for x in blazar.leases.values()] == [
+        'masakari-spare-spare-b']
+    assert blazar.deleted_hosts == ['2']
+
+
+def test_reallocate_that_keeps_the_host_falls_back_to_splitting(conf):
+    """The allocation is read back after a reallocate, not assumed gone.
+
+    A reallocate API without ``force`` leaves a host that has no
+    replacement in its reservation.
+    """
+    blazar = FakeBlazar(
+        [{'id': 'l-pool', 'name': 'masakari-spare-pool'}], list(HOSTS),
+        [_alloc('2', 'r-1', 'l-pool'), _alloc('3', 'r-1', 'l-pool')],
+        reallocate=True)
+    blazar.host.put = lambda path, body: (
+        blazar.reallocated.append((path, body)), {'allocation': {}})
+    leases = spare_leases.SpareLeases(FakeClients(blazar), conf)
+    spare = model.Spare('spare-a', '2', 'l-pool', 'masakari-spare-pool',
+                        'r-1', lease_size=2)
+    leases.detach(spare)
+    assert len(blazar.reallocated) == 1
     assert [x['name'] for x in blazar.leases.values()] == [
         'masakari-spare-spare-b']
     assert blazar.deleted_hosts == ['2']
