@@ -23,7 +23,9 @@ the claim lock (a tooz file lock in the shared work directory).
 
 import json
 import os
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -156,13 +158,53 @@ def _three_failing_hosts(spec):
                             'metadata': {'HA_Enabled': 'True'}})
 
 
+@pytest.fixture
+def redis_url(tmp_path):
+    """A redis-server of the test's own.
+
+    Engines on several machines would share one like it through tooz.
+    """
+    if not shutil.which('redis-server'):
+        pytest.skip('redis-server is not installed (.ci/run installs it '
+                    'from Debian)')
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen(
+        ['redis-server', '--port', str(port), '--bind', '127.0.0.1',
+         '--save', '', '--appendonly', 'no', '--dir', str(tmp_path)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with socket.create_connection(('127.0.0.1', port), 1) as conn:
+                conn.sendall(b'PING\r\n')
+                if conn.recv(16).startswith(b'+PONG'):
+                    break
+        except OSError:
+            pass
+        assert time.monotonic() < deadline, 'redis-server did not start'
+        time.sleep(0.1)
+    yield 'redis://127.0.0.1:%d' % port
+    server.terminate()
+    server.wait(30)
+
+
+@pytest.fixture(params=['file', 'redis'])
+def lock_options(request, tmp_path):
+    """The claim lock on one machine (file) and across machines (redis)."""
+    if request.param == 'file':
+        return {'lock_path': str(tmp_path / 'locks')}
+    return {'lock_url': request.getfixturevalue('redis_url')}
+
+
 @pytest.mark.parametrize('failing', [
     ('compute-1', 'compute-2'),                 # exactly enough spares
     ('compute-1', 'compute-2', 'compute-3'),    # fewer spares than failures
 ])
 def test_concurrent_failures_in_engines_never_share_a_spare(
-        runner, tmp_path, failing):
-    """Engines on one machine share the claim lock (a tooz file lock).
+        runner, tmp_path, failing, lock_options):
+    """Engines share nothing but the cloud and the claim lock.
 
     Each engine keeps its own Masakari database here: sqlite cannot take
     concurrent writers from several processes, which a deployment's MySQL
@@ -170,14 +212,13 @@ def test_concurrent_failures_in_engines_never_share_a_spare(
     """
     cloud = runner.cloud(recovery.scenario('basic', _three_failing_hosts))
     hosts = sorted(cloud.snapshot()['hosts'])
-    lock_path = str(tmp_path / 'locks')
     processes = []
     for host in failing:
         cloud.fail_host(host, forced_down=True)
     for host in failing:
         spec = {'workdir': str(tmp_path / host),
                 'credentials': cloud.credentials,
-                'options': {'lock_path': lock_path},
+                'options': lock_options,
                 'action': 'fresh', 'hosts': hosts, 'host': host}
         processes.append(subprocess.Popen(
             [sys.executable, '-m', 'tests.functional.engine_process',
