@@ -171,6 +171,14 @@ class SpareRecovery(object):
                                      view['failed_az'], offered)
             pool = {s.hostname: s for s in view['pool']}
             held_elsewhere = set(view['claims']) - set(view['mine'])
+            for target in view['targets']:
+                if target.claimed and not target.healthy:
+                    report.append(
+                        'Spare %s, claimed earlier by this notification, '
+                        'is unusable (%s); it stays claimed until '
+                        '"masakari-blazar return %s"' % (
+                            target.hostname, target.problem,
+                            target.hostname))
             for hostname in plan.spares:
                 if hostname in view['mine']:
                     report.append('Reusing spare %s, already claimed by this '
@@ -191,6 +199,18 @@ class SpareRecovery(object):
             report.append('Instance %s has no spare (%s); the Nova scheduler '
                           'will choose its host' % (plan.label(uuid), reason))
         return plan, report
+
+    def unusable(self, hostnames):
+        """Why each of ``hostnames`` cannot take instances now, if not."""
+        services = self.inventory.services()
+        hypervisors = self.inventory.hypervisors()
+        problems = {}
+        for hostname in hostnames:
+            problem = inventory.health_problem(
+                hostname, services.get(hostname), hypervisors.get(hostname))
+            if problem:
+                problems[hostname] = problem
+        return problems
 
     def _replenish(self):
         """Top the pool up after a claim; never fails the recovery."""

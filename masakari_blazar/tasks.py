@@ -205,11 +205,23 @@ class EvacuateInstancesTask(host_failure.EvacuateInstancesTask):
 
     def execute(self, host_name, notification_uuid, spare_plan):
         plan = planner.Plan.from_dict(spare_plan)
+        with failing_clearly(self):
+            unusable = recovery.SpareRecovery(CONF).unusable(
+                sorted({t for t in plan.moves.values() if t}))
+        for hostname, problem in sorted(unusable.items()):
+            # Nova would refuse the evacuation and leave the instance in
+            # ERROR; left PENDING, the notification's retry chooses again.
+            self.update_details('Not evacuating to %s, which became '
+                                'unusable (%s); its instances wait for the '
+                                'retry of this notification' % (
+                                    hostname, problem), 0.2)
         threads = greenpool.GreenPool(
             CONF.masakari_blazar.evacuation_concurrency)
         for uuid, vmove in sorted(self._open_vmoves(
                 notification_uuid).items()):
             target = plan.moves.get(uuid)
+            if target in unusable:
+                continue
             self.update_details('Evacuating instance %s to %s' % (
                 plan.label(uuid), target or 'a host the scheduler chooses'),
                 0.3)

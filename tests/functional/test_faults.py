@@ -20,9 +20,17 @@ line naming the failing call, and leave no half-claimed spare.  Bad input
 ends in one clear line and changes nothing.
 """
 
+import os
+import subprocess
+import sys
+import threading
+import time
+
 import pytest
 
 from tests.functional import recovery
+
+BASIC = ('ha-vm-1', 'ha-vm-2', 'plain-vm-1')
 
 # The calls only the plugin makes: Masakari's own tasks do not retry, so a
 # fault on a call they share (e.g. GET /os-services) fails them first.
@@ -210,3 +218,82 @@ def test_unreachable_keystone_ends_in_one_clear_line(runner):
         result.messages
     assert '\n' not in reason[0]
     assert result.where('ha-vm-1') == 'compute-1'
+
+
+# Blazar and Nova acting at the same time ------------------------------------
+
+def _when_requested(cloud, method, fragment, action):
+    """Run ``action`` once the cloud has answered a matching request."""
+    def watch():
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if any(e[1] == method and fragment in e[2]
+                   for e in list(cloud.request_log)):
+                action()
+                return
+            time.sleep(0.01)
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    return watcher
+
+
+def test_spare_going_down_after_the_claim_is_not_evacuated_to(runner):
+    cloud = runner.cloud('basic')
+    # Nova's service list answers slowly, so that the spare is down by the
+    # time the evacuation task looks at it.
+    cloud.faults.add(service='nova', method='GET', path=r'/os-services',
+                     kind=None, latency=0.5)
+    _when_requested(cloud, 'DELETE', '/os-hosts/',
+                    lambda: cloud.fail_host('spare-1', forced_down=True))
+    runner.prepare(cloud)
+    result = runner.fail(cloud, 'compute-1')
+
+    assert result.status == 'error'
+    assert result.said('Not evacuating to spare-1, which became unusable '
+                       '(nova-compute is forced down)')
+    # Nothing was sent to the dead spare, so nothing is in ERROR.
+    for name in BASIC:
+        assert result.where(name) == 'compute-1'
+        assert cloud.server(name)['vm_state'] == 'active'
+    cloud.faults.clear()
+
+    result.retry()
+    assert result.status == 'finished', result.messages
+    for name in BASIC:
+        assert result.where(name) == 'spare-2'
+    assert 'spare-1' not in result.claims()
+    result.assert_nothing_lost()
+
+
+def test_persistent_nova_evacuate_failure_keeps_the_spare_claimed(runner):
+    cloud = runner.cloud('basic')
+    cloud.faults.add(service='nova', method='POST',
+                     path=r'/servers/.*/action', kind='500', count=10000)
+    runner.prepare(cloud)
+    result = runner.fail(cloud, 'compute-1')
+
+    assert result.status == 'error'
+    assert result.said('the claimed spares stay claimed')
+    assert list(result.claims()) == ['spare-1']
+    for name in BASIC:
+        assert result.where(name) == 'compute-1'
+    cloud.faults.clear()
+    result.retry()
+    assert result.status == 'finished', result.messages
+    assert list(result.claims()) == ['spare-1']
+    result.assert_nothing_lost()
+
+
+def test_bad_option_value_in_a_config_file_is_one_line(tmp_path):
+    conf = tmp_path / 'bad.conf'
+    conf.write_text('[masakari_blazar]\nno_spare_action = sometimes\n'
+                    'max_spares_per_failure = 0\n')
+    done = subprocess.run(
+        [sys.executable, '-m', 'masakari_blazar.cmd.cli', '--config-file',
+         str(conf), 'pool', 'status'],
+        capture_output=True, text=True, timeout=120,
+        env=dict(os.environ, PYTHONWARNINGS='ignore'))
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert 'no_spare_action' in lines[0] or 'max_spares' in lines[0]
