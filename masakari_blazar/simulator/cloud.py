@@ -49,6 +49,7 @@ class SimulatedCloud(object):
         self.ids = ids.IdGenerator()
         self.faults = faults_mod.Faults()
         self.tokens = keystone.TokenStore()
+        self.trusts = keystone.TrustStore()
         self.request_log = []
         self.projects = scenario_mod.projects(spec)
         self.users = scenario_mod.users(spec)

@@ -12,11 +12,19 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""Keystone v3 under ``/identity``: password tokens and the catalog.
+"""Keystone v3 under ``/identity``: password tokens, the catalog, trusts.
 
 Enough for keystoneauth's ``password`` and ``v3password`` plugins (which
-Masakari's Nova client builds on every call) and for service clients that
-discover their endpoints from the catalog.  Every user is treated as admin.
+Masakari's Nova client builds on every call), for service clients that
+discover their endpoints from the catalog, for keystonemiddleware's token
+validation, and for Blazar, which makes a trust per host and per lease and
+later acts through trust-scoped tokens.  Every user is treated as admin.
+
+The handlers take a ``cloud``: anything with ``users``, ``projects``,
+``tokens``, ``user_id(name)`` and, optionally, ``trusts`` (a TrustStore)
+and ``catalog`` ((type, name, url) triples: the real-services harness
+lists services on ports of their own; the simulated cloud serves them all
+under one root, as SERVICES says).
 """
 
 import datetime
@@ -56,6 +64,28 @@ class TokenStore(object):
             return self._tokens.get(token_id)
 
 
+class TrustStore(object):
+    """Trusts made through OS-TRUST: id -> the trust's body."""
+
+    def __init__(self):
+        self._trusts = {}
+        self._lock = threading.Lock()
+
+    def create(self, body):
+        trust = dict(body, id=uuid.uuid4().hex)
+        with self._lock:
+            self._trusts[trust['id']] = trust
+        return trust
+
+    def get(self, trust_id):
+        with self._lock:
+            return self._trusts.get(trust_id)
+
+    def delete(self, trust_id):
+        with self._lock:
+            return self._trusts.pop(trust_id, None)
+
+
 def _unauthorized():
     return errors.KeystoneError(
         401, 'The request you have made requires authentication.')
@@ -93,7 +123,17 @@ def _authenticate(cloud, identity):
     raise _unauthorized()
 
 
-def _token_body(base_url, record):
+def catalog(cloud, base_url):
+    """The (type, name, url) triples a token lists."""
+    listed = getattr(cloud, 'catalog', None)
+    if listed:
+        return list(listed)
+    return [(service_type, name, base_url + path)
+            for service_type, name, path in SERVICES]
+
+
+def _token_body(cloud, base_url, record):
+    trust = record.get('trust') or {}
     token = fixture.V3Token(
         user_id=record['user_id'], user_name=record['user_name'],
         user_domain_id=DOMAIN_ID, user_domain_name=DOMAIN_NAME,
@@ -102,32 +142,52 @@ def _token_body(base_url, record):
         project_domain_id=DOMAIN_ID if record.get('project_id') else None,
         project_domain_name=DOMAIN_NAME if record.get('project_id') else None,
         issued=record['issued'], expires=record['expires'],
-        audit_id=record['audit_id'])
+        audit_id=record['audit_id'], trust_id=trust.get('id'),
+        trust_impersonation=trust.get('impersonation'),
+        trustee_user_id=trust.get('trustee_user_id'),
+        trustor_user_id=trust.get('trustor_user_id'))
     if record.get('project_id'):
         for role in ('admin', 'member', 'reader'):
             token.add_role(name=role, id=role)
-        for service_type, name, path in SERVICES:
+        for service_type, name, url in catalog(cloud, base_url):
             service = token.add_service(service_type, name=name)
-            url = base_url + path
             service.add_standard_endpoints(public=url, internal=url,
                                            admin=url, region=REGION)
     return token
 
 
+def _trust_scope(cloud, scope):
+    """The trust a token is scoped to, and that trust's project."""
+    ref = (scope or {}).get('OS-TRUST:trust')
+    if not ref:
+        return None, None
+    trusts = getattr(cloud, 'trusts', None)
+    trust = trusts.get(ref.get('id')) if trusts is not None else None
+    if trust is None:
+        raise errors.KeystoneError(404, 'Could not find trust: %s.'
+                                   % ref.get('id'))
+    for name, project_id in cloud.projects.items():
+        if project_id == trust.get('project_id'):
+            return trust, (name, project_id)
+    raise _unauthorized()
+
+
 def issue_token(req, cloud):
-    """POST /v3/auth/tokens."""
+    """POST /v3/auth/tokens (project- or trust-scoped)."""
     auth = (req.json() or {}).get('auth', {})
     user_name = _authenticate(cloud, auth.get('identity', {}))
-    project = _find_project(cloud, auth.get('scope'))
+    trust, project = _trust_scope(cloud, auth.get('scope'))
+    if trust is None:
+        project = _find_project(cloud, auth.get('scope'))
     now = datetime.datetime.utcnow()
     record = {'user_name': user_name,
               'user_id': cloud.user_id(user_name),
               'project_name': project[0] if project else None,
               'project_id': project[1] if project else None,
               'issued': now, 'expires': now + datetime.timedelta(days=1),
-              'audit_id': uuid.uuid4().hex}
+              'audit_id': uuid.uuid4().hex, 'trust': trust}
     token_id = cloud.tokens.issue(record)
-    return web.Response(201, _token_body(req.base_url, record),
+    return web.Response(201, _token_body(cloud, req.base_url, record),
                         {'X-Subject-Token': token_id})
 
 
@@ -137,8 +197,37 @@ def validate_token(req, cloud):
     if record is None:
         raise errors.KeystoneError(404, 'Could not find token: %s.'
                                    % req.header('X-Subject-Token'))
-    return web.Response(200, _token_body(req.base_url, record),
+    return web.Response(200, _token_body(cloud, req.base_url, record),
                         {'X-Subject-Token': req.header('X-Subject-Token')})
+
+
+def _trusts(cloud):
+    trusts = getattr(cloud, 'trusts', None)
+    if trusts is None:
+        raise errors.KeystoneError(404, 'The resource could not be found.')
+    return trusts
+
+
+def create_trust(req, cloud):
+    """POST /v3/OS-TRUST/trusts: Blazar's trust per host and per lease."""
+    body = (req.json() or {}).get('trust') or {}
+    trust = _trusts(cloud).create(body)
+    return web.Response(201, {'trust': trust})
+
+
+def show_trust(req, cloud, trust_id):
+    trust = _trusts(cloud).get(trust_id)
+    if trust is None:
+        raise errors.KeystoneError(404, 'Could not find trust: %s.'
+                                   % trust_id)
+    return web.Response(200, {'trust': trust})
+
+
+def delete_trust(req, cloud, trust_id):
+    if _trusts(cloud).delete(trust_id) is None:
+        raise errors.KeystoneError(404, 'Could not find trust: %s.'
+                                   % trust_id)
+    return web.Response(204)
 
 
 def _version(base_url):
@@ -164,6 +253,9 @@ ROUTES = (
     ('GET', r'/v3', version),
     ('POST', r'/v3/auth/tokens', issue_token),
     ('GET', r'/v3/auth/tokens', validate_token),
+    ('POST', r'/v3/OS-TRUST/trusts', create_trust),
+    ('GET', r'/v3/OS-TRUST/trusts/(?P<trust_id>[^/]+)', show_trust),
+    ('DELETE', r'/v3/OS-TRUST/trusts/(?P<trust_id>[^/]+)', delete_trust),
 )
 
 # Routes a caller may use without a token.
