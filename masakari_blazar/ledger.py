@@ -30,6 +30,7 @@ import typing
 from oslo_utils import timeutils
 
 KEY_PREFIX = 'claim:'
+PENDING_PREFIX = 'pending:'
 MAX_VALUE = 255
 
 
@@ -102,16 +103,35 @@ class Ledger(object):
         claim = Claim(hostname, notification,
                       timeutils.utcnow().isoformat(timespec='seconds'),
                       group, lease)
-        self._set(hostname, claim.encode())
+        self._set({KEY_PREFIX + hostname: claim.encode()})
         return claim
 
     def remove(self, hostname):
-        self._set(hostname, None)
+        self._set({KEY_PREFIX + hostname: None})
 
-    def _set(self, hostname, value):
-        aggregate = self._aggregate(create=value is not None)
+    # Replacing a lease of several spares deletes it before the new leases
+    # exist; the spares in between are written down first, so that an
+    # engine dying there does not silently shrink the pool.
+    def pending(self):
+        """Spares waiting for a lease of their own: {host: lease name}."""
+        aggregate = self._aggregate(create=False)
+        return {key[len(PENDING_PREFIX):]: value
+                for key, value in (aggregate.metadata if aggregate else
+                                   {}).items()
+                if key.startswith(PENDING_PREFIX)}
+
+    def mark_pending(self, hostnames, lease_name):
+        if hostnames:
+            self._set({PENDING_PREFIX + h: lease_name for h in hostnames})
+
+    def clear_pending(self, hostname):
+        self._set({PENDING_PREFIX + hostname: None})
+
+    def _set(self, metadata):
+        writing = any(v is not None for v in metadata.values())
+        aggregate = self._aggregate(create=writing)
         if aggregate is None:
             return
         self.call('Nova', 'POST /os-aggregates/%s/action set_metadata' %
                   self.name, self.clients.nova.aggregates.set_metadata,
-                  aggregate, {KEY_PREFIX + hostname: value})
+                  aggregate, metadata)

@@ -48,7 +48,8 @@ class SpareRecovery(object):
         self.clients = clients or mb_clients.Clients(conf)
         self.inventory = inventory.Inventory(self.clients, conf)
         self.ledger = ledger.Ledger(self.clients, self.opts.claim_aggregate)
-        self.leases = spare_leases.SpareLeases(self.clients, conf)
+        self.leases = spare_leases.SpareLeases(self.clients, conf,
+                                               self.ledger)
         self.admission = admission.Admission(self.clients)
         self.planner = planner.Planner(self.opts.spare_preference,
                                        self.opts.max_spares_per_failure,
@@ -96,9 +97,8 @@ class SpareRecovery(object):
         leases = self.inventory.leases()
         blazar_hosts = self.inventory.blazar_hosts()
         allocations = self.inventory.allocations()
-        pool = [s for s in self.inventory.spares(leases, blazar_hosts,
-                                                 allocations)
-                if s.hostname not in claims]
+        held = self.inventory.spares(leases, blazar_hosts, allocations)
+        pool = [s for s in held if s.hostname not in claims]
         view = {'aggregates': self.inventory.aggregates(),
                 'services': self.inventory.services(),
                 'hypervisors': self.inventory.hypervisors(),
@@ -147,6 +147,10 @@ class SpareRecovery(object):
             'pool': pool,
             'claims': claims,
             'mine': mine,
+            # Where a claimed spare still is in Blazar, for finishing a
+            # detach that an engine's death interrupted.
+            'held': {s.hostname: s for s in held},
+            'registered': {h['hypervisor_hostname']: h for h in blazar_hosts},
         }
 
     # Steps ----------------------------------------------------------------
@@ -165,6 +169,7 @@ class SpareRecovery(object):
         report = []
         claimed_now = False
         with lock.spare_pool_lock(self.conf):
+            report.extend(self.leases.finish_pending())
             view = self.read(host_name, instance_uuids, notification_uuid,
                              segment_hosts)
             plan = self.planner.plan(view['instances'], view['targets'],
@@ -183,6 +188,8 @@ class SpareRecovery(object):
                 if hostname in view['mine']:
                     report.append('Reusing spare %s, already claimed by this '
                                   'notification' % hostname)
+                    report.extend(self._finish_detach(hostname, view,
+                                                      held_elsewhere))
                     continue
                 spare = pool[hostname]
                 self.ledger.record(hostname, notification_uuid,
@@ -199,6 +206,21 @@ class SpareRecovery(object):
             report.append('Instance %s has no spare (%s); the Nova scheduler '
                           'will choose its host' % (plan.label(uuid), reason))
         return plan, report
+
+    def _finish_detach(self, hostname, view, held_elsewhere):
+        """Finish taking a claimed spare out of Blazar.
+
+        An engine that died while detaching it left it still in its lease,
+        or still registered in Blazar.
+        """
+        if hostname in view['held']:
+            return ['Spare %s: %s' % (hostname, self.leases.detach(
+                view['held'][hostname], held_elsewhere))]
+        if hostname in view['registered']:
+            self.leases.delete_host(view['registered'][hostname]['id'],
+                                    hostname)
+            return ['Spare %s: removed it from Blazar' % hostname]
+        return []
 
     def unusable(self, hostnames):
         """Why each of ``hostnames`` cannot take instances now, if not."""

@@ -62,10 +62,11 @@ def single_host_reservation(hostname):
 class SpareLeases(object):
     """Blazar operations on spare hosts."""
 
-    def __init__(self, clients, conf):
+    def __init__(self, clients, conf, ledger):
         self.clients = clients
         self.opts = conf[mb_conf.PLUGIN_GROUP]
         self.call = clients.call
+        self.ledger = ledger
 
     @property
     def _blazar(self):
@@ -88,7 +89,7 @@ class SpareLeases(object):
             others = self._split(spare, held_elsewhere)
             how = ('replaced lease %s by one lease per remaining spare (%s)'
                    % (spare.lease_name, ', '.join(others) or 'none'))
-        self._delete_host(spare.blazar_host_id, spare.hostname)
+        self.delete_host(spare.blazar_host_id, spare.hostname)
         return '%s; removed it from Blazar' % how
 
     def _delete_lease(self, lease_id):
@@ -148,10 +149,35 @@ class SpareLeases(object):
                    for r in a.get('reservations', [])) and
             str(a['resource_id']) != str(spare.blazar_host_id) and
             names.get(str(a['resource_id'])) not in held_elsewhere)
+        self.ledger.mark_pending(others, spare.lease_name)
         self._delete_lease(spare.lease_id)
         for hostname in others:
             self.create_lease(hostname)
+            self.ledger.clear_pending(hostname)
         return others
+
+    def finish_pending(self):
+        """Give a lease to each spare an interrupted split left without.
+
+        :returns: one-line accounts, for the progress details.
+        """
+        done = []
+        pending = self.ledger.pending()
+        if not pending:
+            return done
+        allocated = {str(a['resource_id']) for a in self.call(
+            'Blazar', 'GET /os-hosts/allocations',
+            self._blazar.allocation.list, 'os-hosts')
+            if a.get('reservations')}
+        for hostname, lease_name in sorted(pending.items()):
+            host = self.find_host(hostname)
+            if host is not None and str(host['id']) not in allocated:
+                self.create_lease(hostname)
+                done.append('Gave spare %s, left without a lease when %s '
+                            'was replaced, a lease of its own' % (
+                                hostname, lease_name))
+            self.ledger.clear_pending(hostname)
+        return done
 
     def create_lease(self, hostname):
         """A new lease holding just ``hostname`` as a spare."""
@@ -168,7 +194,7 @@ class SpareLeases(object):
             name=name, start='now', end=end.strftime('%Y-%m-%d %H:%M'),
             reservations=[single_host_reservation(hostname)], events=[])
 
-    def _delete_host(self, host_id, hostname):
+    def delete_host(self, host_id, hostname):
         # Blazar may still be finishing the lease's end when the host is
         # deleted, which it refuses with 409 while an allocation remains.
         retrying = tenacity.Retrying(

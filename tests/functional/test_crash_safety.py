@@ -113,6 +113,51 @@ def test_engine_killed_after_a_step_then_retried(runner, task):
     assert len(result.claims()) == 1
 
 
+def _kill_when(process, cloud, predicate, timeout=120):
+    """SIGKILL ``process`` as soon as ``predicate(cloud)`` holds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        if predicate(cloud):
+            process.send_signal(signal.SIGKILL)
+            return
+        time.sleep(0.005)
+
+
+def test_engine_killed_while_detaching_a_spare_then_retried(runner):
+    """Killed between the claim record and the end of the detach."""
+    cloud = runner.cloud('multi-spare-lease')
+    # Blazar answers the lease deletion slowly: the engine dies waiting.
+    cloud.faults.add(service='blazar', method='DELETE', path=r'/leases/',
+                     kind=None, latency=1.0)
+    runner.prepare(cloud)
+    cloud.fail_host('compute-1', forced_down=True)
+    notification = runner.engine.create_notification('compute-1')
+
+    process = engine_process(runner, cloud, notification)
+    _kill_when(process, cloud, lambda c: any(
+        e[1] == 'DELETE' and '/leases/' in e[2] for e in c.request_log))
+    code, _, err = finish(process)
+    assert code == KILLED, err[-3000:]
+    claims_after_crash = recovery.Recovery(
+        runner.engine, cloud, 'compute-1', notification).claims()
+    assert len(claims_after_crash) == 1
+    cloud.faults.clear()
+
+    code, _, err = finish(engine_process(runner, cloud, notification,
+                                         action='retry'))
+    assert code == 0, err[-3000:]
+    spares = ['spare-small', 'spare-medium', 'spare-large']
+    result = recovery.Recovery(runner.engine, cloud, 'compute-1',
+                               notification)
+    assert set(result.claims()) == set(claims_after_crash)
+    chosen = list(claims_after_crash)[0]
+    # The other two spares are still spares, each in a lease of its own.
+    assert sorted(result.lease_names()) == sorted(
+        'masakari-spare-%s' % h for h in spares if h != chosen)
+    check_consistent(runner, cloud, notification, 'compute-1', [chosen],
+                     ['ha-vm-1', 'ha-vm-2'])
+
+
 def test_engine_killed_during_evacuation_then_retried(runner):
     cloud = runner.cloud('basic', evacuation_delay=1.5)
     runner.prepare(cloud)
@@ -120,13 +165,8 @@ def test_engine_killed_during_evacuation_then_retried(runner):
     notification = runner.engine.create_notification('compute-1')
 
     process = engine_process(runner, cloud, notification)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and process.poll() is None:
-        if any(s['task_state'] == 'rebuilding'
-               for s in cloud.snapshot()['servers']):
-            process.send_signal(signal.SIGKILL)
-            break
-        time.sleep(0.05)
+    _kill_when(process, cloud, lambda c: any(
+        s['task_state'] == 'rebuilding' for s in c.snapshot()['servers']))
     code, _, err = finish(process)
     assert code == KILLED, err[-3000:]
     claims_after_crash = recovery.Recovery(

@@ -121,6 +121,25 @@ class FakeBlazar(object):
         self.allocation = _Allocations(self)
 
 
+class FakeLedger(object):
+    """The journal of spares awaiting a lease, in memory."""
+
+    def __init__(self):
+        self.entries = {}
+        self.history = []
+
+    def pending(self):
+        return dict(self.entries)
+
+    def mark_pending(self, hostnames, lease_name):
+        self.history.append(('mark', sorted(hostnames)))
+        self.entries.update({h: lease_name for h in hostnames})
+
+    def clear_pending(self, hostname):
+        self.history.append(('clear', hostname))
+        self.entries.pop(hostname, None)
+
+
 class FakeClients(object):
     def __init__(self, blazar):
         self.blazar = blazar
@@ -150,7 +169,7 @@ HOSTS = [{'id': '2', 'hypervisor_hostname': 'spare-a'},
 def test_lone_spare_lease_is_deleted_and_host_removed(conf):
     blazar = FakeBlazar([{'id': 'l-a', 'name': 'masakari-spare-spare-a'}],
                         list(HOSTS), [_alloc('2', 'r-a', 'l-a')])
-    leases = spare_leases.SpareLeases(FakeClients(blazar), conf)
+    leases = spare_leases.SpareLeases(FakeClients(blazar), conf, FakeLedger())
     spare = model.Spare('spare-a', '2', 'l-a', 'masakari-spare-spare-a',
                         'r-a', lease_size=1)
     account = leases.detach(spare)
@@ -165,7 +184,7 @@ def test_split_keeps_the_spares_of_every_reservation_of_the_lease(conf):
         [{'id': 'l-pool', 'name': 'masakari-spare-pool'}], list(HOSTS),
         [_alloc('2', 'r-1', 'l-pool'), _alloc('3', 'r-1', 'l-pool'),
          _alloc('4', 'r-2', 'l-pool')])
-    leases = spare_leases.SpareLeases(FakeClients(blazar), conf)
+    leases = spare_leases.SpareLeases(FakeClients(blazar), conf, FakeLedger())
     spare = model.Spare('spare-a', '2', 'l-pool', 'masakari-spare-pool',
                         'r-1', lease_size=3)
     leases.detach(spare)
@@ -180,7 +199,7 @@ def test_split_never_puts_a_spare_claimed_elsewhere_into_a_lease(conf):
         [{'id': 'l-pool', 'name': 'masakari-spare-pool'}], list(HOSTS),
         [_alloc('2', 'r-1', 'l-pool'), _alloc('3', 'r-1', 'l-pool'),
          _alloc('4', 'r-1', 'l-pool')])
-    leases = spare_leases.SpareLeases(FakeClients(blazar), conf)
+    leases = spare_leases.SpareLeases(FakeClients(blazar), conf, FakeLedger())
     spare = model.Spare('spare-a', '2', 'l-pool', 'masakari-spare-pool',
                         'r-1', lease_size=3)
     leases.detach(spare, held_elsewhere={'spare-c'})
@@ -194,7 +213,7 @@ def test_split_without_a_prefix_is_a_config_error(conf):
     blazar = FakeBlazar(
         [{'id': 'l-pool', 'name': 'ops-reserve'}], list(HOSTS),
         [_alloc('2', 'r-1', 'l-pool'), _alloc('3', 'r-1', 'l-pool')])
-    leases = spare_leases.SpareLeases(FakeClients(blazar), conf)
+    leases = spare_leases.SpareLeases(FakeClients(blazar), conf, FakeLedger())
     spare = model.Spare('spare-a', '2', 'l-pool', 'ops-reserve', 'r-1',
                         lease_size=2)
     with pytest.raises(errors.ConfigError, match='spare_lease_prefix'):
@@ -209,7 +228,7 @@ def test_reallocate_api_swaps_the_spare_out_when_offered(conf):
         [{'id': 'l-pool', 'name': 'masakari-spare-pool'}], list(HOSTS),
         [_alloc('2', 'r-1', 'l-pool'), _alloc('3', 'r-1', 'l-pool')],
         reallocate=True)
-    leases = spare_leases.SpareLeases(FakeClients(blazar), conf)
+    leases = spare_leases.SpareLeases(FakeClients(blazar), conf, FakeLedger())
     spare = model.Spare('spare-a', '2', 'l-pool', 'masakari-spare-pool',
                         'r-1', lease_size=2)
     leases.detach(spare)
@@ -224,7 +243,7 @@ def test_missing_reallocate_api_falls_back_to_splitting(conf):
     blazar = FakeBlazar(
         [{'id': 'l-pool', 'name': 'masakari-spare-pool'}], list(HOSTS),
         [_alloc('2', 'r-1', 'l-pool'), _alloc('3', 'r-1', 'l-pool')])
-    leases = spare_leases.SpareLeases(FakeClients(blazar), conf)
+    leases = spare_leases.SpareLeases(FakeClients(blazar), conf, FakeLedger())
     spare = model.Spare('spare-a', '2', 'l-pool', 'masakari-spare-pool',
                         'r-1', lease_size=2)
     leases.detach(spare)
@@ -245,7 +264,7 @@ def test_reallocate_that_keeps_the_host_falls_back_to_splitting(conf):
         reallocate=True)
     blazar.host.put = lambda path, body: (
         blazar.reallocated.append((path, body)), {'allocation': {}})
-    leases = spare_leases.SpareLeases(FakeClients(blazar), conf)
+    leases = spare_leases.SpareLeases(FakeClients(blazar), conf, FakeLedger())
     spare = model.Spare('spare-a', '2', 'l-pool', 'masakari-spare-pool',
                         'r-1', lease_size=2)
     leases.detach(spare)
@@ -253,3 +272,30 @@ def test_reallocate_that_keeps_the_host_falls_back_to_splitting(conf):
     assert [x['name'] for x in blazar.leases.values()] == [
         'masakari-spare-spare-b']
     assert blazar.deleted_hosts == ['2']
+
+
+def test_split_journals_the_other_spares_until_each_has_a_lease(conf):
+    blazar = FakeBlazar(
+        [{'id': 'l-pool', 'name': 'masakari-spare-pool'}], list(HOSTS),
+        [_alloc('2', 'r-1', 'l-pool'), _alloc('3', 'r-1', 'l-pool')])
+    ledger = FakeLedger()
+    leases = spare_leases.SpareLeases(FakeClients(blazar), conf, ledger)
+    conf.set_override('reallocate_api', 'disabled', 'masakari_blazar')
+    spare = model.Spare('spare-a', '2', 'l-pool', 'masakari-spare-pool',
+                        'r-1', lease_size=2)
+    leases.detach(spare)
+    # Written down before the lease went, crossed out once covered.
+    assert ledger.history == [('mark', ['spare-b']), ('clear', 'spare-b')]
+    assert ledger.pending() == {}
+
+
+def test_finish_pending_gives_an_orphaned_spare_its_lease(conf):
+    blazar = FakeBlazar([], list(HOSTS), [])
+    ledger = FakeLedger()
+    ledger.mark_pending(['spare-b'], 'masakari-spare-pool')
+    leases = spare_leases.SpareLeases(FakeClients(blazar), conf, ledger)
+    lines = leases.finish_pending()
+    assert [x['name'] for x in blazar.leases.values()] == [
+        'masakari-spare-spare-b']
+    assert ledger.pending() == {}
+    assert 'spare-b' in lines[0]
