@@ -265,6 +265,16 @@ class SpareRecovery(object):
                 if claim.notification != notification_uuid:
                     continue
                 state = host_return.read_state(self, hostname)
+                if state.other_lease:
+                    # A user's lease took the spare while it sat in freepool
+                    # between its lease and its removal from Blazar: it is
+                    # that lease's host now, and none of ours to undo.
+                    self.ledger.remove(hostname)
+                    report.append(
+                        'Released the claim on %s: Blazar lease %s took it '
+                        'meanwhile, so it is no longer a spare' % (
+                            hostname, state.other_lease))
+                    continue
                 if state.servers and not state.spare_lease:
                     report.append(
                         'Spare %s keeps its claim: it holds servers; '

@@ -297,3 +297,42 @@ def test_bad_option_value_in_a_config_file_is_one_line(tmp_path):
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1, done.stderr
     assert 'no_spare_action' in lines[0] or 'max_spares' in lines[0]
+
+
+def test_user_lease_taking_the_spare_mid_claim_loses_nothing(runner):
+    """A user's lease may take a spare that is being detached.
+
+    Between the deletion of its spare lease and its removal from Blazar, a
+    spare sits in freepool, where Blazar may hand it to a user's lease.
+    """
+    from tests.functional.conftest import blazar_for
+    cloud = runner.cloud('basic')
+
+    def user_lease():
+        blazar_for(cloud, project_name='demo').lease.create(
+            name='user-lease', start='now', end='2099-01-01 00:00',
+            reservations=[{
+                'resource_type': 'physical:host', 'min': 1, 'max': 1,
+                'hypervisor_properties':
+                    '["=", "$hypervisor_hostname", "spare-1"]',
+                'resource_properties': ''}],
+            events=[])
+
+    # Blazar is slow to delete the spare lease, and the user is quick.
+    cloud.faults.add(service='blazar', method='DELETE', path=r'/os-hosts/',
+                     kind=None, latency=0.3)
+    _when_requested(cloud, 'DELETE', '/leases/', user_lease)
+    runner.prepare(cloud, **FAST_RETRIES)
+    result = runner.fail(cloud, 'compute-1')
+
+    assert result.status == 'error'
+    assert result.said('Blazar lease user-lease took it meanwhile')
+    assert result.claims() == {}
+    for name in BASIC:
+        assert result.where(name) == 'compute-1'
+    cloud.faults.clear()
+    result.retry()
+    assert result.status == 'finished', result.messages
+    for name in BASIC:
+        assert result.where(name) == 'spare-2'
+    result.assert_nothing_lost()
