@@ -336,3 +336,33 @@ def test_user_lease_taking_the_spare_mid_claim_loses_nothing(runner):
     for name in BASIC:
         assert result.where(name) == 'spare-2'
     result.assert_nothing_lost()
+
+
+def test_spare_lease_ending_mid_claim_still_recovers(runner):
+    """The spare's lease ends on its own while the claim is under way."""
+    from tests.functional.conftest import blazar_for
+    cloud = runner.cloud('basic')
+
+    def end_spare_lease():
+        blazar = blazar_for(cloud, project_name='service')
+        for lease in blazar.lease.list():
+            if lease['name'] == 'masakari-spare-spare-1':
+                blazar.lease.update(
+                    lease['id'],
+                    end_date=cloud.clock.now().strftime('%Y-%m-%d %H:%M'))
+
+    cloud.faults.add(service='blazar', method='DELETE', path=r'/leases/',
+                     kind=None, latency=0.5)
+    _when_requested(cloud, 'GET', '/os-hosts/allocations', end_spare_lease)
+    runner.prepare(cloud, **FAST_RETRIES)
+    result = runner.fail(cloud, 'compute-1')
+
+    # The lease ended (PUT) before the plugin deleted it.
+    calls = [(e[1], e[3]) for e in cloud.request_log
+             if e[0] == 'blazar' and '/leases/' in e[2]]
+    assert calls.index(('PUT', 200)) < calls.index(('DELETE', 204)), calls
+    assert result.status == 'finished', result.messages
+    for name in BASIC:
+        assert result.where(name) == 'spare-1'
+    assert 'spare-1' not in result.blazar_hosts()
+    result.assert_nothing_lost()
