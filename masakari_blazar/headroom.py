@@ -21,8 +21,9 @@ loaded compute hosts are planned one after another with the real
 :class:`masakari_blazar.planner.Planner`, each consuming the spares (and
 the capacity) it would take, until one failure does not fit entirely on
 spares.  The number of failures planned before that one is the ``k`` of
-N+k.  Most-loaded first makes it a worst case: any other order of the same
-number of failures needs no more.
+N+k.  Most-loaded first is the pessimistic order: the failures that need
+the most room are counted first, so ``k`` is what the pool promises even
+if the biggest hosts fail.
 """
 
 import dataclasses
