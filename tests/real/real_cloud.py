@@ -1,0 +1,201 @@
+# Copyright 2026 The masakari-blazar Authors.
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""A simulator scenario, built on the real services through their APIs.
+
+The simulated cloud builds a scenario by writing its own state; here the
+same scenario dict is built the way an operator and users would on a real
+cloud: computes join (the harness's control port), ``freepool`` is created
+in Nova, hosts are registered through Blazar's API, leases are created
+through python-blazarclient by their own projects and waited for until
+ACTIVE, and servers are booted through Nova's scheduler (with the
+BlazarFilter) onto the named host, with the reservation hint of their
+lease.  Only what the real services accept can be built, so a scenario
+whose lease names hosts must pin them (``pin: true``): real Blazar picks
+hosts itself.
+"""
+
+import datetime
+import json
+import urllib.request
+
+from masakari_blazar.simulator import scenario as scenario_mod
+from tests.real import api as api_mod
+
+# The image of Nova's GlanceFixture.
+IMAGE = '155d900f-4e14-4e4c-a73d-069cbf4541e6'
+PIN = '["=", "$hypervisor_hostname", "%s"]'
+LEASE_TIMEOUT = 60
+BOOT_TIMEOUT = 60
+
+
+class RealCloud(object):
+    """The real services of the harness, holding one scenario."""
+
+    def __init__(self, description):
+        self.description = description
+        self.credentials = dict(description['credentials'])
+        self.api = api_mod.Api(self.credentials)
+        self.hosts = []
+        self.hints = {}
+        self.leases = {}
+
+    # What no API does ----------------------------------------------
+    def _control(self, path, body):
+        request = urllib.request.Request(
+            self.description['nova_control'] + path,
+            data=json.dumps(body).encode(), method='POST',
+            headers={'Content-Type': 'application/json'})
+        with urllib.request.urlopen(request, timeout=120) as response:
+            return json.loads(response.read())
+
+    def power_off(self, host):
+        """The host dies: its nova-compute stops, its servers stay."""
+        self._control('/computes/%s/stop' % host, {})
+
+    # Building ----------------------------------------------------------
+    def build(self, spec):
+        projects = set(spec.get('projects') or {}) - {'admin', 'service'}
+        unknown = projects - {'demo'}
+        if unknown:
+            raise ValueError('The harness Keystone has no project %s'
+                             % sorted(unknown))
+        nova = self.api.nova()
+        nova.aggregates.create('freepool', None)
+        self._flavors(nova, spec.get('flavors') or [])
+        for host in spec.get('hosts') or []:
+            self._add_host(nova, host)
+        for aggregate in spec.get('aggregates') or []:
+            self._aggregate(nova, aggregate)
+        blazar = self.api.blazar()
+        for host in spec.get('hosts') or []:
+            if host.get('blazar'):
+                values = dict(host.get('capabilities') or {})
+                blazar.host.create(name=host['name'], **values)
+        for lease in spec.get('leases') or []:
+            self.leases[lease['name']] = self._lease(lease)
+        for server in spec.get('servers') or []:
+            self._boot(server)
+        return self
+
+    def _flavors(self, nova, flavors):
+        existing = {f.id: f for f in nova.flavors.list(is_public=None)}
+        for spec in flavors:
+            flavor_id = str(spec.get('id') or spec['name'])
+            found = existing.get(flavor_id)
+            wanted = (spec['vcpus'], spec['ram'], spec['disk'])
+            if found is None:
+                nova.flavors.create(spec['name'], spec['ram'], spec['vcpus'],
+                                    spec['disk'], flavorid=flavor_id,
+                                    ephemeral=spec.get('ephemeral', 0),
+                                    swap=spec.get('swap', 0) or 0,
+                                    is_public=spec.get('is_public', True))
+            elif (found.name, (found.vcpus, found.ram, found.disk)) != (
+                    spec['name'], wanted):
+                raise ValueError('Flavor %s differs from Nova\'s %s'
+                                 % (spec, found.to_dict()))
+
+    def _add_host(self, nova, host):
+        self._control('/computes', {
+            'host': host['name'], 'vcpus': host.get('vcpus', 16),
+            'memory_mb': host.get('memory_mb', 65536),
+            'disk_gb': host.get('disk_gb', 500)})
+        self.hosts.append(host['name'])
+        az = host.get('az')
+        if az and az != 'nova':
+            found = [a for a in nova.aggregates.list() if a.name == az]
+            aggregate = found[0] if found else nova.aggregates.create(az, az)
+            nova.aggregates.add_host(aggregate.id, host['name'])
+        if host.get('disabled'):
+            nova.services.disable_log_reason(
+                self._service(nova, host['name']).id,
+                host.get('disabled_reason') or 'disabled')
+
+    @staticmethod
+    def _service(nova, host):
+        return nova.services.list(host=host, binary='nova-compute')[0]
+
+    @staticmethod
+    def _aggregate(nova, spec):
+        aggregate = nova.aggregates.create(spec['name'], spec.get('az'))
+        if spec.get('metadata'):
+            nova.aggregates.set_metadata(aggregate.id, spec['metadata'])
+        for host in spec.get('hosts') or []:
+            nova.aggregates.add_host(aggregate.id, host)
+
+    def _lease(self, spec):
+        hosts = spec.get('hosts') or []
+        if spec.get('type', 'host') != 'host':
+            raise ValueError('Instance reservations are not built on the '
+                             'real services yet (lease %s)' % spec['name'])
+        if hosts and not (spec.get('pin') and len(hosts) == 1):
+            raise ValueError('Lease %s names its hosts; real Blazar picks '
+                             'hosts itself, so pin one host (pin: true)'
+                             % spec['name'])
+        now = datetime.datetime.utcnow()
+        reservation = {
+            'resource_type': 'physical:host',
+            'min': spec.get('min', len(hosts) or 1),
+            'max': spec.get('max', len(hosts) or 1),
+            'hypervisor_properties': spec.get(
+                'hypervisor_properties', PIN % hosts[0] if hosts else ''),
+            'resource_properties': spec.get('resource_properties', '')}
+        blazar = self.api.blazar(spec.get('project', 'admin'))
+        lease = blazar.lease.create(
+            spec['name'], scenario_mod.offset(spec.get('start', 'now'), now),
+            scenario_mod.offset(spec.get('end', '+365d'), now),
+            [reservation], [])
+        return api_mod.wait_for(
+            lambda: self._active(blazar, lease['id']), LEASE_TIMEOUT,
+            'lease %s to start' % spec['name'])
+
+    @staticmethod
+    def _active(blazar, lease_id):
+        lease = blazar.lease.get(lease_id)
+        if lease['status'] == 'ERROR':
+            raise AssertionError('Lease %s failed to start: %s'
+                                 % (lease['name'], lease))
+        return lease if lease['status'] == 'ACTIVE' else None
+
+    def _boot(self, spec):
+        hints = {}
+        if spec.get('reservation'):
+            hints['reservation'] = self.leases[spec['reservation']][
+                'reservations'][0]['id']
+        nova = self.api.nova(spec.get('project', 'admin'))
+        flavor = [f for f in nova.flavors.list()
+                  if f.name == spec['flavor'] or f.id == spec['flavor']][0]
+        server = nova.servers.create(
+            spec['name'], IMAGE, flavor.id, nics='none', host=spec['host'],
+            meta=spec.get('metadata'), scheduler_hints=hints,
+            availability_zone=spec.get('availability_zone'))
+        server = api_mod.wait_for(
+            lambda: self._settled(nova, server.id), BOOT_TIMEOUT,
+            'server %s to boot' % spec['name'])
+        self.hints[spec['name']] = {k: [v] for k, v in hints.items()}
+        state = spec.get('vm_state', 'active')
+        if state == 'stopped':
+            nova.servers.stop(server.id)
+        elif state == 'error':
+            nova.servers.reset_state(server.id, 'error')
+        if spec.get('locked'):
+            nova.servers.lock(server.id)
+
+    @staticmethod
+    def _settled(nova, server_id):
+        server = nova.servers.get(server_id)
+        if server.status == 'ERROR':
+            raise AssertionError('Server %s did not boot: %s' % (
+                server.name, getattr(server, 'fault', None)))
+        return server if server.status == 'ACTIVE' else None

@@ -1,0 +1,126 @@
+# Copyright 2026 The masakari-blazar Authors.
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""The end-to-end scenarios on real Nova, Blazar and Masakari, cross-checked.
+
+Each test runs one scenario twice with the real Masakari engine and the
+plugin: on the real services of the harness (Nova 34 with the BlazarFilter,
+Blazar 18) and on the simulated cloud, built from the same scenario dict.
+It checks what the end-to-end suite checks, on the real services, then
+compares both outcomes field by field (where each instance ended,
+aggregate memberships, Blazar hosts and leases, the claim ledger,
+Masakari's records, and which servers the end of every lease deleted).  A
+difference fails the test and names the field.
+"""
+
+import pytest
+
+from masakari_blazar import local_engine
+from tests.real import observe
+from tests.real import scenarios
+
+pytestmark = pytest.mark.real
+
+FINISHED = 'finished'
+ERROR = 'error'
+
+
+@pytest.fixture
+def both(real, engine, fidelity):
+    """Run a scenario on both clouds; fail on any difference."""
+    def run(label, spec, host, **options):
+        real_outcome = scenarios.run(real(spec), engine, host, **options)
+        sim = scenarios.SimCloud(spec)
+        try:
+            sim_outcome = scenarios.run(sim, engine, host, **options)
+        finally:
+            sim.stop()
+        lines, fields = observe.differences(sim_outcome.comparable(),
+                                            real_outcome.comparable())
+        fidelity.append({'scenario': label, 'fields': fields,
+                         'differences': lines})
+        return real_outcome, lines
+    return run
+
+
+def _same(lines):
+    assert lines == [], 'simulated and real clouds differ:\n' + '\n'.join(
+        lines)
+
+
+def test_plain_host_moves_to_one_spare_which_leaves_blazar(both):
+    result, lines = both('basic: plain host -> spare',
+                         scenarios.equivalent('basic'), 'compute-1')
+
+    assert result.status == FINISHED
+    for name in ('ha-vm-1', 'ha-vm-2', 'plain-vm-1'):
+        assert result.where(name) == 'spare-1'
+    assert result.where('ha-vm-3') == 'compute-2'
+    assert sorted(result.recovered['leases']) == ['masakari-spare-spare-2']
+    assert sorted(result.recovered['blazar_hosts']) == ['spare-2']
+    assert result.recovered['claims'] == {
+        'spare-1': {'group': None, 'lease': 'masakari-spare-spare-1'}}
+    # Ending every lease deletes nothing: the spare is outside Blazar.
+    assert result.deleted == []
+    assert result.wrongly_deleted() == []
+    _same(lines)
+
+
+def test_host_reservation_instances_are_admitted_on_the_spare(both):
+    result, lines = both('host-reservation: spare joins the reservation',
+                         scenarios.equivalent('host-reservation'),
+                         'compute-1')
+    reservation = 'reservation:demo-host-reservation'
+
+    assert result.status == FINISHED
+    assert result.where('reserved-vm-1') == 'spare-1'
+    assert result.where('reserved-vm-2') == 'spare-1'
+    # The real BlazarFilter admitted them: the spare joined the aggregate.
+    assert 'spare-1' in result.recovered['aggregates'][reservation]['hosts']
+    assert result.recovered['claims']['spare-1']['group'] == reservation
+    # The reservation's end deletes its own instances, as on compute-1,
+    # and nothing else.
+    assert sorted(result.deleted) == ['reserved-vm-1', 'reserved-vm-2']
+    assert result.wrongly_deleted() == []
+    assert result.ended['servers']['plain-vm-1']['host'] == 'compute-2'
+    _same(lines)
+
+
+def test_without_joining_the_reservation_the_blazar_filter_refuses(both):
+    """A control: the real BlazarFilter refuses a spare left outside."""
+    tasks = {'pre': local_engine.PRE,
+             'main': ['blazar_claim_spare_task',
+                      'blazar_evacuate_instances_task'],
+             'post': []}
+    result, lines = both('host-reservation, no admission: filter refuses',
+                         scenarios.equivalent('host-reservation'),
+                         'compute-1', tasks=tasks)
+
+    assert result.status == ERROR
+    assert result.where('reserved-vm-1') == 'compute-1'
+    assert result.where('reserved-vm-2') == 'compute-1'
+    assert result.wrongly_deleted() == []
+    _same(lines)
+
+
+def test_no_spare_falls_back_to_the_scheduler(both):
+    result, lines = both('no-spare: scheduler fallback',
+                         scenarios.equivalent('no-spare'), 'compute-1')
+
+    assert result.status == FINISHED
+    assert result.where('ha-vm-1') == 'compute-2'
+    assert result.where('ha-vm-2') == 'compute-2'
+    assert result.recovered['claims'] == {}
+    assert result.deleted == []
+    _same(lines)
