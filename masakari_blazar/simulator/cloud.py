@@ -24,6 +24,7 @@ import threading
 
 from masakari_blazar.simulator import clock as clock_mod
 from masakari_blazar.simulator import config as config_mod
+from masakari_blazar.simulator import durations
 from masakari_blazar.simulator import faults as faults_mod
 from masakari_blazar.simulator import ids
 from masakari_blazar.simulator import keystone
@@ -44,6 +45,7 @@ class SimulatedCloud(object):
     def __init__(self, scenario='basic', **config):
         spec = scenario_mod.load(scenario)
         self.config = config_mod.merge(spec.get('config'), config)
+        durations.check(self.config['evacuation_delay'])
         self.lock = threading.RLock()
         self.clock = clock_mod.SimClock()
         self.ids = ids.IdGenerator()
@@ -184,6 +186,18 @@ class SimulatedCloud(object):
         if len(matches) != 1:
             raise KeyError('No single server named %r' % name_or_id)
         return matches[0]
+
+    def evacuation_time(self, name_or_id):
+        """Real seconds an evacuation of the server takes."""
+        with self.lock:
+            return durations.evacuation_time(
+                self.config['evacuation_delay'], self._server_id(name_or_id))
+
+    def landings(self):
+        """Server id -> time.monotonic() its last evacuation landed."""
+        with self.lock:
+            self.tick()
+            return dict(self.state.landed)
 
     def server(self, name_or_id):
         """The current state of one server, as a plain dict."""

@@ -22,8 +22,11 @@ DEFAULTS = {
     # nova.conf [DEFAULT] service_down_time: seconds without a heartbeat
     # before Nova calls a compute service down.
     'service_down_time': 60,
-    # Real seconds an evacuation takes to finish (Nova is asynchronous).
+    # Real seconds an evacuation takes to finish (Nova is asynchronous):
+    # a number, or a seeded distribution drawn per server (see durations).
     'evacuation_delay': 0.2,
+    # nova.conf [api] max_limit: the most items one page of a list holds.
+    'nova_max_limit': 1000,
     # Nova 34 refuses to add or remove a host with instances to or from an
     # aggregate when that changes the host's AZ (nova/compute/api.py,
     # ensure_no_instances_need_to_move_az_when_host_added/_removed).  False

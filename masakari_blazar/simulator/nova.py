@@ -23,6 +23,7 @@ versions: Masakari at 2.53, Blazar at 2.1.
 
 import hashlib
 import re
+import urllib.parse
 
 from masakari_blazar.simulator import clock as clock_mod
 from masakari_blazar.simulator import errors
@@ -214,17 +215,48 @@ def server_view(req, cloud, server, show=True):
     return view
 
 
+def _page(req, cloud, servers, collection):
+    """One page of a list and its ``servers_links``, as Nova pages.
+
+    A page holds at most ``limit`` and at most ``[api] max_limit`` items,
+    after the ``marker`` server; a full page carries a ``next`` link
+    (nova.api.openstack.common.ViewBuilder._get_collection_links).
+    """
+    max_limit = int(cloud.config['nova_max_limit'])
+    try:
+        limit = min(int(req.query.get('limit', max_limit)), max_limit)
+    except ValueError:
+        limit = -1
+    if limit < 0:
+        raise errors.NovaError(400, 'limit param must be an integer')
+    marker = req.query.get('marker')
+    if marker is not None:
+        ids = [s.id for s in servers]
+        if marker not in ids:
+            raise errors.NovaError(400, 'marker [%s] not found' % marker)
+        servers = servers[ids.index(marker) + 1:]
+    page = servers[:limit]
+    links = {}
+    if limit and len(page) == limit:
+        query = urllib.parse.urlencode(dict(req.query, marker=page[-1].id))
+        links['servers_links'] = [{'rel': 'next', 'href': '%s?%s' % (
+            _url(req, collection), query)}]
+    return page, links
+
+
 def list_servers(req, cloud):
-    servers = cloud.state.list_servers(req.query, req.token['project_id'])
-    return web.Response(200, {'servers': [
+    servers, links = _page(req, cloud, cloud.state.list_servers(
+        req.query, req.token['project_id']), 'servers')
+    return web.Response(200, dict(links, servers=[
         {'id': s.id, 'name': s.name, 'links': _links(req, 'servers', s.id)}
-        for s in servers]})
+        for s in servers]))
 
 
 def list_servers_detail(req, cloud):
-    servers = cloud.state.list_servers(req.query, req.token['project_id'])
-    return web.Response(200, {'servers': [
-        server_view(req, cloud, s, show=False) for s in servers]})
+    servers, links = _page(req, cloud, cloud.state.list_servers(
+        req.query, req.token['project_id']), 'servers/detail')
+    return web.Response(200, dict(links, servers=[
+        server_view(req, cloud, s, show=False) for s in servers]))
 
 
 def show_server(req, cloud, server_id):

@@ -23,6 +23,7 @@ classes: what Blazar's placement client and an operator's checks call.
 import re
 
 from masakari_blazar.simulator import errors
+from masakari_blazar.simulator import placement_state
 from masakari_blazar.simulator import web
 
 MIN_VERSION = (1, 0)
@@ -204,6 +205,71 @@ def get_allocations(req, cloud, consumer):
         for rp, amounts in allocation.items() if amounts}})
 
 
+def _requested_resources(req):
+    text = req.query.get('resources')
+    if text is None:
+        raise errors.PlacementError(
+            400, "Invalid query string parameters: 'resources' is a "
+            "required property", 'placement.undefined_code')
+    resources = {}
+    for item in text.split(','):
+        rc, _, amount = item.partition(':')
+        if not amount.isdigit() or not rc:
+            raise errors.PlacementError(
+                400, 'Badly formed resources parameter. Expected resources '
+                'query string parameter in form: ?resources=VCPU:2,'
+                'MEMORY_MB:1024. Got: %s.' % item, 'placement.undefined_code')
+        resources[rc] = int(amount)
+    return resources
+
+
+def allocation_candidates(req, cloud):
+    """GET /allocation_candidates (1.10 on, answered in the 1.12 format).
+
+    Every tree that can satisfy ``resources`` is a candidate; each
+    provider summary gives ``capacity`` ((total - reserved) *
+    allocation_ratio) and ``used`` of its classes: from 1.27 all of its
+    classes, from 1.29 for every provider of a candidate's tree.
+    """
+    if req.version < (1, 10):
+        raise errors.PlacementError(404, 'The resource could not be found.',
+                                    'placement.undefined_code')
+    state = cloud.placement
+    resources = _requested_resources(req)
+    for rc in resources:
+        if rc not in state.resource_classes:
+            raise errors.PlacementError(
+                400, 'Invalid resource class in resources parameter: No such '
+                'resource class %s.' % rc, 'placement.undefined_code')
+    found, trees, usages = state.candidates(resources)
+    if 'limit' in req.query and req.version >= (1, 16):
+        found = found[:int(req.query['limit'])]
+    summaries = {}
+    for root_uuid, placement in found:
+        members = trees[root_uuid] if req.version >= (1, 29) else [
+            state.providers[uuid] for uuid in placement]
+        for provider in members:
+            classes = provider.inventories if req.version >= (1, 27) \
+                else [rc for rc in resources if rc in provider.inventories]
+            summary = {'resources': {
+                rc: {'capacity': placement_state.capacity(
+                    provider.inventories[rc]),
+                     'used': usages.get(provider.uuid, {}).get(rc, 0)}
+                for rc in classes}}
+            if req.version >= (1, 17):
+                summary['traits'] = list(provider.traits)
+            if req.version >= (1, 29):
+                summary['parent_provider_uuid'] = provider.parent_uuid
+                summary['root_provider_uuid'] = provider.root_uuid
+            summaries[provider.uuid] = summary
+    return web.Response(200, {
+        'allocation_requests': [
+            {'allocations': {uuid: {'resources': dict(amounts)}
+                             for uuid, amounts in placement.items()}}
+            for _, placement in found],
+        'provider_summaries': summaries})
+
+
 def list_classes(req, cloud):
     return web.Response(200, {'resource_classes': [
         {'name': name, 'links': [{'rel': 'self', 'href':
@@ -251,6 +317,7 @@ ROUTES = (
     ('GET', _RP + '/usages', get_usages),
     ('GET', _RP + '/traits', get_traits),
     ('GET', r'/allocations/(?P<consumer>[^/]+)', get_allocations),
+    ('GET', r'/allocation_candidates', allocation_candidates),
     ('GET', r'/resource_classes', list_classes),
     ('POST', r'/resource_classes', create_class),
     ('GET', r'/resource_classes/(?P<name>[^/]+)', show_class),

@@ -131,6 +131,16 @@ class PlacementState(object):
                 usages[rc] = usages.get(rc, 0) + amount
         return usages
 
+    def all_usages(self):
+        """Provider uuid -> its usages, in one pass over the allocations."""
+        usages = {}
+        for allocation in self.allocations.values():
+            for rp_uuid, amounts in allocation.items():
+                mine = usages.setdefault(rp_uuid, {})
+                for rc, amount in amounts.items():
+                    mine[rc] = mine.get(rc, 0) + amount
+        return usages
+
     def _check_generation(self, provider, generation):
         if generation != provider.generation:
             raise errors.PlacementError(
@@ -220,12 +230,13 @@ class PlacementState(object):
                 'placement.undefined_code')
         self.resource_classes.discard(name)
 
-    def free(self, provider, rc):
+    def free(self, provider, rc, usages=None):
         record = provider.inventories.get(rc)
         if record is None:
             return 0
-        return capacity(record) - self.provider_usages(provider.uuid).get(
-            rc, 0)
+        if usages is None:
+            usages = self.provider_usages(provider.uuid)
+        return capacity(record) - usages.get(rc, 0)
 
     def fit_on_tree(self, root_uuid, resources):
         """Where in the tree each class would come from, or None.
@@ -235,17 +246,40 @@ class PlacementState(object):
         unnumbered request group spans the tree).
         """
         tree = self.providers_in_tree(root_uuid)
+        return self._fit(tree, resources, {
+            p.uuid: self.provider_usages(p.uuid) for p in tree})
+
+    def _fit(self, tree, resources, usages):
         placement = {}
         for rc, amount in sorted(resources.items()):
             for provider in sorted(tree, key=lambda p: p.parent_uuid or ''):
                 record = provider.inventories.get(rc)
                 if record and amount <= record['max_unit'] and \
-                        amount <= self.free(provider, rc):
+                        amount <= self.free(provider, rc,
+                                            usages.get(provider.uuid, {})):
                     placement.setdefault(provider.uuid, {})[rc] = amount
                     break
             else:
                 return None
         return placement
+
+    def candidates(self, resources):
+        """GET /allocation_candidates: the trees that can take a request.
+
+        :returns: ([(root uuid, {provider uuid: amounts})], {root uuid:
+            providers of its tree}, {provider uuid: usages}), reading the
+            allocations once for the whole cloud.
+        """
+        usages = self.all_usages()
+        trees = {}
+        for provider in self.providers.values():
+            trees.setdefault(provider.root_uuid, []).append(provider)
+        found = []
+        for root_uuid in sorted(trees):
+            placement = self._fit(trees[root_uuid], resources, usages)
+            if placement is not None:
+                found.append((root_uuid, placement))
+        return found, trees, usages
 
     def claim(self, consumer, root_uuid, resources):
         """Allocate ``resources`` in a tree for ``consumer``.

@@ -23,9 +23,11 @@ by exactly those.
 """
 
 import dataclasses
+import datetime
 import re
 import time
 
+from masakari_blazar.simulator import durations
 from masakari_blazar.simulator import errors
 from masakari_blazar.simulator import ids
 from masakari_blazar.simulator import placement_state
@@ -185,7 +187,13 @@ class CloudState(object):
         self.placement = placement_state.PlacementState(idgen)
         self.migrations = []
         self.deleted_servers = []
+        # Deleted servers as Nova keeps them (soft-deleted rows): listed
+        # again only by a changes-since query.
+        self.tombstones = []
         self.evacuations = {}
+        # Server id -> time.monotonic() at which its last successful
+        # evacuation landed (became ACTIVE or stopped on the target).
+        self.landed = {}
         self.evacuation_failures = set()
         self._server_seq = 0
         for binary in ('nova-scheduler', 'nova-conductor'):
@@ -462,13 +470,21 @@ class CloudState(object):
         """GET /servers filtering, newest first as Nova sorts by default.
 
         Without ``all_tenants`` only the caller's project is listed and a
-        ``tenant_id`` filter is ignored (lp:#1185290).
+        ``tenant_id`` filter is ignored (lp:#1185290).  ``changes-since``
+        lists the servers updated at or after that time, the deleted ones
+        too, as Nova does (its ``updated_at`` has second precision).
         """
         all_tenants = _all_tenants(filters)
         project = filters.get('project_id') or filters.get('tenant_id') \
             if all_tenants else scope_project
+        servers = list(self.servers.values())
+        since = filters.get('changes-since')
+        if since is not None:
+            since = _parse_changes_since(since)
+            servers = [s for s in servers + self.tombstones
+                       if s.updated_at.replace(microsecond=0) >= since]
         result = []
-        for server in sorted(self.servers.values(), key=lambda s: -s.seq):
+        for server in sorted(servers, key=lambda s: -s.seq):
             if project and server.project_id != project:
                 continue
             if filters.get('host') and server.host != filters['host']:
@@ -510,6 +526,10 @@ class CloudState(object):
         del self.servers[server.id]
         self.placement.drop_consumer(server.id)
         self.evacuations.pop(server.id, None)
+        server.vm_state = 'deleted'
+        server.task_state = None
+        self._touch(server)
+        self.tombstones.append(server)
         self.deleted_servers.append({
             'id': server.id, 'name': server.name, 'host': server.host,
             'project_id': server.project_id, 'reason': reason,
@@ -595,7 +615,8 @@ class CloudState(object):
 
         The API checks run now, the scheduler runs now (claiming the target
         in Placement, as the conductor does within milliseconds), and the
-        outcome lands after ``evacuation_delay`` seconds of real time.
+        outcome lands after the server's ``evacuation_delay`` (real
+        seconds, see :mod:`durations`).
         ``force`` (2.29 to 2.67, with a host) skips the scheduler; ``stop``
         (2.95 on) makes the instance land stopped.
         """
@@ -618,7 +639,8 @@ class CloudState(object):
                               source_compute=server.host, dest_compute=host,
                               status='accepted')
         self.migrations.append(migration)
-        due = time.monotonic() + float(self.config['evacuation_delay'])
+        due = time.monotonic() + durations.evacuation_time(
+            self.config['evacuation_delay'], server.id)
         evacuation = Evacuation(server_id=server.id, due=due,
                                 migration=migration, stop=stop)
         try:
@@ -676,6 +698,7 @@ class CloudState(object):
         server.power_state = POWER_SHUTDOWN if was_stopped else POWER_RUNNING
         migration.status = 'done'
         self._touch(server)
+        self.landed[server.id] = evacuation.due
 
     # ------------------------------------------------------------------
     # Aggregates
@@ -854,6 +877,17 @@ class CloudState(object):
         """Allocate the server's flavor in Placement on ``host``'s tree."""
         self.placement.claim(server.id, host.node_uuid,
                              scheduler.flavor_resources(server.flavor))
+
+
+def _parse_changes_since(value):
+    """An ISO 8601 time as naive UTC, or Nova's 400."""
+    try:
+        parsed = datetime.datetime.fromisoformat(value.replace('Z', '+00:00'))
+    except ValueError:
+        raise errors.NovaError(400, 'Invalid filter field: changes-since.')
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+    return parsed
 
 
 def _all_tenants(filters):
