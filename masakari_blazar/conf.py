@@ -161,6 +161,31 @@ claim_opts = [
                      'Masakari\'s own reserved-host flow does.'),
 ]
 
+fencing_opts = [
+    cfg.BoolOpt('monitor_fences_hosts',
+                default=False,
+                help='The host monitor reports a host failure only once the '
+                     'host is fenced (masakari-hostmonitor does, once IPMI '
+                     'confirms its power is off).  blazar_disable_compute_'
+                     'service_task then marks the failed host\'s '
+                     'nova-compute forced down at once, so that evacuation '
+                     'starts without waiting for Nova to miss its '
+                     'heartbeats.  Only set it when the monitor really '
+                     'fences: forcing down a host that still runs lets two '
+                     'copies of its instances run.'),
+    cfg.IntOpt('service_down_timeout',
+               default=180,
+               min=0,
+               help='Seconds blazar_disable_compute_service_task waits for '
+                    'Nova to report the failed host\'s nova-compute down '
+                    '(after service_down_time, 60 s by default, without a '
+                    'heartbeat), reading it every [DEFAULT] verify_interval, '
+                    'before the recovery fails with a message saying so.  '
+                    'Masakari\'s own disable task always sleeps '
+                    '[DEFAULT] wait_period_after_service_update (180 s) '
+                    'instead.'),
+]
+
 evacuation_opts = [
     cfg.IntOpt('evacuation_concurrency',
                default=10,
@@ -187,7 +212,7 @@ api_opts = [
 ]
 
 ALL_PLUGIN_OPTS = (pool_opts + placement_opts + claim_opts +
-                   evacuation_opts + api_opts)
+                   fencing_opts + evacuation_opts + api_opts)
 
 _ADAPTER_DEFAULTS = {
     BLAZAR_GROUP: 'reservation',
