@@ -48,6 +48,7 @@ PREPARE = 'blazar_prepare_spare_task'
 EVACUATE = 'blazar_evacuate_instances_task'
 OURS = (CLAIM, PREPARE, EVACUATE)
 MASAKARI_DISABLE = 'disable_compute_service_task'
+FENCE = 'blazar_disable_compute_service_task'
 MASAKARI_PREPARE = 'prepare_HA_enabled_instances_task'
 MASAKARI_EVACUATE = 'evacuate_instances_task'
 TASK_NAMESPACE = 'masakari.task_flow.tasks'
@@ -114,9 +115,16 @@ def check_flow(option, flow, installed):
         found.append(Finding(WARNING, '%s runs %s in %s: only main is '
                              'offered Masakari\'s reserved hosts' % (
                                  where, CLAIM, phase_of[CLAIM])))
-    if MASAKARI_DISABLE not in position:
-        found.append(Finding(WARNING, '%s lacks %s: the failed host stays '
-                             'enabled in Nova' % (where, MASAKARI_DISABLE)))
+    if MASAKARI_DISABLE not in position and FENCE not in position:
+        found.append(Finding(WARNING, '%s lacks %s or %s: the failed host '
+                             'stays enabled in Nova' % (
+                                 where, MASAKARI_DISABLE, FENCE)))
+    elif MASAKARI_DISABLE in position and FENCE in position:
+        found.append(Finding(WARNING, '%s runs both %s and %s: Masakari\'s '
+                             'sleeps wait_period_after_service_update for '
+                             'nothing; remove %s' % (
+                                 where, MASAKARI_DISABLE, FENCE,
+                                 MASAKARI_DISABLE)))
     if not any(f.level == ERROR for f in found):
         found.append(Finding(OK, '%s: %s' % (where, '; '.join(
             '%s %s' % (phase, ', '.join(flow.get(phase) or []) or '-')

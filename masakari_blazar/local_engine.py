@@ -38,7 +38,8 @@ from masakari_blazar import conf as mb_conf
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
 
-PRE = ['disable_compute_service_task', 'prepare_HA_enabled_instances_task']
+PRE = ['blazar_disable_compute_service_task',
+       'prepare_HA_enabled_instances_task']
 MAIN = ['blazar_claim_spare_task', 'blazar_prepare_spare_task',
         'blazar_evacuate_instances_task']
 RECOMMENDED_TASKS = {'pre': PRE, 'main': MAIN, 'post': []}

@@ -21,6 +21,7 @@ from masakari_blazar import masakari_records
 from masakari_blazar import pool_status
 
 INSTALLED = {'disable_compute_service_task',
+             'blazar_disable_compute_service_task',
              'prepare_HA_enabled_instances_task', 'evacuate_instances_task',
              'blazar_claim_spare_task', 'blazar_prepare_spare_task',
              'blazar_evacuate_instances_task'}
@@ -113,6 +114,18 @@ def test_an_unknown_phase_and_a_missing_disable_task():
     assert any('"later" is ignored' in f.text for f in found)
     assert any(f.level == check.WARNING and
                'lacks disable_compute_service_task' in f.text for f in found)
+
+
+def test_the_fence_aware_disable_task_replaces_masakaris():
+    fenced = dict(GOOD, pre=['blazar_disable_compute_service_task',
+                             'prepare_HA_enabled_instances_task'])
+    assert levels(check.check_flow(check.AUTO_FLOW, fenced, INSTALLED)) == [
+        check.OK]
+
+    both = dict(GOOD, pre=['disable_compute_service_task'] + fenced['pre'])
+    found = check.check_flow(check.AUTO_FLOW, both, INSTALLED)
+    assert any(f.level == check.WARNING and 'runs both' in f.text
+               for f in found)
 
 
 def opts(**values):
