@@ -95,6 +95,16 @@ class Clients(object):
                                             **kwargs)
         return self._nova
 
+    def nova_at(self, version):
+        """Nova at a fixed microversion, on the same session and endpoint.
+
+        Masakari's evacuation code expects the answers of its own
+        microversion (2.53), whatever the newest one is.
+        """
+        return nova_client.Client(
+            version, session=self.session,
+            **_endpoint_kwargs(self._conf, mb_conf.NOVA_GROUP))
+
     @property
     def placement(self):
         if self._placement is None:

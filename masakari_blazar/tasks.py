@@ -36,9 +36,12 @@ from masakari import exception
 from masakari import objects
 from masakari.objects import fields
 
+from masakari_blazar import clients as mb_clients
 from masakari_blazar import errors
+from masakari_blazar import nova_api
 from masakari_blazar import planner
 from masakari_blazar import recovery
+from masakari_blazar import server_watch
 
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
@@ -196,7 +199,14 @@ class EvacuateInstancesTask(host_failure.EvacuateInstancesTask):
     success), and calls ``update_host_method``, which is None in the auto
     flow.  Its per-instance ``_evacuate_and_confirm`` carries Masakari's
     semantics for locked, stopped, error and resized instances and keeps
-    the VMoves, so it is reused as is, with a target per instance.
+    the VMoves, so it is reused as is, with a target per instance, up to
+    ``evacuation_concurrency`` at a time.
+
+    What it costs Nova and Keystone no longer grows with every poll of
+    every instance: its Nova calls go through :class:`nova_api.NovaAPI`
+    (one session, so no token per call), and its polls are served by a
+    :class:`server_watch.ServerWatch` (one list call per round for all
+    the instances).
     """
 
     def __init__(self, context, novaclient, **kwargs):
@@ -205,9 +215,15 @@ class EvacuateInstancesTask(host_failure.EvacuateInstancesTask):
 
     def execute(self, host_name, notification_uuid, spare_plan):
         plan = planner.Plan.from_dict(spare_plan)
+        clients = mb_clients.Clients(CONF)
         with failing_clearly(self):
-            unusable = recovery.SpareRecovery(CONF).unusable(
+            unusable = recovery.SpareRecovery(CONF, clients).unusable(
                 sorted({t for t in plan.moves.values() if t}))
+            nova = clients.nova_at(nova_api.MICROVERSION)
+            self.watch = server_watch.ServerWatch(nova, clients.call,
+                                                  CONF.verify_interval)
+            self.novaclient = nova_api.NovaAPI(nova, self.watch.changed)
+            self.watch.seed(host_name)
         for hostname, problem in sorted(unusable.items()):
             # Nova would refuse the evacuation and leave the instance in
             # ERROR; left PENDING, the notification's retry chooses again.
@@ -274,11 +290,24 @@ class EvacuateInstancesTask(host_failure.EvacuateInstancesTask):
         else:
             self._evacuate_and_confirm(self.context, vmove, target)
 
+    def _get_state_and_host_of_instance(self, context, instance):
+        """Masakari's poll of an evacuating instance, from a shared round.
+
+        Masakari reads the instance with a GET of its own on every poll;
+        the watch answers from one list call per round for all instances,
+        never with a state older than the previous poll or than the change
+        being awaited (see :mod:`masakari_blazar.server_watch`).
+        """
+        new_instance = self.watch.server(instance.id)
+        return (getattr(instance, 'OS-EXT-STS:vm_state'),
+                getattr(new_instance, 'OS-EXT-STS:vm_state'),
+                getattr(new_instance, 'OS-EXT-SRV-ATTR:hypervisor_hostname'))
+
     def _settled_server(self, uuid):
         deadline = time.monotonic() + CONF.wait_period_after_evacuation
         while True:
             try:
-                server = self.novaclient.get_server(self.context, uuid)
+                server = self.watch.server(uuid)
             except exception.NotFound:
                 return None
             task_state = getattr(server, 'OS-EXT-STS:task_state', None)
