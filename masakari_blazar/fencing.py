@@ -57,8 +57,8 @@ class ServiceStillUp(errors.RecoveryError):
 class ComputeFence(object):
     """Disables a failed host's nova-compute and sees it reported down."""
 
-    def __init__(self, clients, fenced, timeout, interval, sleep=eventlet.sleep,
-                 clock=time.monotonic):
+    def __init__(self, clients, fenced, timeout, interval,
+                 sleep=eventlet.sleep, clock=time.monotonic):
         self.clients = clients
         self.fenced = fenced
         self.timeout = timeout
@@ -102,10 +102,11 @@ class ComputeFence(object):
         while service.state != 'down':
             if self.clock() >= deadline:
                 raise ServiceStillUp(
-                    'Nova still reports nova-compute on %s up after %d s, and '
-                    'refuses to evacuate from a host it reports up: make sure '
-                    'the host is powered off, or set [%s] monitor_fences_hosts '
-                    'if its monitor fences hosts before reporting them' % (
+                    'Nova still reports nova-compute on %s up after %d s, '
+                    'and refuses to evacuate from a host it reports up: make '
+                    'sure the host is powered off, or set [%s] '
+                    'monitor_fences_hosts if its monitor fences hosts before '
+                    'reporting them' % (
                         host_name, self.timeout, mb_conf.PLUGIN_GROUP))
             self.sleep(self.interval)
             service = self._service(host_name)

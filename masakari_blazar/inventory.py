@@ -14,8 +14,9 @@
 
 """What the cloud looks like right now, read with as few calls as possible.
 
-Each read is one list call per service where a list call serves; only the
-capacity of the candidate hosts needs per-host Placement calls.  The
+Each read is one list call per service where a list call serves, so what
+one recovery costs does not grow with the size of the cloud; even the
+capacity of every candidate host comes from one Placement call.  The
 functions that turn answers into :mod:`masakari_blazar.model` values are
 kept apart from the calls, so they can be tested with literals.
 """
@@ -28,6 +29,12 @@ from masakari_blazar import pool
 from masakari_blazar import reservations
 
 RESOURCE_CLASSES = ('VCPU', 'MEMORY_MB', 'DISK_GB')
+# Placement lists no usages of many providers at once, but the summaries of
+# allocation candidates give each provider's capacity and usage: from 1.27
+# of all its classes, from 1.29 for every provider of each candidate tree.
+# Any host with a megabyte of room is a candidate for the smallest request.
+CANDIDATES = '/allocation_candidates?resources=MEMORY_MB:1'
+CANDIDATES_MICROVERSION = '1.29'
 
 
 def health_problem(hostname, service, hypervisor):
@@ -62,21 +69,25 @@ def capacity(inventories, usages):
     Placement's capacity of a class is ``(total - reserved) *
     allocation_ratio``, which is what the scheduler checks against.
     """
-    free = {}
-    used = {}
-    for rc in RESOURCE_CLASSES:
-        inv = inventories.get(rc)
-        used[rc] = int(usages.get(rc, 0))
-        if inv is None:
-            free[rc] = 0
-            continue
-        total = (inv['total'] - inv.get('reserved', 0)) * inv.get(
-            'allocation_ratio', 1.0)
-        free[rc] = max(int(math.floor(total)) - used[rc], 0)
-    return (model.Resources(free['VCPU'], free['MEMORY_MB'],
-                            free['DISK_GB']),
-            model.Resources(used['VCPU'], used['MEMORY_MB'],
-                            used['DISK_GB']))
+    return _free_and_used({
+        rc: int(math.floor((inv['total'] - inv.get('reserved', 0)) *
+                           inv.get('allocation_ratio', 1.0)))
+        for rc, inv in inventories.items()}, usages)
+
+
+def summary_capacity(summary):
+    """(free, used) from a provider summary of allocation candidates."""
+    resources = summary.get('resources', {})
+    return _free_and_used(
+        {rc: r['capacity'] for rc, r in resources.items()},
+        {rc: r['used'] for rc, r in resources.items()})
+
+
+def _free_and_used(capacities, usages):
+    used = [int(usages.get(rc, 0)) for rc in RESOURCE_CLASSES]
+    free = [max(int(capacities.get(rc, 0)) - u, 0)
+            for rc, u in zip(RESOURCE_CLASSES, used)]
+    return model.Resources(*free), model.Resources(*used)
 
 
 def flavor_resources(flavor, volume_backed=False):
@@ -164,6 +175,19 @@ class Inventory(object):
     def placement_get(self, path):
         return self.call('Placement', 'GET %s' % path,
                          self.clients.placement.get, path).json()
+
+    def capacities(self):
+        """Provider uuid -> (free, used) of every host with room, at once.
+
+        A host missing from the answer has no room left, or Placement cut
+        its answer short (``[placement] max_allocation_candidates``): read
+        it with :meth:`free_resources`.
+        """
+        body = self.call(
+            'Placement', 'GET %s' % CANDIDATES, self.clients.placement.get,
+            CANDIDATES, microversion=CANDIDATES_MICROVERSION).json()
+        return {uuid: summary_capacity(summary) for uuid, summary in
+                body.get('provider_summaries', {}).items()}
 
     def free_resources(self, provider_uuid):
         inventories = self.placement_get(

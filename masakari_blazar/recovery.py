@@ -75,8 +75,9 @@ class SpareRecovery(object):
             view['hypervisors'].get(hostname))
         free = model.Resources()
         if problem is None:
-            free, used = self.inventory.free_resources(
-                view['hypervisors'][hostname]['id'])
+            provider = view['hypervisors'][hostname]['id']
+            free, used = view['capacities'].get(provider) or \
+                self.inventory.free_resources(provider)
             if fields.get('spare') and not fields.get('claimed') and (
                     used.vcpus or used.memory_mb):
                 problem = ('it has instances (%s in use); a spare must be '
@@ -102,6 +103,7 @@ class SpareRecovery(object):
         view = {'aggregates': self.inventory.aggregates(),
                 'services': self.inventory.services(),
                 'hypervisors': self.inventory.hypervisors(),
+                'capacities': self.inventory.capacities(),
                 'segment': set(segment_hosts)}
         failed_ids = [str(h['id']) for h in blazar_hosts
                       if h['hypervisor_hostname'] == host_name]

@@ -168,3 +168,15 @@ def test_home_az_skips_a_renamed_freepool_even_if_it_had_a_zone():
     aggregates = [_agg('blazar-free', [HOST], 'free-zone')]
     assert inventory.home_az(HOST, aggregates, 'blazar-free') is None
     assert inventory.home_az(HOST, aggregates, 'freepool') == 'free-zone'
+
+
+def test_capacity_from_an_allocation_candidates_summary():
+    summary = {'resources': {'VCPU': {'capacity': 64, 'used': 4},
+                             'MEMORY_MB': {'capacity': 32256, 'used': 8192},
+                             'DISK_GB': {'capacity': 500, 'used': 600},
+                             'CUSTOM_X': {'capacity': 1, 'used': 0}}}
+    free, used = inventory.summary_capacity(summary)
+    assert free == model.Resources(60, 24064, 0)
+    assert used == model.Resources(4, 8192, 600)
+    assert inventory.summary_capacity({}) == (model.Resources(),
+                                              model.Resources())
