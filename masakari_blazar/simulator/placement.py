@@ -184,9 +184,15 @@ def delete_inventory(req, cloud, rp_uuid, rc):
 
 
 def get_usages(req, cloud, rp_uuid):
+    """Every class the provider has inventory of, 0 where none is used.
+
+    Placement sums allocations over an outer join from the inventories
+    (placement/objects/usage.py), so an unused class reads 0, not absent.
+    """
     provider = cloud.placement.provider(rp_uuid)
+    used = cloud.placement.provider_usages(rp_uuid)
     return web.Response(200, {
-        'usages': cloud.placement.provider_usages(rp_uuid),
+        'usages': {rc: used.get(rc, 0) for rc in provider.inventories},
         'resource_provider_generation': provider.generation})
 
 

@@ -48,6 +48,10 @@ class Observer(object):
             for reservation in lease.get('reservations') or []:
                 self.labels[reservation['id']] = (
                     'reservation:' + lease['name'])
+                # The custom resource class of an instance reservation.
+                self.labels['CUSTOM_RESERVATION_' + reservation['id'].upper()
+                            .replace('-', '_')] = (
+                    'CUSTOM_RESERVATION:' + lease['name'])
 
     def label(self, value):
         if not isinstance(value, str):
@@ -101,9 +105,43 @@ class Observer(object):
         return {'group': self.label(claim.get('group')),
                 'lease': self.label(claim.get('lease'))}
 
+    def computes(self):
+        """Each nova-compute service: enabled, up, forced down."""
+        return {s.host: {'status': s.status, 'state': s.state,
+                         'forced_down': s.forced_down}
+                for s in self.api.nova().services.list(
+                    binary='nova-compute')}
+
+    def placement(self):
+        """Each resource provider: its parent, inventories and usages."""
+        placement = self.api.placement()
+        providers = placement.get('/resource_providers').json()[
+            'resource_providers']
+        names = {p['uuid']: p['name'] for p in providers}
+        found = {}
+        for provider in providers:
+            path = '/resource_providers/%s' % provider['uuid']
+            inventories = placement.get(path + '/inventories').json()[
+                'inventories']
+            usages = placement.get(path + '/usages').json()['usages']
+            found[provider['name']] = {
+                'parent': names.get(provider.get('parent_provider_uuid')),
+                'inventories': {self.label(rc): {
+                    key: inventory[key] for key in (
+                        'total', 'reserved', 'allocation_ratio')}
+                    for rc, inventory in inventories.items()},
+                'usages': {self.label(rc): used
+                           for rc, used in usages.items()}}
+        return found
+
     # Blazar ---------------------------------------------------------
     def blazar(self):
         blazar = self.api.blazar()
+        # "The Blazar host id is the Nova hypervisor id" (the integer id
+        # Nova shows before microversion 2.53).
+        hypervisors = {str(h.id): h.hypervisor_hostname
+                       for h in self.api.nova(version='2.1')
+                       .hypervisors.list()}
         hosts = {str(h['id']): h['hypervisor_hostname']
                  for h in blazar.host.list()}
         allocated = {}
@@ -126,15 +164,19 @@ class Observer(object):
                     'hosts': sorted(allocated.get(r['id'], []))}
                     for r in lease.get('reservations') or []]}
         host_states = {h['hypervisor_hostname']: {
-            'reservable': h.get('reservable')} for h in blazar.host.list()}
+            'reservable': h.get('reservable'),
+            'id_is_hypervisor_id': hypervisors.get(str(h['id'])) ==
+            h['hypervisor_hostname']} for h in blazar.host.list()}
         return host_states, leases
 
     def observe(self):
         """The whole comparable state, as nested dicts keyed by names."""
+        self.learn()
         aggregates, claims = self.aggregates()
         hosts, leases = self.blazar()
         return {'servers': self.servers(), 'aggregates': aggregates,
-                'claims': claims, 'blazar_hosts': hosts, 'leases': leases}
+                'claims': claims, 'blazar_hosts': hosts, 'leases': leases,
+                'computes': self.computes(), 'placement': self.placement()}
 
 
 def masakari(engine, notification_uuid):

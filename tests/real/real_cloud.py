@@ -139,26 +139,44 @@ class RealCloud(object):
         if spec.get('type', 'host') != 'host':
             raise ValueError('Instance reservations are not built on the '
                              'real services yet (lease %s)' % spec['name'])
-        if hosts and not (spec.get('pin') and len(hosts) == 1):
+        pinned = spec.get('pin') and len(hosts) == 1
+        selects = spec.get('hypervisor_properties') or spec.get(
+            'resource_properties')
+        if hosts and not (pinned or selects):
             raise ValueError('Lease %s names its hosts; real Blazar picks '
-                             'hosts itself, so pin one host (pin: true)'
-                             % spec['name'])
+                             'hosts itself, so pin one host (pin: true) or '
+                             'select them by properties' % spec['name'])
         now = datetime.datetime.utcnow()
         reservation = {
             'resource_type': 'physical:host',
             'min': spec.get('min', len(hosts) or 1),
             'max': spec.get('max', len(hosts) or 1),
             'hypervisor_properties': spec.get(
-                'hypervisor_properties', PIN % hosts[0] if hosts else ''),
+                'hypervisor_properties', PIN % hosts[0] if pinned else ''),
             'resource_properties': spec.get('resource_properties', '')}
         blazar = self.api.blazar(spec.get('project', 'admin'))
         lease = blazar.lease.create(
             spec['name'], scenario_mod.offset(spec.get('start', 'now'), now),
             scenario_mod.offset(spec.get('end', '+365d'), now),
             [reservation], [])
-        return api_mod.wait_for(
+        lease = api_mod.wait_for(
             lambda: self._active(blazar, lease['id']), LEASE_TIMEOUT,
             'lease %s to start' % spec['name'])
+        picked = self._allocated(lease['reservations'][0]['id'])
+        if hosts and picked != sorted(hosts):
+            raise AssertionError('Real Blazar gave lease %s the hosts %s, '
+                                 'not %s' % (spec['name'], picked, hosts))
+        return lease
+
+    def _allocated(self, reservation_id):
+        blazar = self.api.blazar()
+        names = {str(h['id']): h['hypervisor_hostname']
+                 for h in blazar.host.list()}
+        return sorted(
+            names[str(a['resource_id'])]
+            for a in blazar.allocation.list('os-hosts')
+            if any(r['id'] == reservation_id
+                   for r in a.get('reservations') or []))
 
     @staticmethod
     def _active(blazar, lease_id):

@@ -100,7 +100,8 @@ class Outcome(object):
         return lost
 
 
-def run(cloud, engine, host, method='auto', tasks=None, **plugin_options):
+def run(cloud, engine, host, method='auto', tasks=None, reserved=(),
+        **plugin_options):
     """Fail ``host``, recover it with Masakari, then end every lease."""
     api = api_mod.Api(cloud.credentials)
     observer = observe.Observer(api)
@@ -108,12 +109,16 @@ def run(cloud, engine, host, method='auto', tasks=None, **plugin_options):
     engine.reset()
     engine.use_cloud(cloud.credentials, **plugin_options)
     engine.set_tasks(tasks or local_engine.RECOMMENDED_TASKS)
-    engine.add_segment('segment', method, sorted(cloud.hosts))
+    engine.add_segment('segment', method, sorted(cloud.hosts),
+                       reserved=reserved)
     cloud.power_off(host)
     api.force_down(host)
     uuid = engine.notify_host_failure(host)
+    api.settle()
     recovered = observer.observe()
     recovered['masakari'] = observe.masakari(engine, uuid)
+    recovered['reserved_flags'] = {
+        name: engine.host(name).reserved for name in sorted(cloud.hosts)}
     api.end_all_leases()
     ended = observer.observe()
     ended['deleted'] = sorted(set(recovered['servers']) -

@@ -49,7 +49,9 @@ def both(real, engine, fidelity):
         lines, fields = observe.differences(sim_outcome.comparable(),
                                             real_outcome.comparable())
         fidelity.append({'scenario': label, 'fields': fields,
-                         'differences': lines})
+                         'differences': lines,
+                         'simulated': sim_outcome.comparable(),
+                         'real': real_outcome.comparable()})
         return real_outcome, lines
     return run
 
@@ -122,5 +124,40 @@ def test_no_spare_falls_back_to_the_scheduler(both):
     assert result.where('ha-vm-1') == 'compute-2'
     assert result.where('ha-vm-2') == 'compute-2'
     assert result.recovered['claims'] == {}
+    assert result.deleted == []
+    _same(lines)
+
+
+def test_spare_from_a_lease_of_several_spares_splits_that_lease(both):
+    result, lines = both('multi-spare-lease: the lease is split',
+                         scenarios.equivalent('multi-spare-lease'),
+                         'compute-1')
+
+    assert result.status == FINISHED
+    chosen = result.where('ha-vm-1')
+    assert result.where('ha-vm-2') == chosen
+    others = sorted({'spare-small', 'spare-medium', 'spare-large'} -
+                    {chosen})
+    leases = result.recovered['leases']
+    assert sorted(name for name, lease in leases.items()
+                  if lease['status'] == 'ACTIVE') == [
+        'masakari-spare-%s' % h for h in others]
+    assert chosen not in result.recovered['blazar_hosts']
+    assert result.deleted == []
+    _same(lines)
+
+
+@pytest.mark.parametrize('method', ['reserved_host', 'rh_priority'])
+def test_reserved_host_methods_recover_onto_a_spare(both, method):
+    result, lines = both('basic, %s segment' % method,
+                         scenarios.equivalent('basic'), 'compute-1',
+                         method=method, reserved=('spare-1', 'spare-2'))
+
+    assert result.status == FINISHED
+    assert result.where('ha-vm-1') in ('spare-1', 'spare-2')
+    assert len(result.recovered['claims']) == 1
+    # The claimed spare is no longer offered as reserved by Masakari.
+    claimed = list(result.recovered['claims'])[0]
+    assert result.recovered['reserved_flags'][claimed] is False
     assert result.deleted == []
     _same(lines)

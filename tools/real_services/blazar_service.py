@@ -57,7 +57,8 @@ debug = {debug}
 plugins = physical.host.plugin,virtual.instance.plugin
 
 [database]
-connection = sqlite:///{workdir}/blazar.sqlite
+# The event thread and the API write concurrently; wait for the lock.
+connection = sqlite:///{workdir}/blazar.sqlite?timeout=60
 
 [keystone_authtoken]
 auth_type = password

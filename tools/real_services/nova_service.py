@@ -147,11 +147,19 @@ def build_case(options):
 
 
 def start_compute(case, host, vcpus, memory_mb, disk_gb):
+    """Start a compute on the fake driver with the host's own size.
+
+    The fake driver reads its size from class attributes, when it is built
+    and again whenever it reports inventory; instance attributes keep each
+    host's size after the next host is started with another.
+    """
     from nova.virt import fake
-    fake.FakeDriver.vcpus = vcpus
-    fake.FakeDriver.memory_mb = memory_mb
-    fake.FakeDriver.local_gb = disk_gb
-    case._start_compute(host)
+    sizes = {'vcpus': vcpus, 'memory_mb': memory_mb, 'local_gb': disk_gb}
+    for name, value in sizes.items():
+        setattr(fake.FakeDriver, name, value)
+    service = case._start_compute(host)
+    for name, value in sizes.items():
+        setattr(service.manager.driver, name, value)
     return {'host': host}
 
 
