@@ -56,8 +56,8 @@ def _parse(argv):
     parser.add_argument('--base', default=os.path.join(
         REPO, '.tox', 'real-services'),
         help='where the virtualenvs and run logs go (default: %(default)s)')
-    parser.add_argument('pytest_args', nargs=argparse.REMAINDER)
-    return parser.parse_args(argv)
+    options, options.pytest_args = parser.parse_known_args(argv)
+    return options
 
 
 def _run_dir(base):
@@ -76,9 +76,12 @@ def _print_logs(run_dir):
 
 def _test(options, run_dir):
     args = [a for a in options.pytest_args if a != '--']
+    if not any(os.path.exists(os.path.join(REPO, a.split('::')[0]))
+               for a in args if not a.startswith('-')):
+        args.append('tests/real')
     env = dict(os.environ, **{BASE_ENV: options.base, RUN_ENV: run_dir})
     command = [sys.executable, '-m', 'pytest', '-m', 'real',
-               '-p', 'no:cacheprovider'] + (args or ['tests/real'])
+               '-p', 'no:cacheprovider'] + args
     print('=== %s' % ' '.join(command), flush=True)
     started = time.monotonic()
     try:
