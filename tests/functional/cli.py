@@ -62,16 +62,12 @@ api_retry_delay = 0
 {plugin}
 """
 
-# The flows of etc/masakari/masakari-custom-recovery-methods.conf.
-FLOWS = """
-[taskflow_driver_recovery_flows]
-host_auto_failure_recovery_tasks = pre:['disable_compute_service_task', \
-'prepare_HA_enabled_instances_task'],main:['blazar_claim_spare_task', \
-'blazar_prepare_spare_task', 'blazar_evacuate_instances_task'],post:[]
-host_rh_failure_recovery_tasks = pre:['disable_compute_service_task', \
-'prepare_HA_enabled_instances_task'],main:['blazar_claim_spare_task', \
-'blazar_prepare_spare_task', 'blazar_evacuate_instances_task'],post:[]
-"""
+# The recommended flows, as shipped.
+FLOWS_FILE = os.path.join(os.path.dirname(__file__), '..', '..', 'etc',
+                          'masakari',
+                          'masakari-custom-recovery-methods.conf')
+with open(FLOWS_FILE) as _flows:
+    FLOWS = '\n' + _flows.read()
 
 
 def write_conf(directory, runner, cloud, extra='', plugin='', tail=''):

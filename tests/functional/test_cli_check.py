@@ -55,7 +55,8 @@ def test_a_sound_deployment_passes(runner, tmp_path):
     ok = levels(findings, 'OK')
     assert ('[taskflow_driver_recovery_flows] '
             'host_auto_failure_recovery_tasks: pre '
-            'disable_compute_service_task, prepare_HA_enabled_instances_task; '
+            'blazar_disable_compute_service_task, '
+            'prepare_HA_enabled_instances_task; '
             'main blazar_claim_spare_task, blazar_prepare_spare_task, '
             'blazar_evacuate_instances_task; post -') in ok
     assert 'spare lease masakari-spare-spare-1 is ACTIVE with 1 spare(s)' \
