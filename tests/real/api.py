@@ -103,6 +103,24 @@ class Api(object):
         wait_for(settled, timeout, 'due lease events to run')
 
     @staticmethod
+    def quiesce(read, period=1.5, timeout=30):
+        """Wait until ``read()`` gives the same answer twice in a row.
+
+        For what a service does on its own period with nothing to wait
+        for, such as Blazar's monitor healing after it marked a host down.
+        """
+        deadline = time.monotonic() + timeout
+        last = read()
+        while time.monotonic() < deadline:
+            time.sleep(period)
+            current = read()
+            if current == last:
+                return current
+            last = current
+        raise AssertionError('Still changing after %ss: %s' % (timeout,
+                                                               read))
+
+    @staticmethod
     def _end_now(blazar, lease_id):
         """Set ``end_date`` to this minute (Blazar's dates have minutes).
 

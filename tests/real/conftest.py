@@ -84,9 +84,9 @@ def engine():
 @pytest.fixture
 def real(services):
     """Build a scenario on Nova and Blazar with empty databases."""
-    def build(spec):
-        if getattr(services, 'used', False):
-            services.reset()
+    def build(spec, blazar_args=()):
+        if getattr(services, 'used', False) or blazar_args:
+            services.reset(blazar_args)
         services.used = True
         return real_cloud.RealCloud(services.description()).build(spec)
     return build

@@ -47,8 +47,9 @@ def equivalent(name, edit=None):
 class SimCloud(object):
     """The simulated cloud behind the same small interface as RealCloud."""
 
-    def __init__(self, spec):
-        self.cloud = SimulatedCloud(spec, evacuation_delay=0.05).start()
+    def __init__(self, spec, **config):
+        config.setdefault('evacuation_delay', 0.05)
+        self.cloud = SimulatedCloud(spec, **config).start()
         self.credentials = self.cloud.credentials
         self.hosts = [h['name'] for h in spec.get('hosts') or []]
 
@@ -101,7 +102,7 @@ class Outcome(object):
 
 
 def run(cloud, engine, host, method='auto', tasks=None, reserved=(),
-        **plugin_options):
+        monitor=False, **plugin_options):
     """Fail ``host``, recover it with Masakari, then end every lease."""
     api = api_mod.Api(cloud.credentials)
     observer = observe.Observer(api)
@@ -113,6 +114,12 @@ def run(cloud, engine, host, method='auto', tasks=None, reserved=(),
                        reserved=reserved)
     cloud.power_off(host)
     api.force_down(host)
+    if monitor:
+        # Blazar's host monitor sees the failure and heals before Masakari
+        # acts (its poll runs every second on both clouds here).
+        api_mod.wait_for(lambda: not observer.blazar()[0][host][
+            'reservable'], 30, 'Blazar to see %s fail' % host)
+        api.quiesce(observer.blazar)
     uuid = engine.notify_host_failure(host)
     api.settle()
     recovered = observer.observe()

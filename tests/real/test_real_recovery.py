@@ -39,11 +39,17 @@ ERROR = 'error'
 @pytest.fixture
 def both(real, engine, fidelity):
     """Run a scenario on both clouds; fail on any difference."""
-    def run(label, spec, host, **options):
-        real_outcome = scenarios.run(real(spec), engine, host, **options)
-        sim = scenarios.SimCloud(spec)
+    def run(label, spec, host, monitor=False, **options):
+        real_cloud = real(spec, ['--polling-monitor', '1'] if monitor
+                          else [])
+        real_outcome = scenarios.run(real_cloud, engine, host,
+                                     monitor=monitor, **options)
+        sim = scenarios.SimCloud(spec, **(
+            {'blazar_monitor': True, 'blazar_polling_interval': 1}
+            if monitor else {}))
         try:
-            sim_outcome = scenarios.run(sim, engine, host, **options)
+            sim_outcome = scenarios.run(sim, engine, host, monitor=monitor,
+                                        **options)
         finally:
             sim.stop()
         lines, fields = observe.differences(sim_outcome.comparable(),
@@ -160,4 +166,34 @@ def test_reserved_host_methods_recover_onto_a_spare(both, method):
     claimed = list(result.recovered['claims'])[0]
     assert result.recovered['reserved_flags'][claimed] is False
     assert result.deleted == []
+    _same(lines)
+
+
+def _with_free_blazar_host(spec):
+    spec['hosts'].append({'name': 'free-1', 'vcpus': 16,
+                          'memory_mb': 32768, 'disk_gb': 500,
+                          'blazar': True})
+
+
+def test_blazar_healing_refused_by_nova_still_recovers_onto_a_spare(both):
+    """Blazar's monitor heals first; Nova 34 refuses, a spare joins.
+
+    Nova will not take a host with instances out of its AZ aggregate, so
+    the real Blazar's healing fails and the failed host stays in its
+    reservation; the plugin then admits the spare to the reservation.
+    """
+    result, lines = both('host-reservation + Blazar monitor: healing '
+                         'refused', scenarios.equivalent(
+                             'host-reservation', _with_free_blazar_host),
+                         'compute-1', monitor=True)
+    reservation = 'reservation:demo-host-reservation'
+
+    assert result.status == FINISHED
+    assert result.recovered['blazar_hosts']['compute-1'][
+        'reservable'] is False
+    assert result.where('reserved-vm-1') == 'spare-1'
+    assert 'compute-1' in result.recovered['aggregates'][reservation][
+        'hosts']
+    assert 'spare-1' in result.recovered['aggregates'][reservation]['hosts']
+    assert result.wrongly_deleted() == []
     _same(lines)

@@ -74,6 +74,13 @@ project_domain_name = Default
 lock_path = {workdir}/locks
 """
 
+# Blazar's host monitor: polls Nova and heals reservations of failed hosts.
+MONITOR = """
+[physical:host]
+enable_polling_monitor = true
+polling_interval = {interval}
+"""
+
 
 class _ThreadingWSGIServer(socketserver.ThreadingMixIn,
                            wsgiref.simple_server.WSGIServer):
@@ -94,6 +101,8 @@ def write_config(options):
             keystone_port=options.keystone_port, username=options.username,
             password=options.password, project_name=options.project_name,
             workdir=options.workdir, debug=str(options.debug).lower()))
+        if options.polling_monitor:
+            stream.write(MONITOR.format(interval=options.polling_monitor))
     return path
 
 
@@ -106,6 +115,8 @@ def main(argv=None):
     parser.add_argument('--password', default='secret')
     parser.add_argument('--project-name', default='service')
     parser.add_argument('--event-interval', type=float, default=1.0)
+    parser.add_argument('--polling-monitor', type=int, metavar='SECONDS',
+                        help='enable the host monitor, polling this often')
     parser.add_argument('--debug', action='store_true')
     options = parser.parse_args(argv)
     options.workdir = os.path.abspath(options.workdir)

@@ -133,6 +133,7 @@ class Harness(object):
         self.ports = {name: free_port() for name in (
             'keystone', 'nova', 'placement', 'nova_control', 'blazar')}
         self.resets = 0
+        self.blazar_args = []
         self.processes = {}
         self._registered = False
 
@@ -195,7 +196,7 @@ class Harness(object):
             os.path.join(HERE, 'blazar_service.py'),
             '--port', str(self.ports['blazar']),
             '--keystone-port', str(self.ports['keystone']),
-            '--workdir', workdir],
+            '--workdir', workdir] + list(self.blazar_args),
             self._log('blazar'), self.url('blazar') + '/')
 
     def start(self, timeout=180):
@@ -216,11 +217,16 @@ class Harness(object):
         for name in ('nova', 'blazar'):
             self.processes[name].wait_ready(deadline)
 
-    def reset(self, timeout=180):
-        """Restart Nova and Blazar on empty databases."""
+    def reset(self, blazar_args=(), timeout=180):
+        """Restart Nova and Blazar on empty databases.
+
+        :param blazar_args: more options of ``blazar_service.py``, such as
+            ``--polling-monitor 1``.
+        """
         for name in ('blazar', 'nova'):
             self.processes[name].stop()
         self.resets += 1
+        self.blazar_args = list(blazar_args)
         self._start_cloud(timeout)
 
     def stop(self):
