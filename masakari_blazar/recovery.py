@@ -37,6 +37,7 @@ from masakari_blazar import reservations
 from masakari_blazar import spare_leases
 
 LOG = logging.getLogger(__name__)
+HOST_TYPE = 'physical:host'
 
 
 class SpareRecovery(object):
@@ -107,17 +108,19 @@ class SpareRecovery(object):
                 'segment': set(segment_hosts)}
         failed_ids = [str(h['id']) for h in blazar_hosts
                       if h['hypervisor_hostname'] == host_name]
-        # Only reservations in force now; Blazar also lists the allocations
-        # of leases that start later.
+        # Only host reservations in force now; Blazar also lists the
+        # allocations of leases that start later, and those of instance
+        # reservations (once per slot), whose instances carry their flavor.
         active = {r['id'] for lease in leases
                   if lease.get('status') == 'ACTIVE'
-                  for r in lease.get('reservations', [])}
+                  for r in lease.get('reservations', [])
+                  if r.get('resource_type', HOST_TYPE) == HOST_TYPE}
         spare_reservations = {s.reservation_id for s in pool}
-        allocated = [r['id'] for a in allocations
-                     if str(a['resource_id']) in failed_ids
-                     for r in a.get('reservations', [])
-                     if r['id'] in active and
-                     r['id'] not in spare_reservations]
+        allocated = sorted({r['id'] for a in allocations
+                            if str(a['resource_id']) in failed_ids
+                            for r in a.get('reservations', [])
+                            if r['id'] in active and
+                            r['id'] not in spare_reservations})
         finder = reservations.ReservationFinder(
             view['aggregates'], host_name, allocated, leases)
         instances = self._instances(host_name, instance_uuids, finder)

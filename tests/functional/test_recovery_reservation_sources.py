@@ -1,0 +1,64 @@
+# Copyright 2026 The masakari-blazar Authors.
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""Which reservation an instance belongs to, end to end.
+
+Blazar's allocation table lists instance reservations as well as host
+reservations (an instance reservation once per slot, as the real-services
+cross-check showed).  Only a host reservation of the failed host may claim
+an instance that carries no hint; an instance reservation's own instances
+carry its flavor.
+"""
+
+import pytest
+
+from tests.functional import recovery
+
+
+@pytest.fixture(scope='module')
+def runner(tmp_path_factory):
+    runner = recovery.Runner(str(tmp_path_factory.mktemp('engine')))
+    yield runner
+    runner.stop()
+
+
+def _one_slot_and_a_plain_server(spec):
+    lease = [item for item in spec['leases']
+             if item.get('type') == 'instance'][0]
+    lease['amount'] = 1
+    lease['hosts'] = ['compute-1']
+    spec['servers'] = [s for s in spec['servers'] if s['name'] != 'ir-vm-2']
+    spec['servers'].append({'name': 'plain-vm-2', 'host': 'compute-1',
+                            'flavor': 'm1.small', 'project': 'demo',
+                            'metadata': {'HA_Enabled': 'True'}})
+
+
+def test_instance_reservation_allocation_does_not_claim_plain_servers(
+        runner):
+    """An unhinted server on a host with one instance-reservation slot.
+
+    It is unreserved: the allocation Blazar lists for the host belongs to
+    an instance reservation, not to a host reservation, so it shares the
+    instance reservation's spare instead of costing a spare of its own.
+    """
+    cloud = runner.cloud(recovery.scenario('instance-reservation',
+                                           _one_slot_and_a_plain_server))
+    runner.prepare(cloud)
+    result = runner.fail(cloud, 'compute-1')
+
+    assert result.status == 'finished'
+    assert result.where('plain-vm-2') == result.where('ir-vm-1')
+    assert list(result.claims()) == [result.where('ir-vm-1')]
+    assert not result.said('of host reservation')
+    result.assert_nothing_lost()
