@@ -44,8 +44,8 @@ PLUGIN_CALLS = [
     ('nova', 'GET', r'/os-aggregates$', 'GET /os-aggregates'),
     ('nova', 'POST', r'/os-aggregates/\d+/action',
      'set_metadata'),
-    ('placement', 'GET', r'/inventories', '/inventories'),
-    ('placement', 'GET', r'/usages', '/usages'),
+    ('placement', 'GET', r'/allocation_candidates',
+     'GET /allocation_candidates'),
 ]
 FAST_RETRIES = {'api_retries': 3, 'api_retry_delay': 0.01,
                 'api_retry_max_delay': 0.05}
