@@ -201,6 +201,22 @@ def validate_token(req, cloud):
                         {'X-Subject-Token': req.header('X-Subject-Token')})
 
 
+def show_project(req, cloud, project_id):
+    """GET /v3/projects/{id}.
+
+    Nova checks that a project exists before it gives it access to a
+    private flavor, as Blazar's instance-reservation flavors are.
+    """
+    for name, known_id in cloud.projects.items():
+        if project_id in (known_id, name):
+            return web.Response(200, {'project': {
+                'id': known_id, 'name': name, 'domain_id': DOMAIN_ID,
+                'enabled': True, 'is_domain': False, 'parent_id': DOMAIN_ID,
+                'description': '', 'tags': []}})
+    raise errors.KeystoneError(404, 'Could not find project: %s.'
+                               % project_id)
+
+
 def _trusts(cloud):
     trusts = getattr(cloud, 'trusts', None)
     if trusts is None:
@@ -253,6 +269,7 @@ ROUTES = (
     ('GET', r'/v3', version),
     ('POST', r'/v3/auth/tokens', issue_token),
     ('GET', r'/v3/auth/tokens', validate_token),
+    ('GET', r'/v3/projects/(?P<project_id>[^/]+)', show_project),
     ('POST', r'/v3/OS-TRUST/trusts', create_trust),
     ('GET', r'/v3/OS-TRUST/trusts/(?P<trust_id>[^/]+)', show_trust),
     ('DELETE', r'/v3/OS-TRUST/trusts/(?P<trust_id>[^/]+)', delete_trust),

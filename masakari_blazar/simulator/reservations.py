@@ -275,7 +275,10 @@ class BlazarState(object):
                                  lease.start_date),
                              'end_date': clock_mod.blazar_time(
                                  lease.end_date)}
-                    if host_id in result and entry not in result[host_id]:
+                    # Once per allocation row, as Blazar's query does: a
+                    # host with two slots of one instance reservation
+                    # lists that reservation twice.
+                    if host_id in result:
                         result[host_id].append(entry)
         return result
 

@@ -542,6 +542,25 @@ def test_instance_reservation_resources(sim_cloud_factory):
     assert rc not in classes
 
 
+def test_allocations_list_a_reservation_once_per_slot(sim_cloud_factory):
+    """Allocations: one entry per allocation row, duplicates included.
+
+    Blazar's query_allocations appends a reservation to a host once per
+    row of its allocation table, so compute-1, holding both slots of the
+    instance reservation, lists that reservation twice (seen on real
+    Blazar 18 by the real-services cross-check).
+    """
+    blazar = conftest.blazar_for(sim_cloud_factory('instance-reservation'))
+    lease = conftest.lease_named(blazar, 'demo-instance-reservation')
+    rid = lease['reservations'][0]['id']
+    hosts = {str(h['id']): h['hypervisor_hostname']
+             for h in blazar.host.list()}
+    listed = [hosts[str(a['resource_id'])]
+              for a in blazar.allocation.list('os-hosts')
+              for r in a['reservations'] if r['id'] == rid]
+    assert listed == ['compute-1', 'compute-1']
+
+
 def test_lease_create_validation(sim_cloud):
     """Blazar's date and parameter checks, with their status codes."""
     blazar = conftest.blazar_for(sim_cloud)

@@ -26,6 +26,8 @@ import json
 
 CLAIM_PREFIX = 'claim:'
 HINTS_VERSION = '2.100'
+# A Blazar instance reservation's flavor (shown in servers from 2.47).
+FLAVOR_RESERVATION = 'aggregate_instance_extra_specs:reservation'
 
 
 class Observer(object):
@@ -48,6 +50,9 @@ class Observer(object):
             for reservation in lease.get('reservations') or []:
                 self.labels[reservation['id']] = (
                     'reservation:' + lease['name'])
+                if reservation.get('server_group_id'):
+                    self.labels[reservation['server_group_id']] = (
+                        'server_group:' + lease['name'])
                 # The custom resource class of an instance reservation.
                 self.labels['CUSTOM_RESERVATION_' + reservation['id'].upper()
                             .replace('-', '_')] = (
@@ -71,7 +76,9 @@ class Observer(object):
                 'status': info.get('status'),
                 'vm_state': info.get('OS-EXT-STS:vm_state'),
                 'project': self.label(info.get('tenant_id')),
-                'reservation': self._hint(server.id)}
+                'reservation': self._hint(server.id) or self.label(
+                    ((info.get('flavor') or {}).get('extra_specs') or {})
+                    .get(FLAVOR_RESERVATION))}
         return found
 
     def _hint(self, server_id):

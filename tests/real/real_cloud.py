@@ -136,24 +136,8 @@ class RealCloud(object):
 
     def _lease(self, spec):
         hosts = spec.get('hosts') or []
-        if spec.get('type', 'host') != 'host':
-            raise ValueError('Instance reservations are not built on the '
-                             'real services yet (lease %s)' % spec['name'])
-        pinned = spec.get('pin') and len(hosts) == 1
-        selects = spec.get('hypervisor_properties') or spec.get(
-            'resource_properties')
-        if hosts and not (pinned or selects):
-            raise ValueError('Lease %s names its hosts; real Blazar picks '
-                             'hosts itself, so pin one host (pin: true) or '
-                             'select them by properties' % spec['name'])
+        reservation = self._reservation(spec, hosts)
         now = datetime.datetime.utcnow()
-        reservation = {
-            'resource_type': 'physical:host',
-            'min': spec.get('min', len(hosts) or 1),
-            'max': spec.get('max', len(hosts) or 1),
-            'hypervisor_properties': spec.get(
-                'hypervisor_properties', PIN % hosts[0] if pinned else ''),
-            'resource_properties': spec.get('resource_properties', '')}
         blazar = self.api.blazar(spec.get('project', 'admin'))
         lease = blazar.lease.create(
             spec['name'], scenario_mod.offset(spec.get('start', 'now'), now),
@@ -163,20 +147,51 @@ class RealCloud(object):
             lambda: self._active(blazar, lease['id']), LEASE_TIMEOUT,
             'lease %s to start' % spec['name'])
         picked = self._allocated(lease['reservations'][0]['id'])
-        if hosts and picked != sorted(hosts):
+        if hosts and picked != sorted(set(hosts)):
             raise AssertionError('Real Blazar gave lease %s the hosts %s, '
                                  'not %s' % (spec['name'], picked, hosts))
         return lease
+
+    @staticmethod
+    def _reservation(spec, hosts):
+        """The reservation to ask for; real Blazar picks its hosts itself.
+
+        A scenario lease that names its hosts must therefore select them:
+        pin one host (host reservations), give properties, or leave Blazar
+        no other choice (instance reservations).
+        """
+        if spec.get('type', 'host') != 'host':
+            return {'resource_type': 'virtual:instance',
+                    'amount': spec.get('amount', len(hosts) or 1),
+                    'vcpus': spec.get('vcpus', 1),
+                    'memory_mb': spec.get('memory_mb', 1024),
+                    'disk_gb': spec.get('disk_gb', 10),
+                    'affinity': spec.get('affinity'),
+                    'resource_properties': spec.get('resource_properties',
+                                                    '')}
+        pinned = spec.get('pin') and len(hosts) == 1
+        selects = spec.get('hypervisor_properties') or spec.get(
+            'resource_properties')
+        if hosts and not (pinned or selects):
+            raise ValueError('Lease %s names its hosts; real Blazar picks '
+                             'hosts itself, so pin one host (pin: true) or '
+                             'select them by properties' % spec['name'])
+        return {'resource_type': 'physical:host',
+                'min': spec.get('min', len(hosts) or 1),
+                'max': spec.get('max', len(hosts) or 1),
+                'hypervisor_properties': spec.get(
+                    'hypervisor_properties', PIN % hosts[0] if pinned else ''),
+                'resource_properties': spec.get('resource_properties', '')}
 
     def _allocated(self, reservation_id):
         blazar = self.api.blazar()
         names = {str(h['id']): h['hypervisor_hostname']
                  for h in blazar.host.list()}
-        return sorted(
+        return sorted(set(
             names[str(a['resource_id'])]
             for a in blazar.allocation.list('os-hosts')
             if any(r['id'] == reservation_id
-                   for r in a.get('reservations') or []))
+                   for r in a.get('reservations') or [])))
 
     @staticmethod
     def _active(blazar, lease_id):
@@ -188,12 +203,17 @@ class RealCloud(object):
 
     def _boot(self, spec):
         hints = {}
-        if spec.get('reservation'):
-            hints['reservation'] = self.leases[spec['reservation']][
-                'reservations'][0]['id']
         nova = self.api.nova(spec.get('project', 'admin'))
-        flavor = [f for f in nova.flavors.list()
-                  if f.name == spec['flavor'] or f.id == spec['flavor']][0]
+        flavor_ref = spec.get('flavor')
+        if spec.get('reservation'):
+            reservation = self.leases[spec['reservation']]['reservations'][0]
+            if reservation['resource_type'] == 'physical:host':
+                hints['reservation'] = reservation['id']
+            else:
+                # Blazar's flavor for the reservation has its id.
+                flavor_ref = reservation['id']
+        named = [f for f in nova.flavors.list() if f.name == flavor_ref]
+        flavor = named[0] if named else nova.flavors.get(flavor_ref)
         server = nova.servers.create(
             spec['name'], IMAGE, flavor.id, nics='none', host=spec['host'],
             meta=spec.get('metadata'), scheduler_hints=hints,

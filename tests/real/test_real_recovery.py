@@ -197,3 +197,38 @@ def test_blazar_healing_refused_by_nova_still_recovers_onto_a_spare(both):
     assert 'spare-1' in result.recovered['aggregates'][reservation]['hosts']
     assert result.wrongly_deleted() == []
     _same(lines)
+
+
+def _instance_reservation_after_the_spares(spec):
+    """Real Blazar picks an instance reservation's hosts itself.
+
+    With the spares leased first and affinity, compute-1 is the only host
+    that can hold both slots, the one the scenario names.
+    """
+    leases = spec['leases']
+    spec['leases'] = [lease for lease in leases
+                      if lease.get('type') != 'instance'] + [
+        dict(lease, affinity=True) for lease in leases
+        if lease.get('type') == 'instance']
+
+
+def test_instance_reservation_gets_aggregate_and_placement_inventory(both):
+    result, lines = both('instance-reservation: aggregate and inventory',
+                         scenarios.equivalent(
+                             'instance-reservation',
+                             _instance_reservation_after_the_spares),
+                         'compute-1')
+    reservation = 'reservation:demo-instance-reservation'
+    resource_class = 'CUSTOM_RESERVATION:demo-instance-reservation'
+
+    assert result.status == FINISHED
+    assert result.where('ir-vm-1') == 'spare-1'
+    assert result.where('ir-vm-2') == 'spare-1'
+    assert 'spare-1' in result.recovered['aggregates'][reservation]['hosts']
+    child = result.recovered['placement']['blazar_spare-1']
+    assert child['inventories'][resource_class]['total'] >= 2
+    assert child['usages'][resource_class] == 2
+    # The reservation's end deletes its own instances, by flavor.
+    assert sorted(result.deleted) == ['ir-vm-1', 'ir-vm-2']
+    assert result.wrongly_deleted() == []
+    _same(lines)

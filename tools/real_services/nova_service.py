@@ -29,7 +29,8 @@ What differs from a deployment, and why:
   BlazarFilter compares that with ``blazar:owner``).
 * Placement keeps Nova's functional-test ``noauth2``; its port maps every
   caller to admin, as only admins (Blazar, the plugin) call it.
-* The scheduler enables the BlazarFilter from blazar-nova.
+* The scheduler enables the BlazarFilter from blazar-nova, and the
+  aggregate filters that Blazar's instance reservations rely on.
 * ``service_down_time`` is a day: computes in this harness send no
   heartbeats, and a failed host is fenced with ``forced_down`` as
   masakari-hostmonitor's operators do, which Nova honours at once.
@@ -115,9 +116,13 @@ def build_case(options):
             return None  # computes join through the control port
 
         def _setup_services(self):
-            filters = list(conf.filter_scheduler.enabled_filters)
+            # As Blazar's installation guide enables them: its instance
+            # reservations are gated by the aggregate filters.
+            filters = list(conf.filter_scheduler.enabled_filters) + [
+                'AggregateInstanceExtraSpecsFilter',
+                'AggregateMultiTenancyIsolation', 'BlazarFilter']
             self.flags(
-                enabled_filters=filters + ['BlazarFilter'],
+                enabled_filters=filters,
                 available_filters=[
                     'nova.scheduler.filters.all_filters',
                     'blazarnova.scheduler.filters.blazar_filter.'
