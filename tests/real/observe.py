@@ -33,7 +33,7 @@ FLAVOR_RESERVATION = 'aggregate_instance_extra_specs:reservation'
 class Observer(object):
     """Reads one cloud's Nova and Blazar through an :class:`api.Api`."""
 
-    def __init__(self, api, projects=('admin', 'service', 'demo')):
+    def __init__(self, api, projects):
         self.api = api
         self.labels = {}
         for name in projects:

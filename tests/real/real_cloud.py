@@ -32,6 +32,7 @@ import urllib.request
 
 from masakari_blazar.simulator import scenario as scenario_mod
 from tests.real import api as api_mod
+from tools.real_services import harness
 
 # The image of Nova's GlanceFixture.
 IMAGE = '155d900f-4e14-4e4c-a73d-069cbf4541e6'
@@ -48,6 +49,7 @@ class RealCloud(object):
         self.credentials = dict(description['credentials'])
         self.api = api_mod.Api(self.credentials)
         self.hosts = []
+        self.projects = []
         self.hints = {}
         self.leases = {}
 
@@ -66,12 +68,19 @@ class RealCloud(object):
 
     # Building ----------------------------------------------------------
     def build(self, spec):
-        projects = set(spec.get('projects') or {}) - {'admin', 'service'}
-        unknown = projects - {'demo'}
+        unknown = set(spec.get('projects') or {}) - set(
+            harness.PROJECTS)
         if unknown:
             raise ValueError('The harness Keystone has no project %s'
                              % sorted(unknown))
+        self.projects = sorted(scenario_mod.projects(spec))
         nova = self.api.nova()
+        # Quotas are no part of a scenario (the simulated cloud has none);
+        # Nova's defaults (20 cores per project) would refuse the bigger
+        # ones, so every project gets no limit, as an operator would set.
+        for name in self.projects:
+            nova.quotas.update(self.api.session(name).get_project_id(),
+                               cores=-1, ram=-1, instances=-1)
         nova.aggregates.create('freepool', None)
         self._flavors(nova, spec.get('flavors') or [])
         for host in spec.get('hosts') or []:

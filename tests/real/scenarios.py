@@ -52,6 +52,7 @@ class SimCloud(object):
         self.cloud = SimulatedCloud(spec, **config).start()
         self.credentials = self.cloud.credentials
         self.hosts = [h['name'] for h in spec.get('hosts') or []]
+        self.projects = sorted(scenario_mod.projects(spec))
 
     def power_off(self, host):
         self.cloud.fail_host(host)
@@ -105,7 +106,7 @@ def run(cloud, engine, host, method='auto', tasks=None, reserved=(),
         monitor=False, **plugin_options):
     """Fail ``host``, recover it with Masakari, then end every lease."""
     api = api_mod.Api(cloud.credentials)
-    observer = observe.Observer(api)
+    observer = observe.Observer(api, cloud.projects)
     observer.learn()
     engine.reset()
     engine.use_cloud(cloud.credentials, **plugin_options)

@@ -232,3 +232,43 @@ def test_instance_reservation_gets_aggregate_and_placement_inventory(both):
     assert sorted(result.deleted) == ['ir-vm-1', 'ir-vm-2']
     assert result.wrongly_deleted() == []
     _same(lines)
+
+
+def test_no_spare_with_fail_mode_ends_in_error_and_moves_nothing(both):
+    result, lines = both('no-spare, no_spare_action=fail',
+                         scenarios.equivalent('no-spare'), 'compute-1',
+                         no_spare_action='fail')
+
+    assert result.status == ERROR
+    assert result.where('ha-vm-1') == 'compute-1'
+    assert result.where('ha-vm-2') == 'compute-1'
+    assert all(move['status'] != 'succeeded'
+               for move in result.recovered['masakari']['vmoves'].values())
+    _same(lines)
+
+
+def test_spill_over_across_spares_never_overfills_one(both):
+    """The demo cloud, where compute-1 needs more than one spare.
+
+    It also has availability zones, a research reservation, and locked,
+    stopped and errored instances.
+    """
+    result, lines = both('demo: spill-over across spares',
+                         scenarios.equivalent('demo'), 'compute-1')
+    moved = ('web-1', 'web-2', 'db-1', 'batch-1', 'app-1', 'scratch-1')
+
+    assert result.status == FINISHED
+    used = {result.where(name) for name in moved}
+    assert len(used) >= 2
+    assert used <= {'spare-small', 'spare-medium', 'spare-large'}
+    placement = result.recovered['placement']
+    for spare in used:
+        for rc, inventory in placement[spare]['inventories'].items():
+            capacity = (inventory['total'] - inventory['reserved']) * \
+                inventory['allocation_ratio']
+            assert placement[spare]['usages'].get(rc, 0) <= capacity
+    assert sorted(result.recovered['claims']) == sorted(used)
+    assert result.recovered['servers']['batch-1']['vm_state'] == 'stopped'
+    assert result.where('research-1') == 'compute-5'
+    assert result.wrongly_deleted() == []
+    _same(lines)

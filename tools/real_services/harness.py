@@ -44,7 +44,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 ADMIN = {'username': 'admin', 'password': 'secret', 'project_name': 'admin',
          'user_domain_name': 'Default', 'project_domain_name': 'Default'}
-PROJECTS = ('admin', 'service', 'demo')
+PROJECTS = ('admin', 'service', 'demo', 'research')
 
 
 def free_port():
