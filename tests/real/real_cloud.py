@@ -66,6 +66,10 @@ class RealCloud(object):
         """The host dies: its nova-compute stops, its servers stay."""
         self._control('/computes/%s/stop' % host, {})
 
+    def fail_next_evacuation(self, name):
+        """The next evacuation of server ``name`` fails on its target."""
+        self._control('/servers/%s/fail-next-spawn' % name, {})
+
     # Building ----------------------------------------------------------
     def build(self, spec):
         unknown = set(spec.get('projects') or {}) - set(

@@ -57,6 +57,9 @@ class SimCloud(object):
     def power_off(self, host):
         self.cloud.fail_host(host)
 
+    def fail_next_evacuation(self, name):
+        self.cloud.set_evacuation_failure(name)
+
     def stop(self):
         self.cloud.stop()
 
@@ -103,7 +106,7 @@ class Outcome(object):
 
 
 def run(cloud, engine, host, method='auto', tasks=None, reserved=(),
-        monitor=False, **plugin_options):
+        monitor=False, fail_evacuation=None, **plugin_options):
     """Fail ``host``, recover it with Masakari, then end every lease."""
     api = api_mod.Api(cloud.credentials)
     observer = observe.Observer(api, cloud.projects)
@@ -121,10 +124,21 @@ def run(cloud, engine, host, method='auto', tasks=None, reserved=(),
         api_mod.wait_for(lambda: not observer.blazar()[0][host][
             'reservable'], 30, 'Blazar to see %s fail' % host)
         api.quiesce(observer.blazar)
+    if fail_evacuation:
+        cloud.fail_next_evacuation(fail_evacuation)
     uuid = engine.notify_host_failure(host)
+    first = None
+    if fail_evacuation:
+        # Masakari's periodic task retries a notification in ERROR.
+        api.settle()
+        first = observer.observe()
+        first['masakari'] = observe.masakari(engine, uuid)
+        engine.retry(uuid)
     api.settle()
     recovered = observer.observe()
     recovered['masakari'] = observe.masakari(engine, uuid)
+    if first is not None:
+        recovered['before_retry'] = first
     recovered['reserved_flags'] = {
         name: engine.host(name).reserved for name in sorted(cloud.hosts)}
     api.end_all_leases()

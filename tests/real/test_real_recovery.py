@@ -272,3 +272,23 @@ def test_spill_over_across_spares_never_overfills_one(both):
     assert result.where('research-1') == 'compute-5'
     assert result.wrongly_deleted() == []
     _same(lines)
+
+
+def test_retry_after_a_failed_evacuation_reuses_the_claimed_spare(both):
+    """The evacuation of ha-vm-2 fails on its target; the retry ends it."""
+    result, lines = both('basic, failed evacuation then retry',
+                         scenarios.equivalent('basic'), 'compute-1',
+                         fail_evacuation='ha-vm-2')
+    first = result.recovered['before_retry']
+
+    assert first['masakari']['status'] == ERROR
+    assert first['servers']['ha-vm-1']['host'] == 'spare-1'
+    assert first['servers']['ha-vm-2']['host'] == 'compute-1'
+    assert first['servers']['ha-vm-2']['vm_state'] == 'error'
+    assert list(first['claims']) == ['spare-1']
+    assert result.status == FINISHED
+    assert result.where('ha-vm-2') == 'spare-1'
+    assert list(result.recovered['claims']) == ['spare-1']
+    assert 'masakari-spare-spare-2' in result.recovered['leases']
+    assert result.deleted == []
+    _same(lines)

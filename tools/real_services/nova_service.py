@@ -174,11 +174,37 @@ def stop_compute(case, host):
     return {'host': host, 'stopped': True}
 
 
+FAIL_NEXT_SPAWN = set()
+
+
+def fail_next_spawn(case, name):
+    """Make the next spawn of server ``name`` fail, as a broken host would.
+
+    An evacuation rebuilds the server on its target with the driver's
+    spawn; Nova then puts the server in ERROR on its source host.
+    """
+    from nova.virt import fake
+    if not getattr(fake.FakeDriver, '_harness_patched', False):
+        original = fake.FakeDriver.spawn
+
+        def spawn(self, context, instance, *args, **kwargs):
+            if instance.display_name in FAIL_NEXT_SPAWN:
+                FAIL_NEXT_SPAWN.discard(instance.display_name)
+                raise RuntimeError('Harness: failure of the spawn of %s'
+                                   % instance.display_name)
+            return original(self, context, instance, *args, **kwargs)
+        fake.FakeDriver.spawn = spawn
+        fake.FakeDriver._harness_patched = True
+    FAIL_NEXT_SPAWN.add(name)
+    return {'fail_next_spawn': name}
+
+
 class _Control(http.server.BaseHTTPRequestHandler):
     """What no API can do: hosts join, hosts lose power.
 
     ``POST /computes {host, vcpus, memory_mb, disk_gb}``,
-    ``POST /computes/<host>/stop`` and ``GET /ready``.
+    ``POST /computes/<host>/stop``, ``POST /servers/<name>/fail-next-spawn``
+    and ``GET /ready``.
     """
 
     def _reply(self, status, body):
@@ -206,6 +232,9 @@ class _Control(http.server.BaseHTTPRequestHandler):
             elif len(parts) == 3 and parts[0] == 'computes' and \
                     parts[2] == 'stop':
                 result = on_main_thread(stop_compute, parts[1])
+            elif len(parts) == 3 and parts[0] == 'servers' and \
+                    parts[2] == 'fail-next-spawn':
+                result = on_main_thread(fail_next_spawn, parts[1])
             else:
                 return self._reply(404, {'error': self.path})
         except Exception as exc:  # reported to the harness, which fails
