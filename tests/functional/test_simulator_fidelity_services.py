@@ -167,3 +167,51 @@ def test_usages_list_every_inventoried_class_unused_as_zero(sim_cloud):
     usages = placement.get('/resource_providers/%s/usages' %
                            provider['uuid']).json()['usages']
     assert usages == {'VCPU': 0, 'MEMORY_MB': 0, 'DISK_GB': 0}
+
+
+def test_trust_scoped_tokens_act_in_the_trustors_project(sim_cloud):
+    """Blazar's trusts, as the Keystone stand-in serves them.
+
+    "Blazar makes a trust per host and per lease" (POST
+    /v3/OS-TRUST/trusts) and later authenticates with a trust-scoped
+    token, which acts in the trust's project.
+    """
+    session = conftest.keystone_session(sim_cloud, 'demo')
+    user_id = session.get_user_id()
+    created = requests.post(
+        sim_cloud.auth_url + '/OS-TRUST/trusts',
+        headers={'X-Auth-Token': session.get_token()},
+        json={'trust': {'trustor_user_id': user_id,
+                        'trustee_user_id': user_id, 'impersonation': True,
+                        'project_id': sim_cloud.project_id('demo'),
+                        'roles': [{'name': 'admin'}]}})
+    assert created.status_code == 201
+    trust_id = created.json()['trust']['id']
+    options = {k: v for k, v in sim_cloud.credentials.items()
+               if k not in ('project_name', 'project_domain_name')}
+    auth = loading.get_plugin_loader('v3password').load_from_options(
+        trust_id=trust_id, **options)
+    trusted = ks_session.Session(auth=auth)
+    assert trusted.get_project_id() == sim_cloud.project_id('demo')
+    deleted = requests.delete(
+        sim_cloud.auth_url + '/OS-TRUST/trusts/' + trust_id,
+        headers={'X-Auth-Token': session.get_token()})
+    assert deleted.status_code == 204
+
+
+def test_project_lookup_for_flavor_access(sim_cloud):
+    """GET /v3/projects/{id}: Nova's check before flavor access.
+
+    Nova refuses to give an unknown project access to a private flavor
+    ("Project ID ... is not a valid project", HTTP 400); it asks Keystone,
+    as real Blazar's instance reservations showed.
+    """
+    token = conftest.keystone_session(sim_cloud).get_token()
+    known = requests.get(
+        sim_cloud.auth_url + '/projects/' + sim_cloud.project_id('demo'),
+        headers={'X-Auth-Token': token})
+    assert known.status_code == 200
+    assert known.json()['project']['name'] == 'demo'
+    unknown = requests.get(sim_cloud.auth_url + '/projects/nope',
+                           headers={'X-Auth-Token': token})
+    assert unknown.status_code == 404

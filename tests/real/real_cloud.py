@@ -50,7 +50,6 @@ class RealCloud(object):
         self.api = api_mod.Api(self.credentials)
         self.hosts = []
         self.projects = []
-        self.hints = {}
         self.leases = {}
 
     # What no API does ----------------------------------------------
@@ -234,7 +233,6 @@ class RealCloud(object):
         server = api_mod.wait_for(
             lambda: self._settled(nova, server.id), BOOT_TIMEOUT,
             'server %s to boot' % spec['name'])
-        self.hints[spec['name']] = {k: [v] for k, v in hints.items()}
         state = spec.get('vm_state', 'active')
         if state == 'stopped':
             nova.servers.stop(server.id)
