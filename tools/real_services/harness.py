@@ -64,6 +64,52 @@ def answers(url):
     return True
 
 
+PIDS = 'pids'
+
+
+def _group_gone(pid):
+    try:
+        os.killpg(pid, 0)
+    except (ProcessLookupError, PermissionError):
+        return True
+    return False
+
+
+def stop_group(pid, grace=10, gone=None):
+    """End the process group led by ``pid``: SIGTERM, then SIGKILL.
+
+    :param gone: tells when it has ended; by default, when the group has
+        no process left (a child of ours stays a zombie until waited for,
+        so its parent passes its own test).
+    """
+    gone = gone or (lambda: _group_gone(pid))
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(pid, sig)
+        except (ProcessLookupError, PermissionError):
+            return
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline:
+            if gone():
+                return
+            time.sleep(0.1)
+
+
+def stop_recorded(run_dir):
+    """End every service a run recorded that is still running.
+
+    For ``run.py``, after its tests: their process may have died without
+    running its own clean-up (SIGKILL, a crash).
+    """
+    try:
+        with open(os.path.join(run_dir, PIDS)) as stream:
+            pids = [int(line) for line in stream if line.strip()]
+    except OSError:
+        return
+    for pid in pids:
+        stop_group(pid, grace=5)
+
+
 class Process(object):
     """One service process, its log and its readiness probe."""
 
@@ -82,6 +128,9 @@ class Process(object):
             stdin=subprocess.DEVNULL, start_new_session=True,
             env=dict(os.environ, **(self.env or {})), cwd=HERE)
         log.close()
+        with open(os.path.join(os.path.dirname(self.log_path), PIDS),
+                  'a') as stream:
+            stream.write('%d\n' % self.proc.pid)
 
     def wait_ready(self, deadline):
         while not answers(self.probe):
@@ -106,16 +155,9 @@ class Process(object):
         if self.proc is None or self.proc.poll() is not None:
             self.proc = None
             return
-        for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-            try:
-                os.killpg(self.proc.pid, sig)
-            except ProcessLookupError:
-                break
-            try:
-                self.proc.wait(wait)
-                break
-            except subprocess.TimeoutExpired:
-                continue
+        proc = self.proc
+        stop_group(proc.pid, gone=lambda: proc.poll() is not None)
+        proc.wait()
         self.proc = None
 
 

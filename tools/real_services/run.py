@@ -119,6 +119,7 @@ def main(argv=None):
             return _serve(options, run_dir)
         return _test(options, run_dir)
     finally:
+        harness.stop_recorded(run_dir)
         _print_logs(run_dir)
         print('=== real-services run: %.0f s' % (time.monotonic() - started))
 
