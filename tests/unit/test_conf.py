@@ -102,7 +102,9 @@ def test_defaults(conf):
     assert opts.lock_url is None
     assert opts.lock_timeout == 120
     assert opts.sync_masakari_reserved is True
-    assert opts.evacuation_concurrency == 10
+    assert opts.evacuation_concurrency == 50
+    assert opts.monitor_fences_hosts is False
+    assert opts.service_down_timeout == 180
     assert opts.api_retries == 4
     assert opts.api_retry_delay == 1.0
     assert opts.api_retry_max_delay == 10.0
