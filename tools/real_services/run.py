@@ -32,6 +32,7 @@ import argparse
 import datetime
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -60,9 +61,17 @@ def _parse(argv):
     return options
 
 
+KEEP_RUNS = 10
+
+
 def _run_dir(base):
+    """A new directory for this run's logs; only the last runs are kept."""
+    runs = os.path.join(base, 'runs')
+    os.makedirs(runs, exist_ok=True)
+    for old in sorted(os.listdir(runs))[:-KEEP_RUNS]:
+        shutil.rmtree(os.path.join(runs, old), ignore_errors=True)
     stamp = datetime.datetime.now().strftime('%Y%m%d-%H%M%S')
-    path = os.path.join(base, 'runs', stamp)
+    path = os.path.join(runs, stamp)
     os.makedirs(path, exist_ok=True)
     return path
 
