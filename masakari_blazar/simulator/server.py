@@ -167,18 +167,7 @@ class _RequestHandler(http.server.BaseHTTPRequestHandler):
             except OSError:
                 pass
             return
-        # A 204 carries no body, whatever the handler rendered (Blazar's
-        # delete renders '{}').
-        payload = b'' if response.status == 204 else response.payload()
-        self.send_response(response.status)
-        if payload:
-            self.send_header('Content-Type', 'application/json')
-        self.send_header('Content-Length', str(len(payload)))
-        for key, value in response.headers.items():
-            self.send_header(key, value)
-        self.end_headers()
-        if payload and self.command != 'HEAD':
-            self.wfile.write(payload)
+        web.send(self, response)
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _serve
 

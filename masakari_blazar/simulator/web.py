@@ -73,6 +73,24 @@ class Response(object):
         return json.dumps(self.body, sort_keys=True).encode('utf-8')
 
 
+def send(handler, response):
+    """Write ``response`` through a ``BaseHTTPRequestHandler``.
+
+    A 204 carries no body, whatever was rendered (Blazar's delete renders
+    '{}'); a client would read a stray body as the next response.
+    """
+    payload = b'' if response.status == 204 else response.payload()
+    handler.send_response(response.status)
+    if payload:
+        handler.send_header('Content-Type', 'application/json')
+    handler.send_header('Content-Length', str(len(payload)))
+    for key, value in response.headers.items():
+        handler.send_header(key, value)
+    handler.end_headers()
+    if payload and handler.command != 'HEAD':
+        handler.wfile.write(payload)
+
+
 class Router(object):
     """Match a method and a path against declared routes."""
 

@@ -94,16 +94,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         response = self.server.realm.handle(
             self.command, self.path, dict(self.headers.items()), body,
             base_url)
-        payload = b'' if response.status == 204 else response.payload()
-        self.send_response(response.status)
-        if payload:
-            self.send_header('Content-Type', 'application/json')
-        self.send_header('Content-Length', str(len(payload)))
-        for key, value in response.headers.items():
-            self.send_header(key, value)
-        self.end_headers()
-        if payload and self.command != 'HEAD':
-            self.wfile.write(payload)
+        web.send(self, response)
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _serve
 
