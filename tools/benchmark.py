@@ -14,8 +14,10 @@
 
 """Recovery speed and scale: our flow against Masakari's reserved_host flow.
 
-Run with ``tox -e bench`` or ``python tools/benchmark.py [--help]``.  It
-prints a table and writes every measurement to ``bench-results.json``.
+Run with ``tox -e bench`` or ``python tools/benchmark.py [--help]``; at
+the default time scale it takes about 45 minutes, most of them Masakari's
+flow.  It prints a table and writes every measurement to
+``bench-results.json``.
 
 What runs
 ---------
@@ -75,7 +77,8 @@ What cannot be scaled is the CPU time the simulator and the engines spend
 magnifies it: both flows look slower than they are, the more so the
 smaller the scale and the busier the machine's cores.  Measured here (two
 cores) on ours with 50 instances and all of them in flight: 1.08x the
-ideal in real time (``--time-scale 1``), 1.25x at 1/5, 1.66x at 1/10.
+ideal in real time (``--time-scale 1``), 1.18x to 1.25x at 1/5, 1.66x at
+1/10.
 Where the cores saturate, as with 20 simultaneous failures (the simulator
 and two engines on two cores), the rows measure this machine more than
 the flows.  To keep one-time costs out, each engine first recovers a host
