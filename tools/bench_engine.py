@@ -19,7 +19,7 @@ patches at import, before ``masakari.cmd.engine`` starts the service), so
 its green threads -- one per notification, and one per evacuation in the
 flows -- overlap their HTTP calls.  Importing ``masakari.cmd`` first does
 exactly that here.  The engine is Masakari's own manager and TaskFlow
-driver (see :mod:`masakari_blazar.local_engine`) on a database of its own.
+driver (see :mod:`masakari_blazar.local.engine`) on a database of its own.
 
 Before it says it is ready, it recovers one failure on a small warm-up
 cloud with the same flow: the modules, plugins and code paths that a flow
@@ -43,8 +43,8 @@ import eventlet  # noqa: E402
 from oslo_config import cfg  # noqa: E402
 from oslo_config import types  # noqa: E402
 
-from masakari_blazar import local_engine  # noqa: E402
-from masakari_blazar import server_watch  # noqa: E402
+from masakari_blazar.cloud import server_watch  # noqa: E402
+from masakari_blazar.local import engine as local_engine  # noqa: E402
 
 CONF = cfg.CONF
 FINAL = ('finished', 'failed', 'ignored')

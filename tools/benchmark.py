@@ -108,7 +108,7 @@ import sys
 import tempfile
 import time
 
-from masakari_blazar import local_engine
+from masakari_blazar.local import engine as local_engine
 from masakari_blazar.simulator import durations
 from masakari_blazar.simulator import ids
 from masakari_blazar.simulator import SimulatedCloud

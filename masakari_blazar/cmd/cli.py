@@ -27,9 +27,9 @@ import warnings
 
 from oslo_config import cfg
 
-from masakari_blazar import errors
-from masakari_blazar import local_engine
-from masakari_blazar import tables
+from masakari_blazar.commands import tables
+from masakari_blazar import exceptions
+from masakari_blazar.local import engine as local_engine
 
 CONF = cfg.CONF
 
@@ -39,16 +39,16 @@ class _Done(Exception):
 
 
 def _recovery():
-    from masakari_blazar import recovery
-    return recovery.SpareRecovery(CONF)
+    from masakari_blazar.recovery import spare_recovery
+    return spare_recovery.SpareRecovery(CONF)
 
 
 def _records(required=True):
     """Masakari's records; None when not ``required`` and unreadable."""
-    from masakari_blazar import masakari_records
+    from masakari_blazar.cloud import masakari_records
     try:
         return masakari_records.Records(CONF)
-    except errors.ConfigError:
+    except exceptions.ConfigError:
         if required:
             raise
         return None
@@ -59,7 +59,7 @@ def _peers(records):
         return None
     try:
         return records.peers()
-    except errors.ConfigError:
+    except exceptions.ConfigError:
         return None
 
 
@@ -69,7 +69,7 @@ def _segment(records, host):
         return None, False
     try:
         return records.segment_of(host), True
-    except errors.ConfigError:
+    except exceptions.ConfigError:
         return None, False
 
 
@@ -79,9 +79,9 @@ def cmd_pool_status():
     Exits with status 3 when the pool is below pool_min_size, so that
     monitoring can act on it; the output is complete then too.
     """
-    from masakari_blazar import evacuees
-    from masakari_blazar import headroom
-    from masakari_blazar import pool_status
+    from masakari_blazar.commands import pool_status
+    from masakari_blazar.decisions import evacuees
+    from masakari_blazar.decisions import headroom
     result = pool_status.report(_recovery(), evacuees.selector(CONF),
                                 _peers(_records(required=False)))
     if CONF.command.format == 'json':
@@ -102,11 +102,11 @@ def cmd_pool_status():
 
 def cmd_plan():
     """Show what a failure of HOST would do now, changing nothing."""
-    from masakari_blazar import evacuees
-    from masakari_blazar import failure_plan
+    from masakari_blazar.commands import plan as plan_command
+    from masakari_blazar.decisions import evacuees
     host = CONF.command.host_name
     segment, read = _segment(_records(required=False), host)
-    report = failure_plan.plan_failure(
+    report = plan_command.plan_failure(
         _recovery(), host, evacuees.selector(CONF), segment=segment,
         peers=segment.hosts if segment else (), segment_known=read)
     if not read:
@@ -117,14 +117,14 @@ def cmd_plan():
     if CONF.command.format == 'json':
         print(json.dumps(report, indent=2, sort_keys=True))
     else:
-        print(failure_plan.as_text(report))
+        print(plan_command.as_text(report))
     return 0
 
 
 def cmd_return():
     """Put a repaired, empty host (back) into the spare pool."""
-    from masakari_blazar import host_return
-    from masakari_blazar import lock
+    from masakari_blazar.cloud import claim_lock
+    from masakari_blazar.decisions import host_return
     host = CONF.command.host_name
     recovery = _recovery()
     records = _records(required=False)
@@ -134,7 +134,7 @@ def cmd_return():
         for number, step in enumerate(recovery.return_steps(state), 1):
             print('  %d. %s' % (number, step.text))
         return 0
-    with lock.spare_pool_lock(CONF):
+    with claim_lock.spare_pool_lock(CONF):
         state = _return_state(recovery, host, records)
         leased = any(step.action == host_return.LEASE
                      for step in recovery.return_steps(state))
@@ -160,17 +160,17 @@ def cmd_return():
 
 def _return_state(recovery, host, records):
     """The host's state, refused with one line when it cannot return."""
-    from masakari_blazar import host_return
+    from masakari_blazar.decisions import host_return
     state = host_return.read_state(
         recovery, host, records.notification_status if records else None)
     if state.claim and records is None:
-        raise errors.RecoveryError(
+        raise exceptions.RecoveryError(
             '%s is claimed by notification %s and Masakari\'s database '
             'cannot be read to tell whether that recovery has ended; set '
             '[database] connection' % (host, state.claim.notification))
     reason = host_return.refusal(state)
     if reason:
-        raise errors.RecoveryError(reason)
+        raise exceptions.RecoveryError(reason)
     if not recovery.return_steps(state):
         raise _Done('%s is already a spare (lease %s, %s); nothing to do' % (
             host, state.spare_lease, state.spare_lease_status))
@@ -183,7 +183,7 @@ def _say(text=''):
 
 def cmd_recover():
     """Recover HOST now, as if masakari-hostmonitor had reported it failed."""
-    from masakari_blazar import recover
+    from masakari_blazar.commands import recover
     args = CONF.command
     host = args.host_name
     if args.local:
@@ -202,12 +202,12 @@ def cmd_recover():
 
 def cmd_check():
     """Validate the deployment: flows, options, APIs, leases, segments."""
-    from masakari_blazar import deployment_check
-    findings = deployment_check.run(CONF, _recovery, _records)
+    from masakari_blazar.commands import check
+    findings = check.run(CONF, _recovery, _records)
     for finding in findings:
         print('%s: %s' % finding)
     errors_found = sum(1 for f in findings
-                       if f.level == deployment_check.ERROR)
+                       if f.level == check.ERROR)
     if errors_found:
         print('masakari-blazar: error: the check found %d error(s)' %
               errors_found, file=sys.stderr)
@@ -217,13 +217,13 @@ def cmd_check():
 
 def cmd_replenish():
     """Top the spare pool up to pool_min_size from free Blazar hosts."""
-    from masakari_blazar import lock
-    from masakari_blazar import replenish
+    from masakari_blazar.cloud import claim_lock
+    from masakari_blazar.recovery import replenish
     recovery = _recovery()
     if CONF.command.dry_run:
         lines, missing = replenish.replenish(recovery, dry_run=True)
     else:
-        with lock.spare_pool_lock(CONF):
+        with claim_lock.spare_pool_lock(CONF):
             lines, missing = replenish.replenish(recovery)
     for line in lines[:-1] if missing else lines:
         print(line)
@@ -236,19 +236,19 @@ def cmd_replenish():
 def cmd_sync_reserved():
     """Set Masakari's reserved flag on exactly the free Blazar spares."""
     from masakari import rpc
-    from masakari_blazar import pool_status
-    from masakari_blazar import reserved_sync
+    from masakari_blazar.commands import pool_status
+    from masakari_blazar.commands import sync_reserved
     ctx = _records().context
     # Masakari announces host updates on its message bus, as its API does.
     rpc.init(CONF)
     free = {r.hostname for r in pool_status.pool_rows(_recovery())
             if r.state == 'free'}
-    todo = reserved_sync.changes(reserved_sync.masakari_hosts(ctx), free)
+    todo = sync_reserved.changes(sync_reserved.masakari_hosts(ctx), free)
     for name, reserved in todo:
         print('%s %s: reserved=%s' % (
             'Would set' if CONF.command.dry_run else 'Set', name, reserved))
     if not CONF.command.dry_run:
-        reserved_sync.apply(ctx, todo)
+        sync_reserved.apply(ctx, todo)
     if not todo:
         print('Masakari\'s reserved flags already match the spare pool.')
     return 0
@@ -256,7 +256,7 @@ def cmd_sync_reserved():
 
 def cmd_demo():
     """Recover a failed host end to end on the embedded simulated cloud."""
-    from masakari_blazar import demo
+    from masakari_blazar.local import demo
     return demo.run(scenario=CONF.command.scenario,
                     host=CONF.command.failed_host,
                     recovery_method=CONF.command.recovery_method,
@@ -458,7 +458,7 @@ def main(argv=None):
     except _Done as done:
         print(done)
         return 0
-    except errors.RecoveryError as exc:
+    except exceptions.RecoveryError as exc:
         print('masakari-blazar: error: %s' % exc, file=sys.stderr)
         return 1
     except KeyboardInterrupt:

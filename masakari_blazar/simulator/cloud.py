@@ -22,16 +22,16 @@ failures, and look at the whole state at once.
 
 import threading
 
+from masakari_blazar.simulator.blazar import manager
 from masakari_blazar.simulator import clock as clock_mod
 from masakari_blazar.simulator import config as config_mod
 from masakari_blazar.simulator import durations
 from masakari_blazar.simulator import faults as faults_mod
 from masakari_blazar.simulator import ids
-from masakari_blazar.simulator import keystone
-from masakari_blazar.simulator import reservations
+from masakari_blazar.simulator.keystone import api as keystone
+from masakari_blazar.simulator.nova import compute as state_mod
 from masakari_blazar.simulator import scenario as scenario_mod
 from masakari_blazar.simulator import server as server_mod
-from masakari_blazar.simulator import state as state_mod
 
 
 class SimulatedCloud(object):
@@ -57,8 +57,8 @@ class SimulatedCloud(object):
         self.users = scenario_mod.users(spec)
         self.state = state_mod.CloudState(self.clock, self.config, self.ids)
         self.placement = self.state.placement
-        self.blazar = reservations.BlazarState(self.state, self.clock,
-                                               self.config, self.ids)
+        self.blazar = manager.BlazarState(self.state, self.clock,
+                                          self.config, self.ids)
         self._server = None
         self._address = None
         with self.lock:

@@ -59,7 +59,7 @@ import os
 
 import yaml
 
-from masakari_blazar.simulator import blazar_records as records
+from masakari_blazar.simulator.blazar import records
 from masakari_blazar.simulator import ids
 
 SCENARIO_DIR = os.path.join(os.path.dirname(__file__), 'scenarios')

@@ -29,11 +29,11 @@ import time
 import traceback
 import urllib.parse
 
-from masakari_blazar.simulator import blazar
-from masakari_blazar.simulator import errors
-from masakari_blazar.simulator import keystone
-from masakari_blazar.simulator import nova
-from masakari_blazar.simulator import placement
+from masakari_blazar.simulator.blazar import api as blazar
+from masakari_blazar.simulator import http_errors
+from masakari_blazar.simulator.keystone import api as keystone
+from masakari_blazar.simulator.nova import api as nova
+from masakari_blazar.simulator.placement import api as placement
 from masakari_blazar.simulator import web
 
 
@@ -50,21 +50,21 @@ class _Service(object):
         self.public = getattr(module, 'PUBLIC', self.unversioned)
 
     def error(self, status, message):
-        if self.error_class is errors.BlazarError:
-            return errors.blazar('INTERNAL_SERVER_ERROR' if status >= 500
-                                 else status, status, message)
-        if self.error_class is errors.PlacementError:
-            return errors.PlacementError(status, message)
+        if self.error_class is http_errors.BlazarError:
+            return http_errors.blazar('INTERNAL_SERVER_ERROR' if status >= 500
+                                      else status, status, message)
+        if self.error_class is http_errors.PlacementError:
+            return http_errors.PlacementError(status, message)
         return self.error_class(status, message)
 
 
 SERVICES = {
-    'identity': _Service('keystone', keystone, errors.KeystoneError),
-    'compute': _Service('nova', nova, errors.NovaError, nova.negotiate,
+    'identity': _Service('keystone', keystone, http_errors.KeystoneError),
+    'compute': _Service('nova', nova, http_errors.NovaError, nova.negotiate,
                         nova.version_headers),
-    'placement': _Service('placement', placement, errors.PlacementError,
+    'placement': _Service('placement', placement, http_errors.PlacementError,
                           placement.negotiate, placement.version_headers),
-    'reservation': _Service('blazar', blazar, errors.BlazarError),
+    'reservation': _Service('blazar', blazar, http_errors.BlazarError),
 }
 
 DROP = object()
@@ -118,7 +118,7 @@ class Dispatcher(object):
             request.token = self.cloud.tokens.get(
                 request.header('X-Auth-Token'))
             if request.token is None:
-                return keystone.render_error(errors.KeystoneError(
+                return keystone.render_error(http_errors.KeystoneError(
                     401, 'The request you have made requires '
                     'authentication.'))
         extra_headers = {}
@@ -129,7 +129,7 @@ class Dispatcher(object):
             with self.cloud.lock:
                 self.cloud.tick()
                 response = handler(request, self.cloud, **params)
-        except errors.SimError as exc:
+        except http_errors.SimError as exc:
             response = self._render(service, exc)
         except Exception:  # a simulator bug: make it loud, answer 500
             traceback.print_exc(file=sys.stderr)

@@ -55,7 +55,7 @@ def die_after(task_name):
 
 def main(spec):
     warnings.simplefilter('ignore')
-    from masakari_blazar import local_engine
+    from masakari_blazar.local import engine as local_engine
     engine = local_engine.get_engine(spec['workdir'])
     engine.use_cloud(spec['credentials'], **spec.get('options', {}))
     if spec.get('die_after'):

@@ -17,12 +17,12 @@
 import pytest
 
 from tests.functional import cli
-from tests.functional import recovery
+from tests.functional import harness
 
 
 @pytest.fixture(scope='module')
 def runner(tmp_path_factory):
-    runner = recovery.Runner(str(tmp_path_factory.mktemp('engine')))
+    runner = harness.Runner(str(tmp_path_factory.mktemp('engine')))
     yield runner
     runner.stop()
 

@@ -22,12 +22,12 @@ on oslo.messaging's fake transport (see :class:`cli.MasakariService`).
 import pytest
 
 from tests.functional import cli
-from tests.functional import recovery
+from tests.functional import harness
 
 
 @pytest.fixture(scope='module')
 def runner(tmp_path_factory):
-    runner = recovery.Runner(str(tmp_path_factory.mktemp('engine')))
+    runner = harness.Runner(str(tmp_path_factory.mktemp('engine')))
     yield runner
     runner.stop()
 
@@ -139,8 +139,8 @@ def test_recovery_through_the_masakari_api(runner, masakari, tmp_path):
                                'aggregate') for line in progress_lines(done))
     assert done.stdout.splitlines()[-1] == (
         'Notification %s ended FINISHED.' % notification_uuid)
-    result = recovery.Recovery(runner.engine, cloud, 'compute-1',
-                               notification_uuid)
+    result = harness.Recovery(runner.engine, cloud, 'compute-1',
+                              notification_uuid)
     assert result.where('reserved-vm-1') == 'spare-1'
     result.assert_nothing_lost()
 

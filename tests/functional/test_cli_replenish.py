@@ -24,14 +24,14 @@ import json
 import pytest
 
 from tests.functional import cli
-from tests.functional import recovery
+from tests.functional import harness
 
 GOLD = '["=", "$$spare_class", "gold"]'
 
 
 @pytest.fixture(scope='module')
 def runner(tmp_path_factory):
-    runner = recovery.Runner(str(tmp_path_factory.mktemp('engine')))
+    runner = harness.Runner(str(tmp_path_factory.mktemp('engine')))
     yield runner
     runner.stop()
 
@@ -47,7 +47,7 @@ def with_free_hosts(spec):
 
 
 def start(runner):
-    cloud = runner.cloud(recovery.scenario('basic', with_free_hosts))
+    cloud = runner.cloud(harness.scenario('basic', with_free_hosts))
     runner.prepare(cloud)
     return cloud
 
@@ -118,7 +118,7 @@ def test_a_bad_profile_is_one_line(runner, tmp_path):
 
 
 def test_the_claim_tops_the_pool_up_when_asked(runner):
-    cloud = runner.cloud(recovery.scenario('basic', with_free_hosts))
+    cloud = runner.cloud(harness.scenario('basic', with_free_hosts))
     runner.prepare(cloud, replenish_pool=True, pool_min_size=2,
                    spare_host_properties=GOLD)
     result = runner.fail(cloud, 'compute-1')
@@ -131,7 +131,7 @@ def test_the_claim_tops_the_pool_up_when_asked(runner):
 
 
 def test_the_claim_reports_a_pool_it_cannot_fill(runner):
-    cloud = runner.cloud(recovery.scenario('basic', with_free_hosts))
+    cloud = runner.cloud(harness.scenario('basic', with_free_hosts))
     runner.prepare(cloud, replenish_pool=True, pool_min_size=5,
                    spare_host_properties=GOLD)
     result = runner.fail(cloud, 'compute-1')
@@ -142,7 +142,7 @@ def test_the_claim_reports_a_pool_it_cannot_fill(runner):
 
 
 def test_without_replenish_pool_the_claim_adds_nothing(runner):
-    cloud = runner.cloud(recovery.scenario('basic', with_free_hosts))
+    cloud = runner.cloud(harness.scenario('basic', with_free_hosts))
     runner.prepare(cloud, pool_min_size=3)
     result = runner.fail(cloud, 'compute-1')
 

@@ -21,12 +21,12 @@ import pytest
 from tests.functional import cli
 from tests.functional.conftest import nova_for
 from tests.functional.conftest import wait_for
-from tests.functional import recovery
+from tests.functional import harness
 
 
 @pytest.fixture(scope='module')
 def runner(tmp_path_factory):
-    runner = recovery.Runner(str(tmp_path_factory.mktemp('engine')))
+    runner = harness.Runner(str(tmp_path_factory.mktemp('engine')))
     yield runner
     runner.stop()
 
@@ -154,7 +154,7 @@ def lab_scenario(spec):
 ])
 def test_return_refuses_in_one_line_and_changes_nothing(
         runner, tmp_path, host, reason):
-    cloud = runner.cloud(recovery.scenario('basic', lab_scenario))
+    cloud = runner.cloud(harness.scenario('basic', lab_scenario))
     runner.prepare(cloud)
     conf = cli.write_conf(tmp_path, runner, cloud)
     before = cli.snapshot(cloud)
@@ -173,7 +173,7 @@ def test_return_waits_for_the_claiming_recovery_to_end(runner, tmp_path):
     runner.prepare(cloud)
     notification_uuid = runner.engine.create_notification('compute-1')
     nova = nova_for(cloud)
-    ledger = nova.aggregates.create(recovery.CLAIMS, None)
+    ledger = nova.aggregates.create(harness.CLAIMS, None)
     nova.aggregates.set_metadata(ledger, {'claim:spare-1': json.dumps({
         'notification': notification_uuid, 'since': '2026-01-01T00:00:00',
         'group': None, 'lease': 'masakari-spare-spare-1'})})

@@ -32,14 +32,14 @@ import time
 
 import pytest
 
-from tests.functional import recovery
+from tests.functional import harness
 
 KILLED = -signal.SIGKILL
 
 
 @pytest.fixture(scope='module')
 def runner(tmp_path_factory):
-    runner = recovery.Runner(str(tmp_path_factory.mktemp('engine')))
+    runner = harness.Runner(str(tmp_path_factory.mktemp('engine')))
     yield runner
     runner.stop()
 
@@ -64,7 +64,7 @@ def finish(process, timeout=240):
 
 def check_consistent(runner, cloud, notification, failed, spares, names):
     """The records and the cloud agree, and nothing was lost or doubled."""
-    result = recovery.Recovery(runner.engine, cloud, failed, notification)
+    result = harness.Recovery(runner.engine, cloud, failed, notification)
     assert result.status == 'finished', result.messages
     servers = cloud.snapshot()['servers']
     for name in names:
@@ -98,7 +98,7 @@ def test_engine_killed_after_a_step_then_retried(runner, task):
     code, _, err = finish(engine_process(runner, cloud, notification,
                                          die_after=task))
     assert code == KILLED, err[-3000:]
-    claims_after_crash = recovery.Recovery(
+    claims_after_crash = harness.Recovery(
         runner.engine, cloud, 'compute-1', notification).claims()
 
     code, _, err = finish(engine_process(runner, cloud, notification,
@@ -138,7 +138,7 @@ def test_engine_killed_while_detaching_a_spare_then_retried(runner):
         e[1] == 'DELETE' and '/leases/' in e[2] for e in c.request_log))
     code, _, err = finish(process)
     assert code == KILLED, err[-3000:]
-    claims_after_crash = recovery.Recovery(
+    claims_after_crash = harness.Recovery(
         runner.engine, cloud, 'compute-1', notification).claims()
     assert len(claims_after_crash) == 1
     cloud.faults.clear()
@@ -147,8 +147,8 @@ def test_engine_killed_while_detaching_a_spare_then_retried(runner):
                                          action='retry'))
     assert code == 0, err[-3000:]
     spares = ['spare-small', 'spare-medium', 'spare-large']
-    result = recovery.Recovery(runner.engine, cloud, 'compute-1',
-                               notification)
+    result = harness.Recovery(runner.engine, cloud, 'compute-1',
+                              notification)
     assert set(result.claims()) == set(claims_after_crash)
     chosen = list(claims_after_crash)[0]
     # The other two spares are still spares, each in a lease of its own.
@@ -169,14 +169,14 @@ def test_engine_killed_during_evacuation_then_retried(runner):
         s['task_state'] == 'rebuilding' for s in c.snapshot()['servers']))
     code, _, err = finish(process)
     assert code == KILLED, err[-3000:]
-    claims_after_crash = recovery.Recovery(
+    claims_after_crash = harness.Recovery(
         runner.engine, cloud, 'compute-1', notification).claims()
     assert list(claims_after_crash) == ['spare-1']
 
     code, _, err = finish(engine_process(runner, cloud, notification,
                                          action='retry'))
     assert code == 0, err[-3000:]
-    assert 'masakari-spare-spare-2' in recovery.Recovery(
+    assert 'masakari-spare-spare-2' in harness.Recovery(
         runner.engine, cloud, 'compute-1', notification).lease_names()
     result = check_consistent(runner, cloud, notification, 'compute-1',
                               ['spare-1'], BASIC)
@@ -250,7 +250,7 @@ def test_concurrent_failures_in_engines_never_share_a_spare(
     concurrent writers from several processes, which a deployment's MySQL
     does; the spares are shared through the cloud and the lock alone.
     """
-    cloud = runner.cloud(recovery.scenario('basic', _three_failing_hosts))
+    cloud = runner.cloud(harness.scenario('basic', _three_failing_hosts))
     hosts = sorted(cloud.snapshot()['hosts'])
     processes = []
     for host in failing:
@@ -272,7 +272,7 @@ def test_concurrent_failures_in_engines_never_share_a_spare(
         outcomes[host] = json.loads(out.strip().splitlines()[-1])
 
     snapshot = cloud.snapshot()
-    metadata = snapshot['aggregates'][recovery.CLAIMS]['metadata']
+    metadata = snapshot['aggregates'][harness.CLAIMS]['metadata']
     claims = {k[len('claim:'):]: json.loads(v) for k, v in metadata.items()}
     owners = [c['notification'] for c in claims.values()]
     assert len(owners) == len(set(owners)), claims   # one spare each, max
@@ -292,5 +292,5 @@ def test_concurrent_failures_in_engines_never_share_a_spare(
                   if v['status'] == 'succeeded']
     for server in snapshot['servers']:
         assert server['host'] not in failing, server
-    from masakari_blazar import lease_end_check
-    assert lease_end_check.lost_instances(cloud, moved) == []
+    from masakari_blazar.simulator import lease_end
+    assert lease_end.lost_instances(cloud, moved) == []

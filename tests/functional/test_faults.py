@@ -28,7 +28,7 @@ import time
 
 import pytest
 
-from tests.functional import recovery
+from tests.functional import harness
 
 BASIC = ('ha-vm-1', 'ha-vm-2', 'plain-vm-1')
 
@@ -53,7 +53,7 @@ FAST_RETRIES = {'api_retries': 3, 'api_retry_delay': 0.01,
 
 @pytest.fixture(scope='module')
 def runner(tmp_path_factory):
-    runner = recovery.Runner(str(tmp_path_factory.mktemp('engine')))
+    runner = harness.Runner(str(tmp_path_factory.mktemp('engine')))
     yield runner
     runner.stop()
 
@@ -129,7 +129,7 @@ def _empty_compute(spec):
 
 
 def test_host_without_instances_finishes_without_claiming(runner):
-    cloud = runner.cloud(recovery.scenario('basic', _empty_compute))
+    cloud = runner.cloud(harness.scenario('basic', _empty_compute))
     runner.prepare(cloud)
     result = runner.fail(cloud, 'compute-3')
     assert result.status == 'finished'
@@ -158,7 +158,7 @@ def _spare_with_a_server(spec):
 
 
 def test_spare_holding_a_server_is_never_chosen(runner):
-    cloud = runner.cloud(recovery.scenario('basic', _spare_with_a_server))
+    cloud = runner.cloud(harness.scenario('basic', _spare_with_a_server))
     assert cloud.server('squatter')['host'] == 'spare-1'
     runner.prepare(cloud)
     result = runner.fail(cloud, 'compute-1')
@@ -177,7 +177,7 @@ def _spare_lease_pending(spec):
 
 
 def test_spare_lease_not_yet_active_is_ignored(runner):
-    cloud = runner.cloud(recovery.scenario('basic', _spare_lease_pending))
+    cloud = runner.cloud(harness.scenario('basic', _spare_lease_pending))
     runner.prepare(cloud)
     result = runner.fail(cloud, 'compute-1')
 

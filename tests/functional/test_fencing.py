@@ -22,8 +22,8 @@ down or by waiting, before the plugin's tasks evacuate.
 from oslo_config import cfg
 import pytest
 
-from masakari_blazar import local_engine
-from tests.functional import recovery
+from masakari_blazar.local import engine as local_engine
+from tests.functional import harness
 
 CONF = cfg.CONF
 OURS = 'BlazarDisableComputeServiceTask'
@@ -32,7 +32,7 @@ MASAKARIS = 'DisableComputeServiceTask'
 
 @pytest.fixture(scope='module')
 def runner(tmp_path_factory):
-    runner = recovery.Runner(str(tmp_path_factory.mktemp('engine')))
+    runner = harness.Runner(str(tmp_path_factory.mktemp('engine')))
     yield runner
     runner.stop()
 
@@ -50,8 +50,8 @@ def masakari_waits(request):
 
 def _power_off_and_notify(runner, cloud, host):
     cloud.fail_host(host)
-    return recovery.Recovery(runner.engine, cloud, host,
-                             runner.engine.notify_host_failure(host))
+    return harness.Recovery(runner.engine, cloud, host,
+                            runner.engine.notify_host_failure(host))
 
 
 def _task_names(result):

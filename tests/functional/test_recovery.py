@@ -21,8 +21,8 @@ ending every remaining lease), besides what it checks itself.
 
 import pytest
 
-from masakari_blazar import local_engine
-from tests.functional import recovery
+from masakari_blazar.local import engine as local_engine
+from tests.functional import harness
 
 FINISHED = 'finished'
 ERROR = 'error'
@@ -30,7 +30,7 @@ ERROR = 'error'
 
 @pytest.fixture(scope='module')
 def runner(tmp_path_factory):
-    runner = recovery.Runner(str(tmp_path_factory.mktemp('engine')))
+    runner = harness.Runner(str(tmp_path_factory.mktemp('engine')))
     yield runner
     runner.stop()
 
@@ -115,8 +115,8 @@ def _with_free_blazar_host(spec):
 
 def _fail_after_blazar_monitor(runner, **sim_config):
     """compute-1 fails; Blazar's monitor acts before Masakari does."""
-    cloud = runner.cloud(recovery.scenario('host-reservation',
-                                           _with_free_blazar_host),
+    cloud = runner.cloud(harness.scenario('host-reservation',
+                                          _with_free_blazar_host),
                          blazar_monitor=True, **sim_config)
     reservation = cloud.server('reserved-vm-1')['scheduler_hints'][
         'reservation'][0]
@@ -124,7 +124,7 @@ def _fail_after_blazar_monitor(runner, **sim_config):
     cloud.fail_host('compute-1', forced_down=True)
     cloud.process_events()
     healed = cloud.hosts_in_aggregate(reservation)
-    result = recovery.Recovery(
+    result = harness.Recovery(
         runner.engine, cloud, 'compute-1',
         runner.engine.notify_host_failure('compute-1'))
     return result, reservation, healed

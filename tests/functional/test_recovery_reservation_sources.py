@@ -23,12 +23,12 @@ carry its flavor.
 
 import pytest
 
-from tests.functional import recovery
+from tests.functional import harness
 
 
 @pytest.fixture(scope='module')
 def runner(tmp_path_factory):
-    runner = recovery.Runner(str(tmp_path_factory.mktemp('engine')))
+    runner = harness.Runner(str(tmp_path_factory.mktemp('engine')))
     yield runner
     runner.stop()
 
@@ -52,8 +52,8 @@ def test_instance_reservation_allocation_does_not_claim_plain_servers(
     an instance reservation, not to a host reservation, so it shares the
     instance reservation's spare instead of costing a spare of its own.
     """
-    cloud = runner.cloud(recovery.scenario('instance-reservation',
-                                           _one_slot_and_a_plain_server))
+    cloud = runner.cloud(harness.scenario('instance-reservation',
+                                          _one_slot_and_a_plain_server))
     runner.prepare(cloud)
     result = runner.fail(cloud, 'compute-1')
 

@@ -26,7 +26,7 @@ import os
 
 import pytest
 
-from masakari_blazar import local_engine
+from masakari_blazar.local import engine as local_engine
 from tests.real import real_cloud
 from tools.real_services import harness as harness_mod
 

@@ -22,7 +22,7 @@ cloud and cutting a host's power differ, as no API does either.
 
 import copy
 
-from masakari_blazar import local_engine
+from masakari_blazar.local import engine as local_engine
 from masakari_blazar.simulator import scenario as scenario_mod
 from masakari_blazar.simulator import SimulatedCloud
 from tests.real import api as api_mod

@@ -26,7 +26,7 @@ difference fails the test and names the field.
 
 import pytest
 
-from masakari_blazar import local_engine
+from masakari_blazar.local import engine as local_engine
 from tests.real import observe
 from tests.real import scenarios
 

@@ -19,9 +19,10 @@ import copy
 from novaclient import exceptions as nova_exc
 import pytest
 
-from masakari_blazar import admission
-from masakari_blazar import errors
-from masakari_blazar import model
+from masakari_blazar.cloud import admission
+from masakari_blazar.cloud import calls
+from masakari_blazar.decisions import model
+from masakari_blazar import exceptions
 
 HOST_RES = '0f5e2ad1-7b4a-4c39-9d0e-6f1b8d3c2a10'
 OLD_RES = '51c0a3b7-22d4-4e8f-a1b9-0c7d6e5f4a32'
@@ -112,7 +113,7 @@ class FakeClients(object):
     def __init__(self, aggregates):
         self.nova = type('Nova', (), {})()
         self.nova.aggregates = _Aggregates(aggregates)
-        self.call = errors.Caller(0, 0, 0)
+        self.call = calls.Caller(0, 0, 0)
 
 
 HOST_R = model.Reservation(HOST_RES, model.HOST_RESERVATION, 'p')
@@ -144,7 +145,7 @@ def test_join_leaves_another_blazar_zone_first():
 def test_join_refuses_a_spare_in_an_operator_zone():
     clients = FakeClients([_host_res_agg(5, HOST_RES),
                            _agg(2, 'rack-1', ['spare-a'], az='az1')])
-    with pytest.raises(errors.ClaimError, match='rack-1 with zone az1'):
+    with pytest.raises(exceptions.ClaimError, match='rack-1 with zone az1'):
         admission.Admission(clients).join('spare-a', HOST_R, 1)
     assert clients.nova.aggregates.actions == []
 
@@ -173,12 +174,12 @@ def test_conflict_for_a_zone_is_not_taken_for_already_there():
     stale = aggregates.list()
     aggregates.data[9] = _agg(9, 'rack-9', ['spare-a'], 'az9')
     aggregates.list = lambda: stale
-    with pytest.raises(errors.ClaimError, match='Nova refuses to add'):
+    with pytest.raises(exceptions.ClaimError, match='Nova refuses to add'):
         admission.Admission(clients).join('spare-a', HOST_R, 1)
     assert aggregates.data[5]['hosts'] == []
 
 
 def test_join_of_a_vanished_reservation_says_so():
     clients = FakeClients([])
-    with pytest.raises(errors.ClaimError, match='no longer exists'):
+    with pytest.raises(exceptions.ClaimError, match='no longer exists'):
         admission.Admission(clients).join('spare-a', HOST_R, 1)

@@ -16,9 +16,9 @@
 
 import types
 
-from masakari_blazar import deployment_check as check
-from masakari_blazar import masakari_records
-from masakari_blazar import pool_status
+from masakari_blazar.cloud import masakari_records
+from masakari_blazar.commands import check
+from masakari_blazar.commands import pool_status
 
 INSTALLED = {'disable_compute_service_task',
              'blazar_disable_compute_service_task',

@@ -19,7 +19,9 @@ from keystoneauth1 import exceptions as ks_exc
 from novaclient import exceptions as nova_exc
 import pytest
 
-from masakari_blazar import errors
+from masakari_blazar.cloud import calls
+
+from masakari_blazar import exceptions
 
 
 def blazar_error(code):
@@ -40,29 +42,29 @@ def nova_error(code):
 def test_blazar_status_is_in_kwargs_not_in_code():
     exc = blazar_error(404)
     assert exc.code == 500
-    assert errors.http_status(exc) == 404
+    assert calls.http_status(exc) == 404
 
 
 def test_blazar_exception_without_a_code_reports_its_class_code():
-    assert errors.http_status(blazar_exc.BlazarClientException()) == 500
-    assert errors.http_status(blazar_exc.NotAuthorized()) == 401
+    assert calls.http_status(blazar_exc.BlazarClientException()) == 500
+    assert calls.http_status(blazar_exc.NotAuthorized()) == 401
 
 
 @pytest.mark.parametrize('code', [400, 404, 409, 500, 503])
 def test_nova_status_is_its_code(code):
     exc = nova_error(code)
     assert isinstance(exc, nova_exc.ClientException)
-    assert errors.http_status(exc) == code
+    assert calls.http_status(exc) == code
 
 
 def test_keystoneauth_http_error_status():
-    assert errors.http_status(ks_exc.http.ServiceUnavailable()) == 503
-    assert errors.http_status(ks_exc.http.NotFound()) == 404
+    assert calls.http_status(ks_exc.http.ServiceUnavailable()) == 503
+    assert calls.http_status(ks_exc.http.NotFound()) == 404
 
 
 def test_other_exceptions_have_no_status():
-    assert errors.http_status(ValueError('x')) is None
-    assert errors.http_status(ks_exc.ConnectFailure('refused')) is None
+    assert calls.http_status(ValueError('x')) is None
+    assert calls.http_status(ks_exc.ConnectFailure('refused')) is None
 
 
 @pytest.mark.parametrize('exc,transient', [
@@ -83,7 +85,7 @@ def test_other_exceptions_have_no_status():
     (ValueError('bug'), False),
 ])
 def test_is_transient(exc, transient):
-    assert errors.is_transient(exc) is transient
+    assert calls.is_transient(exc) is transient
 
 
 class Flaky(object):
@@ -103,7 +105,7 @@ class Flaky(object):
 
 
 def caller(retries=3):
-    return errors.Caller(retries, delay=0.001, max_delay=0.002)
+    return calls.Caller(retries, delay=0.001, max_delay=0.002)
 
 
 def test_transient_failures_are_retried_until_success():
@@ -118,15 +120,15 @@ def test_transient_failures_are_retried_until_success():
                                      ks_exc.http.Forbidden()])
 def test_client_errors_are_not_retried(failure):
     fn = Flaky(failure, answer='never')
-    with pytest.raises(errors.ApiError) as exc:
+    with pytest.raises(exceptions.ApiError) as exc:
         caller()('Nova', 'POST /os-aggregates/3/action add_host', fn)
     assert fn.calls == 1
-    assert exc.value.status == errors.http_status(failure)
+    assert exc.value.status == calls.http_status(failure)
 
 
 def test_server_errors_are_retried_n_times_then_fail_naming_the_call():
     fn = Flaky(*[blazar_error(503) for _ in range(10)])
-    with pytest.raises(errors.ApiError) as exc:
+    with pytest.raises(exceptions.ApiError) as exc:
         caller(retries=2)('Blazar', 'DELETE /leases/l-1', fn)
     assert fn.calls == 3
     err = exc.value
@@ -140,14 +142,14 @@ def test_server_errors_are_retried_n_times_then_fail_naming_the_call():
 
 def test_zero_retries_means_one_attempt():
     fn = Flaky(nova_error(500), answer='never')
-    with pytest.raises(errors.ApiError):
+    with pytest.raises(exceptions.ApiError):
         caller(retries=0)('Nova', 'GET /os-services', fn)
     assert fn.calls == 1
 
 
 def test_unreachable_service_is_described_as_such():
     fn = Flaky(*[ks_exc.ConnectFailure('Connection refused')] * 3)
-    with pytest.raises(errors.ApiError) as exc:
+    with pytest.raises(exceptions.ApiError) as exc:
         caller(retries=2)('Placement', 'GET /resource_providers', fn)
     assert fn.calls == 3
     assert exc.value.status is None
@@ -157,7 +159,7 @@ def test_unreachable_service_is_described_as_such():
 
 def test_missing_endpoint_points_at_the_options():
     fn = Flaky(ks_exc.EndpointNotFound('reservation'))
-    with pytest.raises(errors.ApiError, match='service_type, interface'):
+    with pytest.raises(exceptions.ApiError, match='service_type, interface'):
         caller()('Blazar', 'GET /leases', fn)
     assert fn.calls == 1
 
@@ -165,7 +167,7 @@ def test_missing_endpoint_points_at_the_options():
 def test_bad_credentials_point_at_the_blazar_section():
     fn = Flaky(ks_exc.http.Unauthorized('The request you have made '
                                         'requires authentication.'))
-    with pytest.raises(errors.ApiError, match=r'\[blazar\] section'):
+    with pytest.raises(exceptions.ApiError, match=r'\[blazar\] section'):
         caller()('Blazar', 'GET /leases', fn)
     assert fn.calls == 1
 
@@ -178,7 +180,7 @@ def test_errors_that_are_not_api_errors_pass_through_untouched():
 
 
 def test_api_error_is_a_recovery_error():
-    assert issubclass(errors.ApiError, errors.RecoveryError)
-    for cls in (errors.ConfigError, errors.NoSpareFits,
-                errors.SpareUnusable, errors.ClaimError):
-        assert issubclass(cls, errors.RecoveryError)
+    assert issubclass(exceptions.ApiError, exceptions.RecoveryError)
+    for cls in (exceptions.ConfigError, exceptions.NoSpareFits,
+                exceptions.SpareUnusable, exceptions.ClaimError):
+        assert issubclass(cls, exceptions.RecoveryError)

@@ -16,7 +16,7 @@
 
 import pytest
 
-from masakari_blazar import evacuees
+from masakari_blazar.decisions import evacuees
 
 HA = {'metadata': {'HA_Enabled': 'True'}, 'OS-EXT-STS:vm_state': 'active'}
 PLAIN = {'metadata': {}, 'OS-EXT-STS:vm_state': 'active'}

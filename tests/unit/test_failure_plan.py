@@ -16,11 +16,11 @@
 
 import pytest
 
-from masakari_blazar import errors
-from masakari_blazar import failure_plan
-from masakari_blazar import masakari_records
-from masakari_blazar import model
-from masakari_blazar import planner
+from masakari_blazar.cloud import masakari_records
+from masakari_blazar.commands import plan as plan_command
+from masakari_blazar.decisions import model
+from masakari_blazar.decisions import planner
+from masakari_blazar import exceptions
 
 
 @pytest.mark.parametrize('method,expected', [
@@ -30,7 +30,7 @@ from masakari_blazar import planner
     ('rh_priority', ['r-1', 'r-2', None]),
 ])
 def test_offers_follow_masakari_s_flows(method, expected):
-    assert failure_plan.offers(method, ['r-1', 'r-2']) == expected
+    assert plan_command.offers(method, ['r-1', 'r-2']) == expected
 
 
 class FakePlanner(object):
@@ -41,7 +41,7 @@ class FakePlanner(object):
 
     def plan(self, instances, targets, failed_az, offered=None):
         if offered in self.refuse:
-            raise errors.SpareUnusable('no %s' % offered)
+            raise exceptions.SpareUnusable('no %s' % offered)
         return planner.Plan(spares=[offered or 'auto'])
 
 
@@ -49,7 +49,7 @@ VIEW = {'instances': [], 'targets': [], 'failed_az': None}
 
 
 def test_choose_takes_the_first_accepted_try():
-    plan, refused = failure_plan.choose(FakePlanner({'r-1'}), VIEW,
+    plan, refused = plan_command.choose(FakePlanner({'r-1'}), VIEW,
                                         ['r-1', 'r-2', None])
 
     assert plan.spares == ['r-2']
@@ -57,7 +57,7 @@ def test_choose_takes_the_first_accepted_try():
 
 
 def test_choose_reports_every_refusal_when_nothing_works():
-    plan, refused = failure_plan.choose(FakePlanner({'r-1', None}), VIEW,
+    plan, refused = plan_command.choose(FakePlanner({'r-1', None}), VIEW,
                                         ['r-1', None])
 
     assert plan is None
@@ -67,7 +67,7 @@ def test_choose_reports_every_refusal_when_nothing_works():
 def test_no_reserved_host_is_masakari_s_own_error():
     segment = masakari_records.Segment('seg', 'reserved_host')
 
-    assert 'ReservedHostsUnavailable' in failure_plan.error_outcome(
+    assert 'ReservedHostsUnavailable' in plan_command.error_outcome(
         [], segment)
 
 
@@ -75,16 +75,16 @@ def test_detach_text_depends_on_the_lease_size():
     one = model.Spare('s', '1', 'l', 'masakari-spare-s', 'r', lease_size=1)
     many = model.Spare('s', '1', 'l', 'pool', 'r', lease_size=3)
 
-    assert failure_plan.detach_text(one) == (
+    assert plan_command.detach_text(one) == (
         'its lease masakari-spare-s would be deleted, and the host removed '
         'from Blazar')
-    assert 'holds 3 spares' in failure_plan.detach_text(many)
+    assert 'holds 3 spares' in plan_command.detach_text(many)
 
 
 def test_join_text_names_the_placement_change_of_instance_reservations():
-    host = failure_plan.join_text('s', {'id': 'r-1', 'kind': 'host',
+    host = plan_command.join_text('s', {'id': 'r-1', 'kind': 'host',
                                         'project_id': 'p', 'count': 2})
-    inst = failure_plan.join_text('s', {'id': 'r-2', 'kind': 'instance',
+    inst = plan_command.join_text('s', {'id': 'r-2', 'kind': 'instance',
                                         'project_id': 'p', 'count': 1})
 
     assert host == 'join aggregate r-1 of host reservation r-1 for 2 ' \

@@ -18,8 +18,8 @@ import types
 
 import pytest
 
-from masakari_blazar import errors
-from masakari_blazar import fencing
+from masakari_blazar import exceptions
+from masakari_blazar.tasks import disable_compute
 
 
 class FakeServices(object):
@@ -74,8 +74,8 @@ def _fence(down_after, fenced=False, timeout=180, status='enabled'):
     clients = types.SimpleNamespace(
         nova=types.SimpleNamespace(services=services),
         call=lambda service, call, fn, *a, **kw: fn(*a, **kw))
-    fence = fencing.ComputeFence(clients, fenced, timeout, 1,
-                                 sleep=clock.sleep, clock=clock)
+    fence = disable_compute.ComputeFence(clients, fenced, timeout, 1,
+                                         sleep=clock.sleep, clock=clock)
     return fence, services, clock
 
 
@@ -108,7 +108,7 @@ def test_a_service_already_disabled_and_down_needs_one_call():
 
 def test_it_gives_up_after_the_timeout_with_one_line():
     fence, services, clock = _fence(down_after=1000, timeout=30)
-    with pytest.raises(fencing.ServiceStillUp) as raised:
+    with pytest.raises(disable_compute.ServiceStillUp) as raised:
         fence.fence('compute-1', 'host failed', lambda line: None)
     message = str(raised.value)
     assert '\n' not in message
@@ -120,6 +120,6 @@ def test_it_gives_up_after_the_timeout_with_one_line():
 
 def test_an_unknown_host_is_a_clear_error():
     fence, services, clock = _fence(down_after=0)
-    with pytest.raises(errors.RecoveryError) as raised:
+    with pytest.raises(exceptions.RecoveryError) as raised:
         fence.fence('compute-9', 'host failed', lambda line: None)
     assert 'no nova-compute service on compute-9' in str(raised.value)

@@ -14,9 +14,9 @@
 
 """The pool's headroom: failures planned one after another."""
 
-from masakari_blazar import headroom
-from masakari_blazar import model
-from masakari_blazar import planner
+from masakari_blazar.decisions import headroom
+from masakari_blazar.decisions import model
+from masakari_blazar.decisions import planner
 
 PLANNER = planner.Planner(['same_az', 'same_segment', 'best_fit'], 3,
                           planner.FALLBACK_SCHEDULER)

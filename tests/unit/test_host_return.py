@@ -16,8 +16,8 @@
 
 import pytest
 
-from masakari_blazar import host_return
-from masakari_blazar import ledger
+from masakari_blazar.cloud import ledger
+from masakari_blazar.decisions import host_return
 
 CLAIM = ledger.Claim('spare-1', 'n-1', '2026-01-01T00:00:00')
 

@@ -16,8 +16,8 @@
 
 import pytest
 
-from masakari_blazar import inventory
-from masakari_blazar import model
+from masakari_blazar.cloud import inventory
+from masakari_blazar.decisions import model
 
 HOST = 'spare-a'
 

@@ -18,7 +18,7 @@ import json
 
 import pytest
 
-from masakari_blazar import ledger
+from masakari_blazar.cloud import ledger
 
 NOTIFICATION = 'a3f1c9e2-5b7d-4e8a-9c0b-1d2e3f4a5b6c'
 RES = '0f5e2ad1-7b4a-4c39-9d0e-6f1b8d3c2a10'

@@ -21,9 +21,9 @@ import time
 from oslo_config import cfg
 import pytest
 
+from masakari_blazar.cloud import claim_lock
 from masakari_blazar import conf as mb_conf
-from masakari_blazar import errors
-from masakari_blazar import lock
+from masakari_blazar import exceptions
 
 
 def make_conf(tmp_path, coordination=False):
@@ -42,19 +42,19 @@ def test_lock_url_comes_first(tmp_path):
     conf = make_conf(tmp_path, coordination=True)
     conf.set_override('lock_url', 'etcd3+http://etcd:2379', 'masakari_blazar')
     conf.set_override('backend_url', 'redis://redis:6379', 'coordination')
-    assert lock.backend_url(conf) == 'etcd3+http://etcd:2379'
+    assert claim_lock.backend_url(conf) == 'etcd3+http://etcd:2379'
 
 
 def test_masakari_coordination_backend_is_next(tmp_path):
     conf = make_conf(tmp_path, coordination=True)
     conf.set_override('backend_url', 'redis://redis:6379', 'coordination')
-    assert lock.backend_url(conf) == 'redis://redis:6379'
+    assert claim_lock.backend_url(conf) == 'redis://redis:6379'
 
 
 @pytest.mark.parametrize('coordination', [True, False])
 def test_file_lock_in_lock_path_is_the_last_resort(tmp_path, coordination):
     conf = make_conf(tmp_path, coordination=coordination)
-    assert lock.backend_url(conf) == 'file://' + str(tmp_path / 'locks')
+    assert claim_lock.backend_url(conf) == 'file://' + str(tmp_path / 'locks')
     assert os.path.isdir(tmp_path / 'locks')
 
 
@@ -69,7 +69,7 @@ def test_lock_path_default_lives_under_state_path():
 
 def _holder(conf, entered, leave, intervals=None, hold=0.0):
     def run():
-        with lock.spare_pool_lock(conf):
+        with claim_lock.spare_pool_lock(conf):
             start = time.monotonic()
             entered.set()
             if leave is not None:
@@ -90,8 +90,8 @@ def test_second_holder_times_out_with_a_claim_error(tmp_path):
     try:
         assert entered.wait(10)
         start = time.monotonic()
-        with pytest.raises(errors.ClaimError) as exc:
-            with lock.spare_pool_lock(conf):
+        with pytest.raises(exceptions.ClaimError) as exc:
+            with claim_lock.spare_pool_lock(conf):
                 pytest.fail('both holders are inside the lock')
         assert time.monotonic() - start >= 0.9
         assert 'file://%s' % (tmp_path / 'locks') in str(exc.value)
@@ -100,7 +100,7 @@ def test_second_holder_times_out_with_a_claim_error(tmp_path):
         leave.set()
         thread.join(10)
     # Once released, the lock can be had again.
-    with lock.spare_pool_lock(conf):
+    with claim_lock.spare_pool_lock(conf):
         pass
 
 
@@ -122,15 +122,15 @@ def test_lock_is_released_when_the_body_fails(tmp_path):
     conf = make_conf(tmp_path)
     conf.set_override('lock_timeout', 1, 'masakari_blazar')
     with pytest.raises(RuntimeError):
-        with lock.spare_pool_lock(conf):
+        with claim_lock.spare_pool_lock(conf):
             raise RuntimeError('planning failed')
-    with lock.spare_pool_lock(conf):
+    with claim_lock.spare_pool_lock(conf):
         pass
 
 
 def test_unknown_backend_is_a_config_error(tmp_path):
     conf = make_conf(tmp_path)
     conf.set_override('lock_url', 'nosuchdriver://x', 'masakari_blazar')
-    with pytest.raises(errors.ConfigError, match='nosuchdriver://x'):
-        with lock.spare_pool_lock(conf):
+    with pytest.raises(exceptions.ConfigError, match='nosuchdriver://x'):
+        with claim_lock.spare_pool_lock(conf):
             pytest.fail('the lock was taken')

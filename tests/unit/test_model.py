@@ -18,7 +18,7 @@ import dataclasses
 
 import pytest
 
-from masakari_blazar import model
+from masakari_blazar.decisions import model
 
 HOST_R = model.Reservation('8b1c2d3e-0000-4000-8000-000000000001',
                            model.HOST_RESERVATION, 'project-a')

@@ -20,9 +20,9 @@ import random
 
 import pytest
 
-from masakari_blazar import errors
-from masakari_blazar import model
-from masakari_blazar import planner
+from masakari_blazar.decisions import model
+from masakari_blazar.decisions import planner
+from masakari_blazar import exceptions
 
 ALL = ['same_az', 'same_segment', 'best_fit']
 HOST_R = model.Reservation('0f5e2ad1-7b4a-4c39-9d0e-6f1b8d3c2a10',
@@ -380,12 +380,12 @@ def test_offered_healthy_spare_is_used_first():
 
 
 def test_offered_host_that_is_not_a_spare_is_refused():
-    with pytest.raises(errors.SpareUnusable, match='compute-9'):
+    with pytest.raises(exceptions.SpareUnusable, match='compute-9'):
         plan([vm('vm1')], [spare('spare-a')], offered='compute-9')
 
 
 def test_offered_host_inside_the_reservation_is_not_a_spare():
-    with pytest.raises(errors.SpareUnusable, match='not a free spare'):
+    with pytest.raises(exceptions.SpareUnusable, match='not a free spare'):
         plan([vm('vm1', reservation=HOST_R)], [healed('healed-1', HOST_R)],
              offered='healed-1')
 
@@ -393,7 +393,7 @@ def test_offered_host_inside_the_reservation_is_not_a_spare():
 def test_offered_unhealthy_spare_is_refused_with_the_problem():
     targets = [spare('spare-a', problem='nova-compute is disabled'),
                spare('spare-b')]
-    with pytest.raises(errors.SpareUnusable,
+    with pytest.raises(exceptions.SpareUnusable,
                        match='nova-compute is disabled'):
         plan([vm('vm1')], targets, offered='spare-a')
 
@@ -496,7 +496,7 @@ def test_scheduler_fallback_leaves_unplaced_instances_to_nova():
 
 def test_fail_fallback_names_the_instances_no_spare_holds():
     vms = [vm('fits'), vm('too-big', vcpus=64), vm('also-big', mem_gb=999)]
-    with pytest.raises(errors.NoSpareFits) as exc:
+    with pytest.raises(exceptions.NoSpareFits) as exc:
         plan(vms, [spare('spare-a')], fallback='fail')
     message = str(exc.value)
     assert 'also-big, too-big' in message

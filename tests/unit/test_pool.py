@@ -23,8 +23,8 @@ The literals have the shapes python-blazarclient 4.6.0 returns:
 
 import pytest
 
-from masakari_blazar import model
-from masakari_blazar import pool
+from masakari_blazar.decisions import model
+from masakari_blazar.decisions import spare_pool
 
 OPS = 'b2c5a1e0c3f94f6e8a1f6f1c1e0d0a01'
 USER = '5d6c7b8a9f0e4d3c2b1a0f9e8d7c6b5a'
@@ -78,8 +78,8 @@ HOSTS = [host('1', 'compute-1'), host('2', 'spare-a'), host('3', 'spare-b'),
 
 def read(leases, allocations, prefix=PREFIX, lease_ids=(), project=None,
          hosts=HOSTS):
-    chosen = pool.spare_leases(leases, prefix, list(lease_ids), project)
-    return pool.spares(chosen, allocations, hosts)
+    chosen = spare_pool.spare_leases(leases, prefix, list(lease_ids), project)
+    return spare_pool.spares(chosen, allocations, hosts)
 
 
 def test_one_lease_per_spare():
@@ -158,7 +158,7 @@ def test_allocation_of_an_unregistered_host_is_ignored():
 def test_prefix_selects_leases_by_name():
     leases = [lease('l-a', 'masakari-spare-spare-a', ['r-a']),
               lease('l-b', 'other-spare-b', ['r-b'])]
-    assert [x['id'] for x in pool.spare_leases(
+    assert [x['id'] for x in spare_pool.spare_leases(
         leases, PREFIX, [], None)] == ['l-a']
 
 
@@ -166,21 +166,21 @@ def test_explicit_ids_select_leases_whatever_their_name():
     leases = [lease('l-a', 'masakari-spare-spare-a', ['r-a']),
               lease('l-b', 'ops-reserve', ['r-b']),
               lease('l-c', 'ops-reserve-2', ['r-c'])]
-    assert [x['id'] for x in pool.spare_leases(
+    assert [x['id'] for x in spare_pool.spare_leases(
         leases, PREFIX, ['l-b'], None)] == ['l-a', 'l-b']
 
 
 def test_empty_prefix_means_only_explicit_ids():
     leases = [lease('l-a', 'masakari-spare-spare-a', ['r-a']),
               lease('l-b', 'ops-reserve', ['r-b'])]
-    assert [x['id'] for x in pool.spare_leases(
+    assert [x['id'] for x in spare_pool.spare_leases(
         leases, '', ['l-b'], None)] == ['l-b']
-    assert pool.spare_leases(leases, '', [], None) == []
+    assert spare_pool.spare_leases(leases, '', [], None) == []
 
 
 def test_a_lease_without_a_name_never_matches_by_prefix():
     nameless = lease('l-a', None, ['r-a'])
-    assert not pool.is_spare_lease(nameless, PREFIX, [], None)
+    assert not spare_pool.is_spare_lease(nameless, PREFIX, [], None)
 
 
 def test_project_owner_restricts_both_prefix_and_ids():
@@ -189,13 +189,13 @@ def test_project_owner_restricts_both_prefix_and_ids():
               # mistake, must not turn a user's lease into spares.
               lease('l-user', 'masakari-spare-mine', ['r-u'], project=USER),
               lease('l-user2', 'reserve', ['r-u2'], project=USER)]
-    chosen = pool.spare_leases(leases, PREFIX, ['l-user2'], OPS)
+    chosen = spare_pool.spare_leases(leases, PREFIX, ['l-user2'], OPS)
     assert [x['id'] for x in chosen] == ['l-ops']
 
 
 def test_without_project_owner_any_project_matches():
     leases = [lease('l-user', 'masakari-spare-mine', ['r-u'], project=USER)]
-    assert [x['id'] for x in pool.spare_leases(
+    assert [x['id'] for x in spare_pool.spare_leases(
         leases, PREFIX, [], None)] == ['l-user']
 
 

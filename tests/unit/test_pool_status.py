@@ -14,7 +14,7 @@
 
 """The pool's size warnings."""
 
-from masakari_blazar import pool_status
+from masakari_blazar.commands import pool_status
 
 
 def row(name, state='free'):

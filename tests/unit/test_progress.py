@@ -14,8 +14,8 @@
 
 """Progress details, printed once each, and a recovery's outcome."""
 
-from masakari_blazar import progress
-from masakari_blazar import recover
+from masakari_blazar.commands import progress
+from masakari_blazar.commands import recover
 
 
 def test_each_detail_is_said_once_in_order():

@@ -16,8 +16,8 @@
 
 import pytest
 
-from masakari_blazar import errors
-from masakari_blazar import replenish
+from masakari_blazar import exceptions
+from masakari_blazar.recovery import replenish
 
 
 def test_parse_profile_accepts_blazar_s_syntax():
@@ -36,7 +36,7 @@ def test_parse_profile_accepts_blazar_s_syntax():
     '["~", "$a", "x"]', '["=", "$a"]', '["and"]', '{"a": 1}',
 ])
 def test_parse_profile_refuses_anything_else(text):
-    with pytest.raises(errors.ConfigError):
+    with pytest.raises(exceptions.ConfigError):
         replenish.parse_profile(text)
 
 

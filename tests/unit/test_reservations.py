@@ -22,8 +22,8 @@ like ``Aggregate.to_dict()`` and leases like python-blazarclient's
 
 import pytest
 
-from masakari_blazar import model
-from masakari_blazar import reservations
+from masakari_blazar.decisions import model
+from masakari_blazar.decisions import reservations
 
 FAILED = 'compute-1'
 PROJECT = 'c1e5b9a2d7f84e0b9a3c6d2e1f0a4b5c'

@@ -22,7 +22,7 @@ from masakari import exception
 from novaclient import exceptions as nova_exc
 import pytest
 
-from masakari_blazar import server_watch
+from masakari_blazar.cloud import server_watch
 
 T0 = datetime.datetime(2026, 1, 1, 12, 0, 0)
 

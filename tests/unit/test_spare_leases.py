@@ -20,19 +20,20 @@ from blazarclient import exception as blazar_exc
 from oslo_config import cfg
 import pytest
 
+from masakari_blazar.cloud import blazar_spares
+from masakari_blazar.cloud import calls
 from masakari_blazar import conf as mb_conf
-from masakari_blazar import errors
-from masakari_blazar import model
-from masakari_blazar import spare_leases
+from masakari_blazar.decisions import model
+from masakari_blazar import exceptions
 
 
 def test_spare_lease_name_joins_prefix_and_host():
-    assert spare_leases.spare_lease_name(
+    assert blazar_spares.spare_lease_name(
         'masakari-spare', 'compute-7') == 'masakari-spare-compute-7'
 
 
 def test_single_host_reservation_pins_the_hypervisor_hostname():
-    res = spare_leases.single_host_reservation('compute-7')
+    res = blazar_spares.single_host_reservation('compute-7')
     assert res['resource_type'] == 'physical:host'
     assert (res['min'], res['max']) == (1, 1)
     # Blazar takes hypervisor_properties as a JSON string of a filter.
@@ -143,7 +144,7 @@ class FakeLedger(object):
 class FakeClients(object):
     def __init__(self, blazar):
         self.blazar = blazar
-        self.call = errors.Caller(0, 0, 0)
+        self.call = calls.Caller(0, 0, 0)
 
 
 @pytest.fixture
@@ -169,7 +170,7 @@ HOSTS = [{'id': '2', 'hypervisor_hostname': 'spare-a'},
 def test_lone_spare_lease_is_deleted_and_host_removed(conf):
     blazar = FakeBlazar([{'id': 'l-a', 'name': 'masakari-spare-spare-a'}],
                         list(HOSTS), [_alloc('2', 'r-a', 'l-a')])
-    leases = spare_leases.SpareLeases(FakeClients(blazar), conf, FakeLedger())
+    leases = blazar_spares.SpareLeases(FakeClients(blazar), conf, FakeLedger())
     spare = model.Spare('spare-a', '2', 'l-a', 'masakari-spare-spare-a',
                         'r-a', lease_size=1)
     account = leases.detach(spare)
@@ -184,7 +185,7 @@ def test_split_keeps_the_spares_of_every_reservation_of_the_lease(conf):
         [{'id': 'l-pool', 'name': 'masakari-spare-pool'}], list(HOSTS),
         [_alloc('2', 'r-1', 'l-pool'), _alloc('3', 'r-1', 'l-pool'),
          _alloc('4', 'r-2', 'l-pool')])
-    leases = spare_leases.SpareLeases(FakeClients(blazar), conf, FakeLedger())
+    leases = blazar_spares.SpareLeases(FakeClients(blazar), conf, FakeLedger())
     spare = model.Spare('spare-a', '2', 'l-pool', 'masakari-spare-pool',
                         'r-1', lease_size=3)
     leases.detach(spare)
@@ -199,7 +200,7 @@ def test_split_never_puts_a_spare_claimed_elsewhere_into_a_lease(conf):
         [{'id': 'l-pool', 'name': 'masakari-spare-pool'}], list(HOSTS),
         [_alloc('2', 'r-1', 'l-pool'), _alloc('3', 'r-1', 'l-pool'),
          _alloc('4', 'r-1', 'l-pool')])
-    leases = spare_leases.SpareLeases(FakeClients(blazar), conf, FakeLedger())
+    leases = blazar_spares.SpareLeases(FakeClients(blazar), conf, FakeLedger())
     spare = model.Spare('spare-a', '2', 'l-pool', 'masakari-spare-pool',
                         'r-1', lease_size=3)
     leases.detach(spare, held_elsewhere={'spare-c'})
@@ -213,10 +214,10 @@ def test_split_without_a_prefix_is_a_config_error(conf):
     blazar = FakeBlazar(
         [{'id': 'l-pool', 'name': 'ops-reserve'}], list(HOSTS),
         [_alloc('2', 'r-1', 'l-pool'), _alloc('3', 'r-1', 'l-pool')])
-    leases = spare_leases.SpareLeases(FakeClients(blazar), conf, FakeLedger())
+    leases = blazar_spares.SpareLeases(FakeClients(blazar), conf, FakeLedger())
     spare = model.Spare('spare-a', '2', 'l-pool', 'ops-reserve', 'r-1',
                         lease_size=2)
-    with pytest.raises(errors.ConfigError, match='spare_lease_prefix'):
+    with pytest.raises(exceptions.ConfigError, match='spare_lease_prefix'):
         leases.detach(spare)
     # Nothing was taken apart.
     assert 'l-pool' in blazar.leases
@@ -228,7 +229,7 @@ def test_reallocate_api_swaps_the_spare_out_when_offered(conf):
         [{'id': 'l-pool', 'name': 'masakari-spare-pool'}], list(HOSTS),
         [_alloc('2', 'r-1', 'l-pool'), _alloc('3', 'r-1', 'l-pool')],
         reallocate=True)
-    leases = spare_leases.SpareLeases(FakeClients(blazar), conf, FakeLedger())
+    leases = blazar_spares.SpareLeases(FakeClients(blazar), conf, FakeLedger())
     spare = model.Spare('spare-a', '2', 'l-pool', 'masakari-spare-pool',
                         'r-1', lease_size=2)
     leases.detach(spare)
@@ -243,7 +244,7 @@ def test_missing_reallocate_api_falls_back_to_splitting(conf):
     blazar = FakeBlazar(
         [{'id': 'l-pool', 'name': 'masakari-spare-pool'}], list(HOSTS),
         [_alloc('2', 'r-1', 'l-pool'), _alloc('3', 'r-1', 'l-pool')])
-    leases = spare_leases.SpareLeases(FakeClients(blazar), conf, FakeLedger())
+    leases = blazar_spares.SpareLeases(FakeClients(blazar), conf, FakeLedger())
     spare = model.Spare('spare-a', '2', 'l-pool', 'masakari-spare-pool',
                         'r-1', lease_size=2)
     leases.detach(spare)
@@ -264,7 +265,7 @@ def test_reallocate_that_keeps_the_host_falls_back_to_splitting(conf):
         reallocate=True)
     blazar.host.put = lambda path, body: (
         blazar.reallocated.append((path, body)), {'allocation': {}})
-    leases = spare_leases.SpareLeases(FakeClients(blazar), conf, FakeLedger())
+    leases = blazar_spares.SpareLeases(FakeClients(blazar), conf, FakeLedger())
     spare = model.Spare('spare-a', '2', 'l-pool', 'masakari-spare-pool',
                         'r-1', lease_size=2)
     leases.detach(spare)
@@ -279,7 +280,7 @@ def test_split_journals_the_other_spares_until_each_has_a_lease(conf):
         [{'id': 'l-pool', 'name': 'masakari-spare-pool'}], list(HOSTS),
         [_alloc('2', 'r-1', 'l-pool'), _alloc('3', 'r-1', 'l-pool')])
     ledger = FakeLedger()
-    leases = spare_leases.SpareLeases(FakeClients(blazar), conf, ledger)
+    leases = blazar_spares.SpareLeases(FakeClients(blazar), conf, ledger)
     conf.set_override('reallocate_api', 'disabled', 'masakari_blazar')
     spare = model.Spare('spare-a', '2', 'l-pool', 'masakari-spare-pool',
                         'r-1', lease_size=2)
@@ -293,7 +294,7 @@ def test_finish_pending_gives_an_orphaned_spare_its_lease(conf):
     blazar = FakeBlazar([], list(HOSTS), [])
     ledger = FakeLedger()
     ledger.mark_pending(['spare-b'], 'masakari-spare-pool')
-    leases = spare_leases.SpareLeases(FakeClients(blazar), conf, ledger)
+    leases = blazar_spares.SpareLeases(FakeClients(blazar), conf, ledger)
     lines = leases.finish_pending()
     assert [x['name'] for x in blazar.leases.values()] == [
         'masakari-spare-spare-b']

@@ -16,7 +16,7 @@
 
 Real Nova, Blazar and Masakari all need Keystone, and no real Keystone can
 run here.  This serves the simulator's Keystone handlers
-(:mod:`masakari_blazar.simulator.keystone`: tokens with a catalog,
+(:mod:`masakari_blazar.simulator.keystone.api`: tokens with a catalog,
 discovery, validation, trusts) under ``/identity`` with the catalog of the
 harness, where each service has a port of its own.  Projects get the same
 ids as in the simulated cloud, so that both clouds can be compared field
@@ -31,9 +31,9 @@ import threading
 import traceback
 import urllib.parse
 
-from masakari_blazar.simulator import errors
+from masakari_blazar.simulator import http_errors
 from masakari_blazar.simulator import ids
-from masakari_blazar.simulator import keystone
+from masakari_blazar.simulator.keystone import api as keystone
 from masakari_blazar.simulator import scenario
 from masakari_blazar.simulator import web
 
@@ -65,22 +65,22 @@ class Realm(object):
         handler, params = self.router.match(method, path)
         try:
             if handler is None:
-                raise errors.KeystoneError(
+                raise http_errors.KeystoneError(
                     405 if params else 404,
                     'The resource could not be found.')
             if handler not in keystone.PUBLIC:
                 request.token = self.tokens.get(
                     request.header('X-Auth-Token'))
                 if request.token is None:
-                    raise errors.KeystoneError(
+                    raise http_errors.KeystoneError(
                         401, 'The request you have made requires '
                         'authentication.')
             return handler(request, self, **params)
-        except errors.SimError as exc:
+        except http_errors.SimError as exc:
             return keystone.render_error(exc)
         except Exception:
             traceback.print_exc(file=sys.stderr)
-            return keystone.render_error(errors.KeystoneError(
+            return keystone.render_error(http_errors.KeystoneError(
                 500, 'Unexpected error in the Keystone stand-in'))
 
 

@@ -1,0 +1,232 @@
+# Copyright 2026 The masakari-blazar Authors.
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""Making a spare acceptable to the reservations of the instances it takes.
+
+Nova evacuates through its scheduler, so an instance booted into a Blazar
+reservation lands only where the BlazarFilter (host reservations) or the
+aggregate and Placement filters (instance reservations) admit it:
+
+* host reservation: the spare joins the reservation's aggregate.  That
+  aggregate has the availability zone ``blazar_<id>``, and Nova refuses
+  with 409 a host that is in another aggregate with another zone, so the
+  spare leaves any other Blazar aggregate first.  Nova answers 409 for "the
+  host is already there" too; the membership is read again to tell the two
+  apart;
+* instance reservation: the spare joins the reservation's aggregate and its
+  ``blazar_<host>`` resource provider gets inventory of the reservation's
+  custom resource class, as Blazar gives its own hosts.
+
+Everything here can be undone by :meth:`Admission.leave_all`, which reads
+what to undo from Nova and Placement rather than from memory, so that it
+works after an engine restart too.
+"""
+
+from oslo_log import log as logging
+
+from masakari_blazar.decisions import model
+from masakari_blazar.decisions import reservations
+from masakari_blazar import exceptions
+
+LOG = logging.getLogger(__name__)
+CHILD_PREFIX = 'blazar_'
+RC_PREFIX = 'CUSTOM_RESERVATION_'
+
+
+def resource_class(reservation_id):
+    return RC_PREFIX + reservation_id.upper().replace('-', '_')
+
+
+def is_reservation_aggregate(aggregate):
+    """Blazar made this aggregate for a host or an instance reservation."""
+    az = aggregate.get('availability_zone') or ''
+    return (az.startswith(reservations.BLAZAR_AZ_PREFIX) or
+            'reservation' in (aggregate.get('metadata') or {}))
+
+
+class Admission(object):
+    """Joins spares to reservations through Nova and Placement."""
+
+    def __init__(self, clients, freepool='freepool'):
+        self.clients = clients
+        self.call = clients.call
+        self.freepool = freepool
+
+    @property
+    def _nova(self):
+        return self.clients.nova
+
+    def _aggregates(self):
+        return [a.to_dict() for a in self.call(
+            'Nova', 'GET /os-aggregates', self._nova.aggregates.list)]
+
+    def join(self, hostname, reservation, count):
+        """Admit ``count`` instances of ``reservation`` on ``hostname``.
+
+        :returns: one-line accounts of each change, for progress details.
+        """
+        done = []
+        aggregates = {a['name']: a for a in self._aggregates()}
+        target = aggregates.get(reservation.id)
+        if target is None:
+            raise exceptions.ClaimError(
+                'The aggregate of %s no longer exists (has its lease '
+                'ended?); its instances cannot be admitted on %s' % (
+                    reservation, hostname))
+        zone = target.get('availability_zone')
+        if zone:
+            for other in aggregates.values():
+                if (hostname in other['hosts'] and other is not target and
+                        other.get('availability_zone') not in (None, zone)):
+                    if not reservations.is_blazar_aggregate(
+                            other, self.freepool):
+                        raise exceptions.ClaimError(
+                            'Spare %s is in aggregate %s with zone %s, so '
+                            'Nova cannot add it to %s (zone %s); take spares '
+                            'out of availability-zone aggregates' % (
+                                hostname, other['name'],
+                                other['availability_zone'], target['name'],
+                                zone))
+                    self._remove(other, hostname)
+                    done.append('removed %s from aggregate %s' % (
+                        hostname, other['name']))
+        if hostname not in target['hosts']:
+            self._add(target, hostname)
+            done.append('added %s to aggregate %s of %s' % (
+                hostname, target['name'], reservation))
+        if reservation.kind == model.INSTANCE_RESERVATION:
+            done.append(self._add_inventory(hostname, reservation, count))
+        return done
+
+    def _add(self, aggregate, hostname):
+        try:
+            self.call('Nova', 'POST /os-aggregates/%s/action add_host %s' % (
+                aggregate['id'], hostname), self._nova.aggregates.add_host,
+                aggregate['id'], hostname)
+        except exceptions.ApiError as exc:
+            if exc.status != 409:
+                raise
+            current = self.call('Nova', 'GET /os-aggregates/%s' %
+                                aggregate['id'], self._nova.aggregates.get,
+                                aggregate['id'])
+            if hostname not in current.hosts:
+                raise exceptions.ClaimError(
+                    'Nova refuses to add %s to aggregate %s: %s' % (
+                        hostname, aggregate['name'], exc))
+            LOG.info('%s was already in aggregate %s', hostname,
+                     aggregate['name'])
+
+    def _remove(self, aggregate, hostname):
+        try:
+            self.call('Nova', 'POST /os-aggregates/%s/action remove_host %s'
+                      % (aggregate['id'], hostname),
+                      self._nova.aggregates.remove_host, aggregate['id'],
+                      hostname)
+        except exceptions.ApiError as exc:
+            if exc.status != 404:
+                raise
+
+    # Placement ------------------------------------------------------------
+    def _placement(self, method, path, **kwargs):
+        adapter = self.clients.placement
+        return self.call('Placement', '%s %s' % (method.upper(), path),
+                         getattr(adapter, method), path, **kwargs)
+
+    def _provider(self, name):
+        found = self._placement(
+            'get', '/resource_providers?name=%s' % name).json()
+        providers = found.get('resource_providers', [])
+        return providers[0] if providers else None
+
+    def _child(self, hostname, create):
+        name = CHILD_PREFIX + hostname
+        child = self._provider(name)
+        if child is not None or not create:
+            return child
+        root = self._provider(hostname)
+        if root is None:
+            raise exceptions.ClaimError(
+                'Placement has no resource provider for %s' % hostname)
+        self._placement('post', '/resource_providers',
+                        json={'name': name,
+                              'parent_provider_uuid': root['uuid']})
+        return self._provider(name)
+
+    def _add_inventory(self, hostname, reservation, count):
+        child = self._child(hostname, create=True)
+        rc = resource_class(reservation.id)
+        self._placement('put', '/resource_classes/%s' % rc)
+        path = '/resource_providers/%s/inventories' % child['uuid']
+        current = self._placement('get', path).json()
+        inventories = current.get('inventories', {})
+        used = self._placement(
+            'get', '/resource_providers/%s/usages' % child['uuid']).json()
+        total = max(inventories.get(rc, {}).get('total', 0),
+                    used.get('usages', {}).get(rc, 0) + count)
+        inventories[rc] = {'total': total}
+        self._placement('put', path, json={
+            'resource_provider_generation':
+                current['resource_provider_generation'],
+            'inventories': inventories})
+        return 'set %s inventory of %s to %d on %s' % (
+            rc, reservation, total, child['name'])
+
+    def leave_all(self, hostname):
+        """Undo every join of ``hostname``; returns what was undone."""
+        return (self.leave_reservations(hostname) +
+                self.delete_reservation_provider(hostname))
+
+    def leave_reservations(self, hostname):
+        """Take ``hostname`` out of every reservation aggregate it is in."""
+        done = []
+        for aggregate in self._aggregates():
+            if (hostname in aggregate['hosts'] and
+                    is_reservation_aggregate(aggregate)):
+                self._remove(aggregate, hostname)
+                done.append('removed %s from aggregate %s' % (
+                    hostname, aggregate['name']))
+        return done
+
+    def delete_reservation_provider(self, hostname):
+        """Delete the ``blazar_<host>`` provider and the inventory on it.
+
+        Only for a host outside Blazar: Blazar creates that provider itself
+        when it registers a host, and refuses to register one that has it.
+        """
+        child = self._child(hostname, create=False)
+        if child is None:
+            return []
+        self._placement('delete', '/resource_providers/%s' % child['uuid'])
+        return ['deleted resource provider %s' % child['name']]
+
+    def reservation_provider(self, hostname):
+        """The name of ``hostname``'s ``blazar_<host>`` provider, or None."""
+        child = self._child(hostname, create=False)
+        return child['name'] if child else None
+
+    def leave_freepool(self, hostname):
+        """Take a host that Blazar does not know out of freepool.
+
+        Blazar's end of a reservation puts every host of its aggregate in
+        freepool, including a spare that joined it; registering such a host
+        fails, because Blazar adds it to freepool itself and Nova answers
+        409 for a host that is already there.
+        """
+        for aggregate in self._aggregates():
+            if (aggregate['name'] == self.freepool and
+                    hostname in aggregate['hosts']):
+                self._remove(aggregate, hostname)
+                return ['removed %s from aggregate %s' % (hostname,
+                                                          self.freepool)]
+        return []

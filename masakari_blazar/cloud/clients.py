@@ -1,0 +1,116 @@
+# Copyright 2026 The masakari-blazar Authors.
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""Blazar, Nova and Placement clients over one keystoneauth session.
+
+The session and its credentials come from the ``[blazar]`` section through
+``keystoneauth1.loading``, exactly as other OpenStack services load theirs;
+``[nova]`` and ``[placement]`` only choose the endpoints.  Nova is spoken to
+at the newest microversion both sides support, so that the boot-time
+``reservation`` scheduler hint is visible where Nova shows it (2.100).
+"""
+
+from blazarclient import client as blazar_client
+from keystoneauth1 import loading as ks_loading
+from keystoneauth1.loading import adapter as ks_adapter
+from novaclient import api_versions
+from novaclient import client as nova_client
+
+from masakari_blazar.cloud import calls
+from masakari_blazar import conf as mb_conf
+from masakari_blazar import exceptions
+
+PLACEMENT_MICROVERSION = '1.14'
+_CLIENT_KEYS = ('service_type', 'service_name', 'interface', 'region_name',
+                'endpoint_override')
+
+
+def _endpoint_kwargs(conf, group):
+    kwargs = {}
+    try:
+        ks_adapter.process_conf_options(conf[group], kwargs)
+    except TypeError as exc:
+        raise exceptions.ConfigError('[%s] %s' % (group, exc))
+    return {k: v for k, v in kwargs.items() if k in _CLIENT_KEYS and v}
+
+
+class Clients(object):
+    """The clients one recovery uses, built lazily from configuration."""
+
+    def __init__(self, conf):
+        self._conf = conf
+        self.call = calls.Caller.from_conf(conf[mb_conf.PLUGIN_GROUP])
+        self._session = None
+        self._blazar = None
+        self._nova = None
+        self._placement = None
+
+    @property
+    def session(self):
+        if self._session is None:
+            group = mb_conf.BLAZAR_GROUP
+            try:
+                auth = ks_loading.load_auth_from_conf_options(
+                    self._conf, group)
+            except Exception as exc:
+                raise exceptions.ConfigError(
+                    'Cannot load the [%s] credentials: %s' % (group, exc))
+            if auth is None:
+                raise exceptions.ConfigError(
+                    '[%s] auth_type is not set; configure the Keystone '
+                    'credentials that masakari-blazar uses for Blazar, Nova '
+                    'and Placement in the [%s] section' % (group, group))
+            self._session = ks_loading.load_session_from_conf_options(
+                self._conf, group, auth=auth)
+        return self._session
+
+    @property
+    def blazar(self):
+        if self._blazar is None:
+            self._blazar = blazar_client.Client(
+                session=self.session,
+                **_endpoint_kwargs(self._conf, mb_conf.BLAZAR_GROUP))
+        return self._blazar
+
+    @property
+    def nova(self):
+        if self._nova is None:
+            kwargs = _endpoint_kwargs(self._conf, mb_conf.NOVA_GROUP)
+            probe = nova_client.Client('2.1', session=self.session, **kwargs)
+            version = self.call(
+                'Nova', 'GET / (version discovery)',
+                api_versions.discover_version, probe,
+                api_versions.APIVersion('2.latest'))
+            self._nova = nova_client.Client(version, session=self.session,
+                                            **kwargs)
+        return self._nova
+
+    def nova_at(self, version):
+        """Nova at a fixed microversion, on the same session and endpoint.
+
+        Masakari's evacuation code expects the answers of its own
+        microversion (2.53), whatever the newest one is.
+        """
+        return nova_client.Client(
+            version, session=self.session,
+            **_endpoint_kwargs(self._conf, mb_conf.NOVA_GROUP))
+
+    @property
+    def placement(self):
+        if self._placement is None:
+            self._placement = ks_loading.load_adapter_from_conf_options(
+                self._conf, mb_conf.PLACEMENT_GROUP, session=self.session,
+                default_microversion=PLACEMENT_MICROVERSION,
+                raise_exc=True)
+        return self._placement

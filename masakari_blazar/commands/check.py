@@ -1,0 +1,377 @@
+# Copyright 2026 The masakari-blazar Authors.
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""``masakari-blazar check``: find a deployment's mistakes before a failure.
+
+Masakari loads the tasks of a flow by name and silently skips a name it
+cannot find, so a typo drops a step and the mistake shows only when a host
+fails.  The checks here read the configuration, Blazar, Nova, Placement
+and Masakari's database as masakari-engine would, and say one line per
+finding.  The judgements are plain functions of what was read, so each is
+tested with literals.
+"""
+
+import collections
+import difflib
+
+from oslo_config import cfg
+
+from masakari_blazar.commands import pool_status
+from masakari_blazar import conf as mb_conf
+from masakari_blazar.decisions import spare_pool
+from masakari_blazar import exceptions
+from masakari_blazar.recovery import replenish
+
+OK = 'OK'
+WARNING = 'WARNING'
+ERROR = 'ERROR'
+
+Finding = collections.namedtuple('Finding', 'level text')
+
+FLOW_GROUP = 'taskflow_driver_recovery_flows'
+AUTO_FLOW = 'host_auto_failure_recovery_tasks'
+RH_FLOW = 'host_rh_failure_recovery_tasks'
+PHASES = ('pre', 'main', 'post')
+CLAIM = 'blazar_claim_spare_task'
+PREPARE = 'blazar_prepare_spare_task'
+EVACUATE = 'blazar_evacuate_instances_task'
+OURS = (CLAIM, PREPARE, EVACUATE)
+MASAKARI_DISABLE = 'disable_compute_service_task'
+FENCE = 'blazar_disable_compute_service_task'
+MASAKARI_PREPARE = 'prepare_HA_enabled_instances_task'
+MASAKARI_EVACUATE = 'evacuate_instances_task'
+TASK_NAMESPACE = 'masakari.task_flow.tasks'
+
+
+def check_flow(option, flow, installed):
+    """Findings about one host-failure flow.
+
+    :param option: the option's name, to name in each finding.
+    :param flow: its value, ``{'pre': [...], 'main': [...], 'post': [...]}``.
+    :param installed: names of the installed ``masakari.task_flow.tasks``
+        entry points.
+    """
+    where = '[%s] %s' % (FLOW_GROUP, option)
+    found = []
+    sequence = [(phase, name) for phase in PHASES
+                for name in flow.get(phase) or []]
+    for phase, name in sequence:
+        if name not in installed:
+            close = difflib.get_close_matches(name, sorted(installed), 1)
+            found.append(Finding(ERROR, '%s %s: no installed task is named '
+                                 '"%s", and Masakari skips it without a '
+                                 'word%s' % (where, phase, name,
+                                             '; did you mean "%s"?' % close[0]
+                                             if close else '')))
+    for phase in flow:
+        if phase not in PHASES:
+            found.append(Finding(ERROR, '%s: Masakari runs only pre, main '
+                                 'and post; "%s" is ignored' % (
+                                     where, phase)))
+    names = [name for _, name in sequence]
+    for name in sorted({n for n in names if names.count(n) > 1}):
+        found.append(Finding(WARNING, '%s: %s is listed %d times' % (
+            where, name, names.count(name))))
+    position = {name: names.index(name) for name in names}
+    phase_of = {name: phase for phase, name in reversed(sequence)}
+    missing = [name for name in OURS if name not in position]
+    if missing:
+        found.append(Finding(ERROR, '%s lacks %s: this flow does not '
+                             'recover onto Blazar spares (give the command '
+                             'the --config-file and --config-dir options of '
+                             'masakari-engine)' % (where, ', '.join(missing))))
+    elif [position[n] for n in OURS] != sorted(position[n] for n in OURS):
+        found.append(Finding(ERROR, '%s: the plugin\'s tasks must run in '
+                             'the order %s' % (where, ', '.join(OURS))))
+    if MASAKARI_EVACUATE in position:
+        found.append(Finding(ERROR, '%s also runs Masakari\'s %s, which '
+                             'evacuates the instances itself, ignoring the '
+                             'plugin\'s plan; remove it' % (
+                                 where, MASAKARI_EVACUATE)))
+    if MASAKARI_PREPARE not in position:
+        found.append(Finding(ERROR, '%s lacks %s: without its VMoves the '
+                             'plugin has no instance to move' % (
+                                 where, MASAKARI_PREPARE)))
+    elif CLAIM in position and position[MASAKARI_PREPARE] > position[CLAIM]:
+        found.append(Finding(ERROR, '%s: %s must run before %s' % (
+            where, MASAKARI_PREPARE, CLAIM)))
+    elif option == RH_FLOW and phase_of[MASAKARI_PREPARE] == 'main':
+        found.append(Finding(WARNING, '%s runs %s in main, which the '
+                             'reserved-host flow repeats for each offered '
+                             'host, writing the VMoves again; put it in '
+                             'pre' % (where, MASAKARI_PREPARE)))
+    if option == RH_FLOW and phase_of.get(CLAIM, 'main') != 'main':
+        found.append(Finding(WARNING, '%s runs %s in %s: only main is '
+                             'offered Masakari\'s reserved hosts' % (
+                                 where, CLAIM, phase_of[CLAIM])))
+    if MASAKARI_DISABLE not in position and FENCE not in position:
+        found.append(Finding(WARNING, '%s lacks %s or %s: the failed host '
+                             'stays enabled in Nova' % (
+                                 where, MASAKARI_DISABLE, FENCE)))
+    elif MASAKARI_DISABLE in position and FENCE in position:
+        found.append(Finding(WARNING, '%s runs both %s and %s: Masakari\'s '
+                             'sleeps wait_period_after_service_update for '
+                             'nothing; remove %s' % (
+                                 where, MASAKARI_DISABLE, FENCE,
+                                 MASAKARI_DISABLE)))
+    if not any(f.level == ERROR for f in found):
+        found.append(Finding(OK, '%s: %s' % (where, '; '.join(
+            '%s %s' % (phase, ', '.join(flow.get(phase) or []) or '-')
+            for phase in PHASES))))
+    return found
+
+
+def check_options(opts, coordination_url):
+    """Findings about the plugin's options (already type-checked)."""
+    found = []
+    if not opts.spare_lease_prefix and not opts.spare_lease_ids:
+        found.append(Finding(ERROR, '[masakari_blazar] spare_lease_prefix '
+                             'is empty and spare_lease_ids lists nothing: no '
+                             'lease can hold a spare'))
+    if not opts.spare_project_id:
+        found.append(Finding(WARNING, '[masakari_blazar] spare_project_id is '
+                             'not set: a lease of any project whose name '
+                             'starts with "%s" holds spares' %
+                             opts.spare_lease_prefix))
+    if not opts.lock_url and not coordination_url:
+        found.append(Finding(WARNING, 'neither [masakari_blazar] lock_url '
+                             'nor [coordination] backend_url is set: the '
+                             'claim lock is a file lock, safe only while '
+                             'every masakari-engine runs on one machine'))
+    try:
+        replenish.parse_profile(opts.spare_host_properties)
+    except exceptions.ConfigError as exc:
+        found.append(Finding(ERROR, str(exc)))
+    if opts.replenish_pool and not opts.pool_min_size:
+        found.append(Finding(WARNING, '[masakari_blazar] replenish_pool is '
+                             'on but pool_min_size is 0: nothing is ever '
+                             'added'))
+    if not any(f.level == ERROR for f in found):
+        found.append(Finding(OK, 'the [masakari_blazar] options are valid'))
+    return found
+
+
+def check_leases(leases, spares, opts):
+    """Findings about the spare leases and the spares they hold.
+
+    :param leases: Blazar's lease list.
+    :param spares: the pool's rows (:func:`pool_status.pool_rows`).
+    """
+    found = []
+    designated = [lease for lease in leases
+                  if spare_pool.is_spare_lease(lease, opts.spare_lease_prefix,
+                                               opts.spare_lease_ids,
+                                               opts.spare_project_id)]
+    ids = {lease['id'] for lease in leases}
+    for lease_id in opts.spare_lease_ids:
+        if lease_id not in ids:
+            found.append(Finding(ERROR, 'spare lease %s (spare_lease_ids) '
+                                 'does not exist in Blazar' % lease_id))
+    if not designated:
+        found.append(Finding(ERROR, 'no Blazar lease is a spare lease (name '
+                             'prefix "%s", ids %s): the pool is empty' % (
+                                 opts.spare_lease_prefix,
+                                 ', '.join(opts.spare_lease_ids) or '-')))
+    held = collections.Counter(r.lease for r in spares)
+    for lease in sorted(designated, key=lambda x: x.get('name') or ''):
+        name = lease.get('name') or lease['id']
+        status = lease.get('status')
+        if status == spare_pool.ACTIVE:
+            found.append(Finding(OK, 'spare lease %s is ACTIVE with %d '
+                                 'spare(s)' % (name, held[name])))
+        elif status in replenish.STARTING:
+            found.append(Finding(WARNING, 'spare lease %s is %s: its hosts '
+                                 'are spares once Blazar starts it' % (
+                                     name, status)))
+        elif status in ('TERMINATED', 'DELETED'):
+            continue
+        else:
+            found.append(Finding(ERROR, 'spare lease %s is %s: its hosts '
+                                 'are not spares' % (name, status)))
+    for row in spares:
+        if row.state.startswith('unhealthy'):
+            found.append(Finding(WARNING, 'spare %s is %s' % (row.hostname,
+                                                              row.state)))
+    free = sum(1 for r in spares if r.state == pool_status.FREE)
+    if free < opts.pool_min_size:
+        found.append(Finding(WARNING, 'only %d free spare(s), below '
+                             'pool_min_size (%d)' % (free,
+                                                     opts.pool_min_size)))
+    return found
+
+
+def check_segments(segments, free_spares, spare_hosts):
+    """Findings about Masakari's segments and their recovery methods.
+
+    :param segments: :class:`masakari_records.Segment` objects.
+    :param free_spares: names of the free spares.
+    :param spare_hosts: names of every spare, free or claimed.
+    """
+    found = []
+    if not segments:
+        found.append(Finding(WARNING, 'Masakari has no failover segment: '
+                             'no host failure will be recovered'))
+    registered = set()
+    for segment in segments:
+        registered.update(segment.hosts)
+        label = 'segment %s (%s)' % (segment.name, segment.recovery_method)
+        if not segment.enabled:
+            found.append(Finding(WARNING, '%s is disabled: Masakari ignores '
+                                 'its notifications' % label))
+        if segment.recovery_method in ('auto', 'auto_priority'):
+            found.append(Finding(OK, '%s runs %s; the plugin picks the '
+                                 'spares' % (label, AUTO_FLOW)))
+            continue
+        usable = [h for h in segment.reserved if h in free_spares]
+        unusable = [h for h in segment.reserved if h not in free_spares]
+        for host in unusable:
+            found.append(Finding(WARNING, '%s: reserved host %s is not a free '
+                                 'Blazar spare, so the plugin refuses it; run '
+                                 '"masakari-blazar sync-reserved"' % (
+                                     label, host)))
+        for host in sorted(set(segment.hosts) & set(free_spares) -
+                           set(segment.reserved)):
+            if host not in segment.on_maintenance:
+                found.append(Finding(WARNING, '%s: free spare %s is not '
+                                     'flagged reserved, so Masakari never '
+                                     'offers it; run "masakari-blazar '
+                                     'sync-reserved"' % (label, host)))
+        if usable:
+            found.append(Finding(OK, '%s runs %s; Masakari offers %s' % (
+                label, RH_FLOW, ', '.join(usable))))
+        elif segment.recovery_method == 'reserved_host':
+            found.append(Finding(ERROR, '%s: no reserved host is a free '
+                                 'Blazar spare, so a failure ends in ERROR '
+                                 '(Masakari raises ReservedHostsUnavailable '
+                                 'when it lists none)' % label))
+        else:
+            found.append(Finding(WARNING, '%s: no reserved host is a free '
+                                 'Blazar spare; failures fall back to the '
+                                 'auto flow' % label))
+    for host in sorted(set(spare_hosts) - registered):
+        found.append(Finding(WARNING, 'spare %s is in no Masakari segment: '
+                             'the same_segment preference never picks it, '
+                             'and once it carries evacuated instances '
+                             'Masakari cannot recover them' % host))
+    return found
+
+
+def read_options(conf):
+    """Read every plugin option; a value oslo.config refuses is an ERROR."""
+    found = []
+    group = conf[mb_conf.PLUGIN_GROUP]
+    for opt in mb_conf.ALL_PLUGIN_OPTS:
+        try:
+            getattr(group, opt.dest)
+        except (ValueError, cfg.Error) as exc:
+            found.append(Finding(ERROR, '[%s] %s: %s' % (
+                mb_conf.PLUGIN_GROUP, opt.dest, exc)))
+    return found
+
+
+def installed_tasks():
+    """Entry point names of ``masakari.task_flow.tasks``, and load errors."""
+    from importlib import metadata
+    names = set()
+    found = []
+    for point in metadata.entry_points(group=TASK_NAMESPACE):
+        names.add(point.name)
+        if point.name in OURS:
+            try:
+                point.load()
+            except Exception as exc:  # any import failure is the finding
+                found.append(Finding(ERROR, 'task %s (%s) cannot be loaded: '
+                                     '%s' % (point.name, point.value, exc)))
+    return names, found
+
+
+def _api(found, what, fn):
+    try:
+        return fn()
+    except exceptions.ConfigError as exc:
+        found.append(Finding(ERROR, str(exc)))
+        raise
+    except exceptions.RecoveryError as exc:
+        found.append(Finding(ERROR, '%s: %s' % (what, exc)))
+        return None
+
+
+def _check_apis(found, recovery):
+    """Call Blazar, Nova and Placement, then read the pool.
+
+    :returns: the pool's rows and Blazar's leases, or None, None when some
+        service did not answer.
+    """
+    inv = recovery.inventory
+    leases = _api(found, 'Blazar', inv.leases)
+    if leases is not None:
+        found.append(Finding(OK, 'Blazar answers with the [blazar] '
+                             'credentials (%d lease(s))' % len(leases)))
+    services = _api(found, 'Nova', inv.services)
+    if services is not None:
+        found.append(Finding(OK, 'Nova answers (%d nova-compute '
+                             'service(s))' % len(services)))
+    providers = _api(found, 'Placement', lambda: inv.placement_get(
+        '/resource_providers'))
+    if providers is not None:
+        found.append(Finding(OK, 'Placement answers (%d resource '
+                             'provider(s))' % len(
+                                 providers.get('resource_providers', []))))
+    if None in (leases, services, providers):
+        return None, None
+    rows = _api(found, 'the spare pool',
+                lambda: pool_status.pool_rows(recovery))
+    return rows, leases
+
+
+def run(conf, recovery_factory, records_factory):
+    """Every check, in order; returns the findings.
+
+    :param recovery_factory: returns a :class:`SpareRecovery`; called once
+        the options are known to be valid, since it reads them.
+    :param records_factory: returns :class:`masakari_records.Records`, or
+        raises :class:`exceptions.ConfigError` when Masakari's database cannot
+        be read.
+    """
+    found = []
+    names, load_errors = installed_tasks()
+    found.extend(load_errors)
+    flows = conf[FLOW_GROUP]
+    for option in (AUTO_FLOW, RH_FLOW):
+        found.extend(check_flow(option, getattr(flows, option), names))
+    option_errors = read_options(conf)
+    found.extend(option_errors)
+    if option_errors:
+        return found
+    opts = conf[mb_conf.PLUGIN_GROUP]
+    found.extend(check_options(opts, conf.coordination.backend_url))
+    try:
+        rows, leases = _check_apis(found, recovery_factory())
+    except exceptions.ConfigError:
+        # A configuration that cannot build a client fails every call.
+        return found
+    if rows is None:
+        return found
+    found.extend(check_leases(leases, rows, opts))
+    try:
+        segments = records_factory().segments()
+    except exceptions.ConfigError as exc:
+        found.append(Finding(ERROR, str(exc)))
+        return found
+    found.append(Finding(OK, 'Masakari\'s database answers (%d segment(s))'
+                         % len(segments)))
+    found.extend(check_segments(
+        segments, {r.hostname for r in rows if r.state == pool_status.FREE},
+        {r.hostname for r in rows}))
+    return found

@@ -1,0 +1,265 @@
+# Copyright 2026 The masakari-blazar Authors.
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""``masakari-blazar plan HOST``: what a failure of HOST would do now.
+
+It reads the cloud exactly as the claim task does
+(:meth:`SpareRecovery.read`) and plans with the same
+:class:`~masakari_blazar.decisions.planner.Planner`, but claims nothing:
+only read calls are made, so asking changes nothing.  Masakari's side is
+modelled too, because it decides what the plugin is asked: which instances move
+(``[host_failure]``), and for reserved-host methods which hosts Masakari
+offers, in which order, and what happens when none is usable.
+"""
+
+from masakari_blazar.cloud import admission
+from masakari_blazar.commands import tables
+from masakari_blazar.decisions import model
+from masakari_blazar.decisions import planner as planner_mod
+from masakari_blazar import exceptions
+
+AUTO = 'auto'
+RESERVED_HOST = 'reserved_host'
+AUTO_PRIORITY = 'auto_priority'
+RH_PRIORITY = 'rh_priority'
+
+
+def offers(recovery_method, reserved):
+    """What the claim task would be offered, try after try.
+
+    None stands for the auto flow, a host name for one try of the
+    reserved-host flow (Masakari's retry offers each reserved host in
+    turn); the ``*_priority`` methods run the other flow when the first
+    fails.
+    """
+    reserved = list(reserved)
+    if recovery_method == RESERVED_HOST:
+        return reserved
+    if recovery_method == AUTO_PRIORITY:
+        return [None] + reserved
+    if recovery_method == RH_PRIORITY:
+        return reserved + [None]
+    return [None]
+
+
+def choose(planner, view, tries):
+    """Plan as the flows would: the first try the planner accepts wins.
+
+    :returns: the :class:`Plan` (None if every try fails) and the
+        ``(offered host, reason)`` pairs of the tries that failed.
+    """
+    refused = []
+    for offered in tries:
+        try:
+            return planner.plan(view['instances'], view['targets'],
+                                view['failed_az'], offered), refused
+        except (exceptions.SpareUnusable, exceptions.NoSpareFits) as exc:
+            refused.append((offered, str(exc)))
+    return None, refused
+
+
+def detach_text(spare):
+    """How the claim would take ``spare`` out of Blazar."""
+    if spare.lease_size <= 1:
+        how = 'its lease %s would be deleted' % spare.lease_name
+    else:
+        how = ('it would leave lease %s, which holds %d spares (reallocate '
+               'API where Blazar offers it, else the lease is replaced by '
+               'one lease per remaining spare)' % (spare.lease_name,
+                                                   spare.lease_size))
+    return '%s, and the host removed from Blazar' % how
+
+
+def join_text(hostname, entry):
+    """The aggregate and Placement changes that admit one reservation."""
+    reservation = model.Reservation(entry['id'], entry['kind'],
+                                    entry.get('project_id'))
+    text = 'join aggregate %s of %s for %d instance(s)' % (
+        entry['id'], reservation, entry['count'])
+    if entry['kind'] == model.INSTANCE_RESERVATION:
+        text += ', with inventory for %d more %s on resource provider %s%s' % (
+            entry['count'], admission.resource_class(entry['id']),
+            admission.CHILD_PREFIX, hostname)
+    return text
+
+
+def fallback_text(no_spare_action):
+    if no_spare_action == planner_mod.FALLBACK_FAIL:
+        return ('no_spare_action = fail: the recovery would end in ERROR '
+                'before claiming or moving anything')
+    return ('no_spare_action = scheduler: evacuated without a target host, '
+            'the Nova scheduler chooses')
+
+
+def error_outcome(refused, segment):
+    """Why the recovery would end in ERROR, when no try succeeds."""
+    if refused:
+        return 'The recovery would end in ERROR: %s' % refused[-1][1]
+    return ('The recovery would end in ERROR: Masakari lists no usable '
+            'reserved host in segment %s and raises ReservedHostsUnavailable '
+            'before any task runs' % (segment.name if segment else '?'))
+
+
+def describe(hostname, view, plan, refused, segment, no_spare_action,
+             segment_known=True):
+    """The plan as a JSON-ready dict; ``plan`` None when every try failed.
+
+    When ``no_spare_action`` is ``fail`` the instances that fit nowhere
+    are still listed, from a plan with the scheduler fallback, so that
+    the operator sees what is missing.
+    """
+    method = segment.recovery_method if segment else AUTO
+    spares = {s.hostname: s for s in view['pool']}
+    names = {i.uuid: i.name for i in view['instances']}
+    report = {
+        'host': hostname,
+        'segment': segment.name if segment else None,
+        'recovery_method': method,
+        'refused_offers': [{'offered': o or 'auto flow', 'reason': r}
+                           for o, r in refused],
+        'instances': [],
+        'targets': [],
+        'fallback': [],
+        'notes': [],
+    }
+    if segment is None and segment_known:
+        report['notes'].append(
+            '%s is in no Masakari segment: Masakari refuses a notification '
+            'for it; this plan assumes the auto flow' % hostname)
+    elif segment and hostname in segment.on_maintenance:
+        report['notes'].append(
+            'Masakari has %s on maintenance: it ignores notifications for '
+            'it until that is cleared' % hostname)
+    if not view['instances']:
+        report['outcome'] = (
+            'Nothing would move: %s has no instance that Masakari would '
+            'evacuate, so its recovery ends at once' % hostname)
+        return report
+    for instance in sorted(view['instances'], key=lambda i: (i.name,
+                                                             i.uuid)):
+        report['instances'].append({
+            'name': instance.name, 'id': instance.uuid,
+            'needs': str(instance.resources),
+            'reservation': str(instance.reservation)
+            if instance.reservation else None,
+            'target': plan.moves.get(instance.uuid) if plan else None})
+    if plan is None:
+        report['outcome'] = error_outcome(refused, segment)
+        return report
+    for target in sorted(set(t for t in plan.moves.values() if t)):
+        spare = spares.get(target)
+        report['targets'].append({
+            'host': target,
+            'kind': 'spare' if spare else 'already in the reservation',
+            'lease': spare.lease_name if spare else None,
+            'why': plan.reasons.get(target, ''),
+            'instances': sorted(names[u] for u in plan.instances_on(target)),
+            'detach': detach_text(spare) if spare else None,
+            'changes': [join_text(target, e)
+                        for e in plan.joins.get(target, [])]})
+    for uuid, reason in sorted(plan.unplaced.items()):
+        report['fallback'].append({'instance': names[uuid], 'id': uuid,
+                                   'reason': reason,
+                                   'then': fallback_text(no_spare_action)})
+    moved = sum(1 for t in plan.moves.values() if t)
+    report['outcome'] = '%d of %d instance(s) would move to %d host(s)%s' % (
+        moved, len(plan.moves), len(report['targets']),
+        '; %d left to no_spare_action' % len(plan.unplaced)
+        if plan.unplaced else '')
+    return report
+
+
+def plan_failure(recovery, hostname, would_move, segment=None, peers=(),
+                 segment_known=True):
+    """What a failure of ``hostname`` would do now; changes nothing.
+
+    :param would_move: Masakari's choice of what moves
+        (:func:`masakari_blazar.decisions.evacuees.selector`).
+    :param segment: the host's :class:`masakari_records.Segment`, or None.
+    :param peers: the hosts of that segment.
+    :param segment_known: False when Masakari's records could not be read,
+        so that a missing segment is not taken for a host in none.
+    """
+    inv = recovery.inventory
+    if (hostname not in inv.services() and
+            hostname not in inv.hypervisors()):
+        raise exceptions.RecoveryError(
+            'unknown host %s: Nova has no nova-compute service of that '
+            'name' % hostname)
+    moving = [s['id'] for s in inv.servers_on(hostname) if would_move(s)]
+    view = recovery.read(hostname, moving, segment_hosts=peers)
+    opts = recovery.opts
+    planner = planner_mod.Planner(opts.spare_preference,
+                                  opts.max_spares_per_failure,
+                                  opts.no_spare_action)
+    # Masakari takes the failed host out of its own reserved list.
+    reserved = [h for h in (segment.reserved if segment else [])
+                if h != hostname]
+    tries = offers(segment.recovery_method if segment else AUTO, reserved)
+    plan, refused = choose(planner, view, tries)
+    shown = plan
+    if plan is None and tries and \
+            opts.no_spare_action == planner_mod.FALLBACK_FAIL:
+        # Show what is missing: plan the last try again as if the fallback
+        # were the scheduler.
+        lenient = planner_mod.Planner(opts.spare_preference,
+                                      opts.max_spares_per_failure,
+                                      planner_mod.FALLBACK_SCHEDULER)
+        shown, _ = choose(lenient, view, tries[-1:])
+    report = describe(hostname, view, shown, refused, segment,
+                      opts.no_spare_action, segment_known)
+    if plan is None and view['instances']:
+        report['outcome'] = error_outcome(refused, segment)
+    return report
+
+
+def as_text(report):
+    """The plan for people, one fact a line."""
+    lines = ['If %s failed now (segment %s, recovery_method %s):' % (
+        report['host'], report['segment'] or '-', report['recovery_method'])]
+    for note in report['notes']:
+        lines.append('  Note: %s' % note)
+    for offer in report['refused_offers']:
+        lines.append('  Masakari would offer %s: refused: %s' % (
+            offer['offered'], offer['reason']))
+    if report['instances']:
+        lines.append('')
+        lines.append(tables.table(
+            [dict(i, reservation=i['reservation'] or '-',
+                  target=i['target'] or '(no spare)')
+             for i in report['instances']],
+            [('name', 'INSTANCE'), ('id', 'ID'), ('needs', 'NEEDS'),
+             ('reservation', 'RESERVATION'), ('target', 'WOULD GO TO')]))
+    for target in report['targets']:
+        lines.append('')
+        lines.append('%s (%s%s): %s' % (
+            target['host'], target['kind'],
+            ', lease %s' % target['lease'] if target['lease'] else '',
+            ', '.join(target['instances'])))
+        lines.append('  why: %s' % target['why'])
+        if target['detach']:
+            lines.append('  claim: recorded in the claim ledger; %s' %
+                         target['detach'])
+        for change in target['changes']:
+            lines.append('  then: %s' % change)
+    if report['fallback']:
+        lines.append('')
+        lines.append('No spare for:')
+        for item in report['fallback']:
+            lines.append('  %s (%s): %s; %s' % (
+                item['instance'], item['id'], item['reason'], item['then']))
+    lines.append('')
+    lines.append(report['outcome'] + '.')
+    lines.append('Nothing was changed.')
+    return '\n'.join(lines)

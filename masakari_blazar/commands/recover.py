@@ -1,0 +1,244 @@
+# Copyright 2026 The masakari-blazar Authors.
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""``masakari-blazar recover HOST``: an operator-triggered host recovery.
+
+By default it does what an operator does with ``openstack notification
+create COMPUTE_HOST``: it posts the notification that masakari-hostmonitor
+would post for a fenced host to the Masakari API (through openstacksdk's
+instance-ha proxy, with the ``[blazar]`` credentials and the ``[masakari]``
+endpoint options), then reads the notification back until it ends,
+printing each progress detail once.  masakari-engine runs the recovery.
+
+With ``--local`` no Masakari service is needed: Masakari's own engine runs
+in this process (:mod:`masakari_blazar.local.engine`), with its records in
+a scratch directory, against the configured cloud.  The demo and the tests
+use that; so can an operator whose Masakari is down.
+
+Either way the host must already be down in Nova: Nova refuses to
+evacuate from a host whose nova-compute is up, and a recovery that fails
+there would leave its spares claimed.
+"""
+
+import logging
+import os
+import tempfile
+import threading
+import time
+
+from oslo_utils import timeutils
+
+from masakari_blazar.commands import pool_status
+from masakari_blazar.commands import progress
+from masakari_blazar import conf as mb_conf
+from masakari_blazar import exceptions
+
+# What masakari-hostmonitor reports once IPMI confirms the power is off;
+# the engine recovers only host_status NORMAL.
+PAYLOAD = {'event': 'STOPPED', 'host_status': 'NORMAL',
+           'cluster_status': 'OFFLINE'}
+ENDED = ('finished', 'error', 'failed', 'ignored')
+RESERVED_METHODS = ('reserved_host', 'rh_priority')
+LOCAL_SEGMENT = 'masakari-blazar-local'
+# recovery_workflow_details came with Masakari API microversion 1.1.
+MICROVERSION = '1.1'
+
+
+def require_down(recovery, hostname):
+    """Refuse, in one line, a host that Nova does not hold as down."""
+    services = recovery.inventory.services()
+    service = services.get(hostname)
+    if service is None:
+        raise exceptions.RecoveryError(
+            'unknown host %s: Nova has no nova-compute service of that '
+            'name' % hostname)
+    if service.get('state') == 'up' and not service.get('forced_down'):
+        raise exceptions.RecoveryError(
+            'nova-compute on %s is up, and Nova refuses to evacuate from a '
+            'host whose service is up: fence the host (power it off), then '
+            'mark it down: openstack compute service set --down %s '
+            'nova-compute' % (hostname, hostname))
+    return service
+
+
+def outcome(notification_uuid, status, last_message):
+    """The exit status and, on failure, the one-line reason."""
+    if status == 'finished':
+        return 0, None
+    reason = 'notification %s ended %s' % (
+        notification_uuid, status.upper())
+    if last_message:
+        reason += ': %s' % last_message
+    if status == 'error':
+        reason += ('; masakari-engine retries it every '
+                   'process_unfinished_notifications_interval')
+    return 1, reason
+
+
+# In-process -----------------------------------------------------------------
+
+def run_local(recovery, hostname, recovery_method, say, workdir=None):
+    """Recover ``hostname`` with Masakari's engine in this process.
+
+    Masakari's records live in ``workdir`` (a new scratch directory by
+    default): one segment holding every nova-compute host, with
+    ``recovery_method``; for reserved-host methods the free spares are its
+    reserved hosts, as "sync-reserved" would flag them.
+
+    :returns: ``(notification uuid, status, last progress message)``.
+    """
+    from masakari_blazar.local import engine as local_engine
+    require_down(recovery, hostname)
+    hosts = sorted(recovery.inventory.services())
+    free = [r.hostname for r in pool_status.pool_rows(recovery)
+            if r.state == pool_status.FREE]
+    workdir = workdir or tempfile.mkdtemp(prefix='masakari-blazar-recover-')
+    engine = local_engine.get_engine(workdir)
+    log_path = _log_to(os.path.join(workdir, 'masakari-engine.log'))
+    say('Masakari\'s engine runs in this process; its log: %s' % log_path)
+    engine.reset()
+    engine.add_segment(LOCAL_SEGMENT, recovery_method, hosts,
+                       reserved=free if recovery_method in RESERVED_METHODS
+                       else ())
+    notification_uuid = engine.create_notification(hostname)
+    say('Masakari notification %s for %s, processed in this process '
+        '(segment recovery_method %s):' % (notification_uuid, hostname,
+                                           recovery_method))
+    printer = progress.ProgressPrinter(say)
+    worker = threading.Thread(target=engine.process,
+                              args=(notification_uuid,), daemon=True)
+    worker.start()
+    progress.follow_local(engine, notification_uuid, worker, printer)
+    status = engine.notification(notification_uuid)['status']
+    return notification_uuid, status, printer.last
+
+
+def _log_to(path):
+    """Send the in-process engine's log records to a file, as its own.
+
+    Masakari's database migration configures logging from alembic's file,
+    which sends records to stderr and disables the loggers that existed;
+    both are undone, so the terminal shows only progress and one line on
+    failure.
+    """
+    handler = logging.FileHandler(path)
+    handler.setFormatter(logging.Formatter(
+        '%(asctime)s %(process)d %(levelname)s %(name)s %(message)s'))
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    for logger in list(logging.root.manager.loggerDict.values()):
+        if isinstance(logger, logging.Logger):
+            logger.disabled = False
+            for old in list(logger.handlers):
+                if isinstance(old, logging.StreamHandler) and \
+                        not isinstance(old, logging.FileHandler):
+                    logger.removeHandler(old)
+    return path
+
+
+# Through the Masakari API ---------------------------------------------------
+
+class MasakariApi(object):
+    """The Masakari API through openstacksdk's instance-ha proxy."""
+
+    def __init__(self, conf, clients):
+        from openstack.config import cloud_region
+        from openstack.config import defaults
+        from openstack import connection
+        config = dict(defaults.get_defaults(),
+                      instance_ha_default_microversion=MICROVERSION)
+        # The [masakari] section chooses the endpoint, as openstacksdk
+        # reads adapter options from a section named after the project.
+        region = cloud_region.from_conf(
+            conf, session=clients.session, service_types={'instance-ha'},
+            config=config, app_name='masakari-blazar')
+        self._conn = connection.Connection(config=region)
+
+    @staticmethod
+    def _call(what, fn):
+        from keystoneauth1 import exceptions as ks_exc
+        from openstack import exceptions as sdk_exc
+        try:
+            return fn()
+        except sdk_exc.HttpException as exc:
+            raise exceptions.ApiError(
+                'Masakari', what, 'HTTP %s: %s' % (
+                    exc.status_code, ' '.join(str(
+                        exc.details or exc.message).split())),
+                status=exc.status_code) from exc
+        except (sdk_exc.SDKException, ks_exc.ClientException) as exc:
+            detail = ' '.join(str(exc).split())
+            if isinstance(exc, (ks_exc.EndpointNotFound,
+                                sdk_exc.ServiceDisabledException)):
+                detail = ('no Masakari (instance-ha) endpoint: %s; set [%s] '
+                          'endpoint_override, or check its interface and '
+                          'region_name' % (detail, mb_conf.MASAKARI_GROUP))
+            raise exceptions.ApiError('Masakari', what, detail) from exc
+
+    def create(self, hostname):
+        """Post a COMPUTE_HOST notification; returns its uuid."""
+        notification = self._call(
+            'POST /notifications (%s)' % hostname,
+            lambda: self._conn.instance_ha.create_notification(
+                type='COMPUTE_HOST', hostname=hostname,
+                generated_time=timeutils.utcnow().isoformat(
+                    timespec='seconds'),
+                payload=dict(PAYLOAD)))
+        return notification.notification_uuid
+
+    def read(self, notification_uuid):
+        """A notification's status and tasks, as ProgressPrinter takes them."""
+        notification = self._call(
+            'GET /notifications/%s' % notification_uuid,
+            lambda: self._conn.instance_ha.get_notification(
+                notification_uuid))
+        return (notification.status,
+                progress.from_api(notification.recovery_workflow_details))
+
+
+def run_api(conf, recovery, hostname, say, timeout, interval, api=None):
+    """Recover ``hostname`` through the Masakari API and follow it.
+
+    A read that fails while following (Masakari restarting, a database
+    busy) is tried again until ``timeout``; only creating the notification
+    must succeed at once.
+
+    :returns: ``(notification uuid, status, last progress message)``.
+    """
+    require_down(recovery, hostname)
+    api = api or MasakariApi(conf, recovery.clients)
+    notification_uuid = api.create(hostname)
+    say('Masakari notification %s created for %s; masakari-engine '
+        'recovers it:' % (notification_uuid, hostname))
+    printer = progress.ProgressPrinter(say)
+    deadline = time.monotonic() + timeout
+    status = 'new'
+    while True:
+        try:
+            status, tasks = api.read(notification_uuid)
+            printer.update(tasks)
+        except exceptions.ApiError as exc:
+            if exc.status is not None and exc.status < 500:
+                raise
+        if status in ENDED:
+            return notification_uuid, status, printer.last
+        if time.monotonic() > deadline:
+            raise exceptions.RecoveryError(
+                'notification %s is still %s after %d s; follow it with '
+                '"openstack notification show %s"' % (
+                    notification_uuid, status, timeout, notification_uuid))
+        time.sleep(interval)

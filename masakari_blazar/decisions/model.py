@@ -1,0 +1,132 @@
+# Copyright 2026 The masakari-blazar Authors.
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""Plain values that the decisions work on.
+
+They are built from API answers by :mod:`masakari_blazar.cloud.inventory` and
+carry no client, so the decisions can be tested with literals.
+"""
+
+import dataclasses
+import typing
+
+HOST_RESERVATION = 'host'
+INSTANCE_RESERVATION = 'instance'
+
+
+@dataclasses.dataclass(frozen=True)
+class Resources(object):
+    """An amount of the three resources that Nova schedules on."""
+
+    vcpus: int = 0
+    memory_mb: int = 0
+    disk_gb: int = 0
+
+    def __add__(self, other):
+        return Resources(self.vcpus + other.vcpus,
+                         self.memory_mb + other.memory_mb,
+                         self.disk_gb + other.disk_gb)
+
+    def __sub__(self, other):
+        return Resources(self.vcpus - other.vcpus,
+                         self.memory_mb - other.memory_mb,
+                         self.disk_gb - other.disk_gb)
+
+    def fits_in(self, other):
+        return (self.vcpus <= other.vcpus and
+                self.memory_mb <= other.memory_mb and
+                self.disk_gb <= other.disk_gb)
+
+    def __str__(self):
+        return '%d vCPU, %d MB RAM, %d GB disk' % (
+            self.vcpus, self.memory_mb, self.disk_gb)
+
+
+@dataclasses.dataclass(frozen=True)
+class Reservation(object):
+    """The Blazar reservation an instance must stay admitted to.
+
+    For both kinds Blazar names the Nova aggregate after the reservation id,
+    so ``id`` is also the aggregate's name.
+    """
+
+    id: str
+    kind: str
+    project_id: typing.Optional[str] = None
+
+    def __str__(self):
+        return '%s reservation %s' % (self.kind, self.id)
+
+
+@dataclasses.dataclass(frozen=True)
+class Instance(object):
+    """An instance to move, with what it needs wherever it lands."""
+
+    uuid: str
+    name: str
+    resources: Resources
+    reservation: typing.Optional[Reservation] = None
+
+    @property
+    def group(self):
+        """Instances that may share a target host have the same group.
+
+        A host joined to a host reservation's aggregate is emptied by Blazar
+        when that reservation ends, so it may only carry that reservation's
+        instances.  Everything else (unreserved instances and those of
+        flavor-based instance reservations, which Blazar deletes by flavor)
+        may share a host.
+        """
+        if self.reservation and self.reservation.kind == HOST_RESERVATION:
+            return self.reservation.id
+        return None
+
+
+@dataclasses.dataclass(frozen=True)
+class Spare(object):
+    """A host that a spare lease holds in reserve."""
+
+    hostname: str
+    blazar_host_id: str
+    lease_id: str
+    lease_name: str
+    reservation_id: str
+    lease_size: int = 1
+
+
+@dataclasses.dataclass
+class Target(object):
+    """A host that instances could be evacuated to, as the planner sees it.
+
+    ``spare`` is None for a host that is already inside the instances'
+    reservation, such as the replacement that Blazar's healing added.
+    ``committed`` is set when the host may only serve ``group``: a host
+    inside a reservation, or a spare that an earlier run of this recovery
+    already committed to a group.
+    """
+
+    hostname: str
+    free: Resources
+    az: typing.Optional[str] = None
+    in_segment: bool = False
+    spare: typing.Optional[Spare] = None
+    problem: typing.Optional[str] = None
+    claimed: bool = False
+    committed: bool = False
+    group: typing.Optional[str] = None
+    can_join_host_reservation: bool = True
+
+    @property
+    def healthy(self):
+        return self.problem is None

@@ -1,0 +1,287 @@
+# Copyright 2026 The masakari-blazar Authors.
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""Which instance goes where: the placement decision of a recovery.
+
+The planner is a pure function of what the cloud looks like, so that every
+choice it makes can be tested, and explained to the operator, without
+TaskFlow or HTTP.
+
+Instances are planned in groups (see :attr:`Instance.group`): a host that
+joins a host reservation's aggregate will be emptied by Blazar when that
+reservation ends, so it may carry only that reservation's instances.  The
+groups of host reservations are planned before the rest.  Within a group,
+instances are packed first-fit-decreasing.  When one target can hold the
+whole rest of the group, the most preferred such target is chosen;
+otherwise the target that holds the most instances is filled and the rest
+spills onto the next, up to ``max_spares`` spares for the whole failure.
+"""
+
+import dataclasses
+import typing
+
+from masakari_blazar import exceptions
+
+FALLBACK_SCHEDULER = 'scheduler'
+FALLBACK_FAIL = 'fail'
+
+
+@dataclasses.dataclass
+class Plan(object):
+    """The outcome of planning, in a form TaskFlow can persist."""
+
+    moves: typing.Dict[str, typing.Optional[str]] = dataclasses.field(
+        default_factory=dict)
+    spares: typing.List[str] = dataclasses.field(default_factory=list)
+    groups: typing.Dict[str, typing.Optional[str]] = dataclasses.field(
+        default_factory=dict)
+    joins: typing.Dict[str, typing.List[dict]] = dataclasses.field(
+        default_factory=dict)
+    reasons: typing.Dict[str, str] = dataclasses.field(default_factory=dict)
+    unplaced: typing.Dict[str, str] = dataclasses.field(default_factory=dict)
+    names: typing.Dict[str, str] = dataclasses.field(default_factory=dict)
+
+    def to_dict(self):
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data):
+        return cls(**data)
+
+    def label(self, uuid):
+        """How an operator recognises an instance: name and id."""
+        name = self.names.get(uuid)
+        return '%s (%s)' % (name, uuid) if name else uuid
+
+    def instances_on(self, hostname):
+        return sorted(uuid for uuid, target in self.moves.items()
+                      if target == hostname)
+
+
+def _size(instance):
+    res = instance.resources
+    return (res.memory_mb, res.vcpus, res.disk_gb)
+
+
+def _ordered(instances):
+    return sorted(instances, key=lambda i: (tuple(-x for x in _size(i)),
+                                            i.name, i.uuid))
+
+
+def _pack(free, instances):
+    """First fit, in the given (decreasing) order, into ``free``."""
+    packed = []
+    for instance in instances:
+        if instance.resources.fits_in(free):
+            packed.append(instance)
+            free = free - instance.resources
+    return packed
+
+
+class Planner(object):
+    """Plans the moves of one host failure.
+
+    :param preference: criteria from ``[masakari_blazar] spare_preference``.
+    :param max_spares: how many spares the failure may consume.
+    :param fallback: ``scheduler`` or ``fail``, for instances no target
+        holds.
+    """
+
+    def __init__(self, preference, max_spares, fallback):
+        self.preference = list(preference)
+        self.max_spares = max_spares
+        self.fallback = fallback
+
+    def _key(self, target, failed_az, offered):
+        # A spare this recovery already holds comes first, so that a re-run
+        # reuses it; then the host Masakari offered in its reserved-host
+        # flow; then the operator's criteria; the name keeps engines agreed.
+        key = [not target.claimed, target.hostname != offered]
+        for criterion in self.preference:
+            if criterion == 'same_az':
+                key.append(target.az != failed_az)
+            elif criterion == 'same_segment':
+                key.append(not target.in_segment)
+            elif criterion == 'best_fit':
+                key.append((target.free.memory_mb, target.free.vcpus,
+                            target.free.disk_gb))
+        key.append(target.hostname)
+        return key
+
+    def _why(self, target, failed_az, whole):
+        reasons = []
+        if target.claimed:
+            reasons.append('already claimed by this recovery')
+        if target.spare is None:
+            reasons.append('already in the reservation (Blazar healing)')
+        if target.az == failed_az:
+            reasons.append('same availability zone (%s)' % (
+                failed_az or 'the default zone'))
+        if target.in_segment:
+            reasons.append('same Masakari segment')
+        reasons.append('%s free' % target.free)
+        reasons.append('holds all remaining instances of its group'
+                       if whole else 'holds the most instances (spill-over)')
+        return '; '.join(reasons)
+
+    @staticmethod
+    def _check_offered(targets, offered):
+        for target in targets:
+            if target.hostname == offered and target.spare:
+                if not target.healthy:
+                    raise exceptions.SpareUnusable(
+                        'Reserved host %s offered by Masakari is not usable: '
+                        '%s' % (offered, target.problem))
+                return
+        raise exceptions.SpareUnusable(
+            'Reserved host %s offered by Masakari is not a free spare in '
+            'the Blazar spare leases; keep Masakari\'s reserved flags in '
+            'step with "masakari-blazar sync-reserved"' % offered)
+
+    def plan(self, instances, targets, failed_az=None, offered=None):
+        """Assign every instance a target host, or the scheduler.
+
+        :param instances: the :class:`model.Instance` objects to move.
+        :param targets: candidate :class:`model.Target` hosts, spares and
+            hosts already in the instances' reservations.
+        :param failed_az: the home availability zone of the failed host.
+        :param offered: the reserved host Masakari's reserved-host flow is
+            trying; it must be a healthy, unclaimed spare.
+        :raises NoSpareFits: when the fallback is ``fail`` and some
+            instance has no target.
+        """
+        if offered:
+            self._check_offered(targets, offered)
+        plan = Plan(names={i.uuid: i.name for i in instances})
+        usable = [t for t in targets if t.healthy]
+        free = {t.hostname: t.free for t in usable}
+        spares_left = self.max_spares - sum(
+            1 for t in usable if t.claimed and t.spare)
+        groups = {}
+        for instance in instances:
+            groups.setdefault(instance.group, []).append(instance)
+
+        def total(group_instances):
+            return tuple(-sum(x) for x in zip(*map(_size, group_instances)))
+
+        # Host-reservation groups choose first: they may only use spares
+        # that can join their aggregate, and the scheduler cannot place them
+        # outside their reservation, while the other instances fit anywhere.
+        for group in sorted(groups, key=lambda g: (g is None,
+                                                   total(groups[g]),
+                                                   g or '')):
+            remaining = _ordered(groups[group])
+            # Hosts already inside the reservation first: they cost no spare.
+            for spending in (False, True):
+                while remaining:
+                    # Past max_spares, only spares this recovery already
+                    # holds may still be used: a re-run must reuse them.
+                    eligible = {
+                        t.hostname: self._eligible(t, group, remaining, plan)
+                        for t in usable
+                        if bool(t.spare) == spending and
+                        (not spending or spares_left > 0 or t.claimed)}
+                    candidates = [t for t in usable
+                                  if eligible.get(t.hostname)]
+                    if not candidates:
+                        break
+                    target, packed, whole = self._choose(
+                        candidates, eligible, free, failed_az, offered)
+                    if not packed:
+                        break
+                    if spending and target.hostname not in plan.spares:
+                        plan.spares.append(target.hostname)
+                        plan.groups[target.hostname] = group
+                        if not target.claimed:
+                            spares_left -= 1
+                    plan.reasons.setdefault(
+                        target.hostname,
+                        self._why(target, failed_az, whole))
+                    for instance in packed:
+                        plan.moves[instance.uuid] = target.hostname
+                        free[target.hostname] -= instance.resources
+                        if spending:
+                            self._add_join(plan, target.hostname,
+                                           instance.reservation)
+                    remaining = [i for i in remaining if i not in packed]
+            for instance in remaining:
+                plan.unplaced[instance.uuid] = self._unplaced_reason(
+                    instance, spares_left)
+        if plan.unplaced and self.fallback == FALLBACK_FAIL:
+            raise exceptions.NoSpareFits(
+                'No spare can hold %d instance(s) (%s) and no_spare_action '
+                'is "fail"; add spares or set no_spare_action = scheduler' % (
+                    len(plan.unplaced),
+                    ', '.join(sorted(i.name for i in instances
+                                     if i.uuid in plan.unplaced))))
+        for uuid in plan.unplaced:
+            plan.moves[uuid] = None
+        return plan
+
+    def _eligible(self, target, group, instances, plan):
+        """Which of ``instances`` (all of ``group``) ``target`` may carry.
+
+        A host already inside a reservation (Blazar's healing replacement)
+        takes only that reservation's instances: anything else on it would
+        be deleted when the reservation ends or the host is reused.
+        """
+        if target.spare is None:
+            return [i for i in instances
+                    if i.reservation and i.reservation.id == target.group]
+        return instances if self._may_serve(target, group, plan) else []
+
+    @staticmethod
+    def _may_serve(target, group, plan):
+        """Whether the spare ``target`` may carry instances of ``group``."""
+        if target.hostname in plan.groups:
+            return plan.groups[target.hostname] == group
+        if target.committed:
+            return target.group == group
+        if group is not None and not target.can_join_host_reservation:
+            return False
+        return True
+
+    def _choose(self, candidates, eligible, free, failed_az, offered):
+        packs = {t.hostname: _pack(free[t.hostname], eligible[t.hostname])
+                 for t in candidates}
+        whole = [t for t in candidates
+                 if len(packs[t.hostname]) == len(eligible[t.hostname])]
+        if whole:
+            target = min(whole, key=lambda t: self._key(t, failed_az,
+                                                        offered))
+            return target, packs[target.hostname], True
+        target = min(candidates, key=lambda t: (
+            -len(packs[t.hostname]), self._key(t, failed_az, offered)))
+        return target, packs[target.hostname], False
+
+    @staticmethod
+    def _add_join(plan, hostname, reservation):
+        if reservation is None:
+            return
+        joins = plan.joins.setdefault(hostname, [])
+        for entry in joins:
+            if entry['id'] == reservation.id:
+                entry['count'] += 1
+                return
+        entry = dataclasses.asdict(reservation)
+        entry['count'] = 1
+        joins.append(entry)
+
+    def _unplaced_reason(self, instance, spares_left):
+        if spares_left <= 0:
+            return ('max_spares_per_failure (%d) reached' % self.max_spares)
+        return 'no healthy spare has %s free%s' % (
+            instance.resources,
+            ' and can join %s' % instance.reservation
+            if instance.reservation else '')

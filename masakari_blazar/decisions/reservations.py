@@ -1,0 +1,120 @@
+# Copyright 2026 The masakari-blazar Authors.
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""Which Blazar reservation each instance of the failed host belongs to.
+
+After the move an instance must still pass the BlazarFilter and, for
+flavor-based instance reservations, find its reservation's placement
+inventory.  Nova shows the boot-time ``reservation`` hint only from
+microversion 2.100, and Blazar's healing may already have moved the failed
+host out of its reservation, so several sources are read, most reliable
+first:
+
+1. the flavor's ``aggregate_instance_extra_specs:reservation`` extra spec,
+   which only Blazar's instance-reservation flavors carry;
+2. the ``reservation`` scheduler hint (microversion 2.100 and later);
+3. the Blazar reservation aggregate that the failed host is still in;
+4. the failed host's Blazar allocations;
+5. after healing, which puts the failed host back into freepool: the only
+   degraded ACTIVE host reservation of the instance's project.
+"""
+
+from masakari_blazar.decisions import model
+
+BLAZAR_AZ_PREFIX = 'blazar_'
+INSTANCE_SPEC = 'aggregate_instance_extra_specs:reservation'
+OWNER_KEY = 'blazar:owner'
+
+
+def is_blazar_aggregate(aggregate, freepool):
+    """Whether Blazar owns ``aggregate``: its freepool or a reservation's."""
+    az = aggregate.get('availability_zone') or ''
+    return aggregate['name'] == freepool or az.startswith(BLAZAR_AZ_PREFIX)
+
+
+def host_reservation_aggregates(aggregates, hostname):
+    """The host-reservation aggregates that ``hostname`` is in."""
+    return [a for a in aggregates
+            if hostname in a.get('hosts', []) and
+            (a.get('availability_zone') or '').startswith(BLAZAR_AZ_PREFIX)]
+
+
+def _hint(server):
+    value = (server.get('scheduler_hints') or {}).get('reservation')
+    if isinstance(value, list):
+        value = value[0] if value else None
+    return value
+
+
+class ReservationFinder(object):
+    """Finds the reservation of each instance of one failed host.
+
+    :param aggregates: Nova's aggregate list, as dicts.
+    :param failed_host: the failed host's name.
+    :param allocated: ids of the host reservations that Blazar's allocation
+        table still gives the failed host.
+    :param leases: Blazar's lease list, for the healed case.
+    :param freepool: the name of Blazar's freepool aggregate.
+    """
+
+    def __init__(self, aggregates, failed_host, allocated=(), leases=(),
+                 freepool='freepool'):
+        self._aggregates = {a['name']: a for a in aggregates}
+        own = host_reservation_aggregates(aggregates, failed_host)
+        self._host_aggregate = own[0]['name'] if len(own) == 1 else None
+        self._allocated = list(allocated)
+        self._degraded = {}
+        # Healing puts the failed host back into freepool, where no
+        # unreserved instance can run; on any other host an instance found
+        # by no other source is simply unreserved.
+        healed = failed_host in (
+            self._aggregates.get(freepool) or {}).get('hosts', [])
+        for lease in leases if healed else ():
+            if lease.get('status') != 'ACTIVE' or not lease.get('degraded'):
+                continue
+            for res in lease.get('reservations', []):
+                if res.get('resource_type') == 'physical:host':
+                    self._degraded.setdefault(
+                        lease.get('project_id'), []).append(res['id'])
+
+    def _owner(self, reservation_id):
+        aggregate = self._aggregates.get(reservation_id) or {}
+        return (aggregate.get('metadata') or {}).get(OWNER_KEY)
+
+    def find(self, server):
+        """The :class:`model.Reservation` of ``server`` (a dict), or None."""
+        flavor = server.get('flavor') or {}
+        instance_res = (flavor.get('extra_specs') or {}).get(INSTANCE_SPEC)
+        if instance_res:
+            return model.Reservation(instance_res,
+                                     model.INSTANCE_RESERVATION,
+                                     server.get('tenant_id'))
+        reservation_id = (_hint(server) or self._host_aggregate or
+                          (self._allocated[0]
+                           if len(self._allocated) == 1 else None))
+        if reservation_id is None:
+            degraded = self._degraded.get(server.get('tenant_id'), [])
+            if len(degraded) == 1:
+                reservation_id = degraded[0]
+        if reservation_id is None:
+            return None
+        return model.Reservation(reservation_id, model.HOST_RESERVATION,
+                                 self._owner(reservation_id))
+
+    def hosts_of(self, reservation):
+        """Hosts now in the reservation's aggregate, None if it is gone."""
+        aggregate = self._aggregates.get(reservation.id)
+        if aggregate is None:
+            return None
+        return list(aggregate.get('hosts', []))

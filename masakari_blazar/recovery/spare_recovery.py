@@ -1,0 +1,329 @@
+# Copyright 2026 The masakari-blazar Authors.
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""One host failure's recovery onto spares: the steps the tasks run.
+
+Each step reads the cloud afresh and is safe to run again, because
+Masakari retries a notification that ended in ERROR, and an engine may die
+at any point.  What a step has done is found again in the cloud itself (the
+claim ledger, Blazar, Nova's aggregates, Placement), never only in memory.
+"""
+
+from oslo_log import log as logging
+
+from masakari_blazar.cloud import admission
+from masakari_blazar.cloud import blazar_spares
+from masakari_blazar.cloud import claim_lock
+from masakari_blazar.cloud import clients as mb_clients
+from masakari_blazar.cloud import inventory
+from masakari_blazar.cloud import ledger
+from masakari_blazar import conf as mb_conf
+from masakari_blazar.decisions import host_return
+from masakari_blazar.decisions import model
+from masakari_blazar.decisions import planner
+from masakari_blazar.decisions import reservations
+from masakari_blazar import exceptions
+from masakari_blazar.recovery import replenish
+
+LOG = logging.getLogger(__name__)
+HOST_TYPE = 'physical:host'
+
+
+class SpareRecovery(object):
+    """Claims spares, admits instances on them, and gives them back."""
+
+    def __init__(self, conf, clients=None):
+        self.conf = conf
+        self.opts = conf[mb_conf.PLUGIN_GROUP]
+        self.clients = clients or mb_clients.Clients(conf)
+        self.inventory = inventory.Inventory(self.clients, conf)
+        self.ledger = ledger.Ledger(self.clients, self.opts.claim_aggregate)
+        self.leases = blazar_spares.SpareLeases(self.clients, conf,
+                                                self.ledger)
+        self.admission = admission.Admission(self.clients)
+        self.planner = planner.Planner(self.opts.spare_preference,
+                                       self.opts.max_spares_per_failure,
+                                       self.opts.no_spare_action)
+
+    # Reading --------------------------------------------------------------
+    def _instances(self, host_name, instance_uuids, finder):
+        wanted = set(instance_uuids)
+        found = []
+        for server in self.inventory.servers_on(host_name):
+            if server['id'] in wanted:
+                found.append(model.Instance(
+                    uuid=server['id'], name=server.get('name') or '',
+                    resources=inventory.flavor_resources(
+                        server.get('flavor') or {},
+                        volume_backed=not server.get('image')),
+                    reservation=finder.find(server)))
+        return found
+
+    def _target(self, hostname, view, **fields):
+        problem = inventory.health_problem(
+            hostname, view['services'].get(hostname),
+            view['hypervisors'].get(hostname))
+        free = model.Resources()
+        if problem is None:
+            provider = view['hypervisors'][hostname]['id']
+            free, used = view['capacities'].get(provider) or \
+                self.inventory.free_resources(provider)
+            if fields.get('spare') and not fields.get('claimed') and (
+                    used.vcpus or used.memory_mb):
+                problem = ('it has instances (%s in use); a spare must be '
+                           'empty' % used)
+        az = inventory.home_az(hostname, view['aggregates'],
+                               self.inventory.freepool)
+        return model.Target(hostname=hostname, free=free, az=az,
+                            problem=problem,
+                            in_segment=hostname in view['segment'],
+                            can_join_host_reservation=az is None, **fields)
+
+    def read(self, host_name, instance_uuids, notification_uuid=None,
+             segment_hosts=()):
+        """Everything the planner needs about one failure, in one pass."""
+        claims = self.ledger.read()
+        mine = {h: c for h, c in claims.items()
+                if c.notification == notification_uuid}
+        leases = self.inventory.leases()
+        blazar_hosts = self.inventory.blazar_hosts()
+        allocations = self.inventory.allocations()
+        held = self.inventory.spares(leases, blazar_hosts, allocations)
+        pool = [s for s in held if s.hostname not in claims]
+        view = {'aggregates': self.inventory.aggregates(),
+                'services': self.inventory.services(),
+                'hypervisors': self.inventory.hypervisors(),
+                'capacities': self.inventory.capacities(),
+                'segment': set(segment_hosts)}
+        failed_ids = [str(h['id']) for h in blazar_hosts
+                      if h['hypervisor_hostname'] == host_name]
+        # Only host reservations in force now; Blazar also lists the
+        # allocations of leases that start later, and those of instance
+        # reservations (once per slot), whose instances carry their flavor.
+        active = {r['id'] for lease in leases
+                  if lease.get('status') == 'ACTIVE'
+                  for r in lease.get('reservations', [])
+                  if r.get('resource_type', HOST_TYPE) == HOST_TYPE}
+        spare_reservations = {s.reservation_id for s in pool}
+        allocated = sorted({r['id'] for a in allocations
+                            if str(a['resource_id']) in failed_ids
+                            for r in a.get('reservations', [])
+                            if r['id'] in active and
+                            r['id'] not in spare_reservations})
+        finder = reservations.ReservationFinder(
+            view['aggregates'], host_name, allocated, leases)
+        instances = self._instances(host_name, instance_uuids, finder)
+        targets = [self._target(s.hostname, view, spare=s) for s in pool]
+        for hostname, claim in sorted(mine.items()):
+            targets.append(self._target(
+                hostname, view, claimed=True, committed=True,
+                group=claim.group,
+                spare=model.Spare(hostname, '', '', claim.lease or '', '')))
+        seen = set()
+        for instance in instances:
+            res = instance.reservation
+            if res is None or res.id in seen:
+                continue
+            seen.add(res.id)
+            members = finder.hosts_of(res) or []
+            if host_name in members:
+                continue
+            # Blazar's healing already moved the failed host out and may
+            # have put a replacement in: that host serves the reservation.
+            for hostname in members:
+                targets.append(self._target(hostname, view, committed=True,
+                                            group=res.id))
+        return {
+            'instances': instances,
+            'targets': targets,
+            'failed_az': inventory.home_az(host_name, view['aggregates'],
+                                           self.inventory.freepool),
+            'pool': pool,
+            'claims': claims,
+            'mine': mine,
+            # Where a claimed spare still is in Blazar, for finishing a
+            # detach that an engine's death interrupted.
+            'held': {s.hostname: s for s in held},
+            'registered': {h['hypervisor_hostname']: h for h in blazar_hosts},
+        }
+
+    # Steps ----------------------------------------------------------------
+    def claim(self, host_name, notification_uuid, instance_uuids,
+              offered=None, segment_hosts=()):
+        """Plan the moves and claim the spares they need.
+
+        Reading, planning and claiming happen under the spare-pool lock, so
+        two recoveries never choose the same spare; the spares are taken out
+        of Blazar under it too, so that splitting a multi-spare lease never
+        puts another recovery's spare back into a lease.
+
+        :returns: the :class:`planner.Plan` and one-line accounts of what
+            was done, for the notification's progress details.
+        """
+        report = []
+        claimed_now = False
+        with claim_lock.spare_pool_lock(self.conf):
+            report.extend(self.leases.finish_pending())
+            view = self.read(host_name, instance_uuids, notification_uuid,
+                             segment_hosts)
+            plan = self.planner.plan(view['instances'], view['targets'],
+                                     view['failed_az'], offered)
+            pool = {s.hostname: s for s in view['pool']}
+            held_elsewhere = set(view['claims']) - set(view['mine'])
+            for target in view['targets']:
+                if target.claimed and not target.healthy:
+                    report.append(
+                        'Spare %s, claimed earlier by this notification, '
+                        'is unusable (%s); it stays claimed until '
+                        '"masakari-blazar return %s"' % (
+                            target.hostname, target.problem,
+                            target.hostname))
+            for hostname in plan.spares:
+                if hostname in view['mine']:
+                    report.append('Reusing spare %s, already claimed by this '
+                                  'notification' % hostname)
+                    report.extend(self._finish_detach(hostname, view,
+                                                      held_elsewhere))
+                    continue
+                spare = pool[hostname]
+                self.ledger.record(hostname, notification_uuid,
+                                   group=plan.groups.get(hostname),
+                                   lease=spare.lease_name)
+                report.append('Claimed spare %s (%s)' % (
+                    hostname, plan.reasons[hostname]))
+                report.append('Spare %s: %s' % (
+                    hostname, self.leases.detach(spare, held_elsewhere)))
+                claimed_now = True
+            if claimed_now and self.opts.replenish_pool:
+                report.extend(self._replenish())
+        for uuid, reason in sorted(plan.unplaced.items()):
+            report.append('Instance %s has no spare (%s); the Nova scheduler '
+                          'will choose its host' % (plan.label(uuid), reason))
+        return plan, report
+
+    def _finish_detach(self, hostname, view, held_elsewhere):
+        """Finish taking a claimed spare out of Blazar.
+
+        An engine that died while detaching it left it still in its lease,
+        or still registered in Blazar.
+        """
+        if hostname in view['held']:
+            return ['Spare %s: %s' % (hostname, self.leases.detach(
+                view['held'][hostname], held_elsewhere))]
+        if hostname in view['registered']:
+            self.leases.delete_host(view['registered'][hostname]['id'],
+                                    hostname)
+            return ['Spare %s: removed it from Blazar' % hostname]
+        return []
+
+    def unusable(self, hostnames):
+        """Why each of ``hostnames`` cannot take instances now, if not."""
+        services = self.inventory.services()
+        hypervisors = self.inventory.hypervisors()
+        problems = {}
+        for hostname in hostnames:
+            problem = inventory.health_problem(
+                hostname, services.get(hostname), hypervisors.get(hostname))
+            if problem:
+                problems[hostname] = problem
+        return problems
+
+    def _replenish(self):
+        """Top the pool up after a claim; never fails the recovery."""
+        try:
+            lines, _ = replenish.replenish(self)
+        except exceptions.RecoveryError as exc:
+            lines = ['Could not replenish the spare pool: %s' % exc]
+        return lines
+
+    def admit(self, plan):
+        """Join each claimed spare to its instances' reservations."""
+        report = []
+        for hostname in plan.spares:
+            for entry in plan.joins.get(hostname, []):
+                res = model.Reservation(entry['id'], entry['kind'],
+                                        entry.get('project_id'))
+                report.extend(self.admission.join(hostname, res,
+                                                  entry['count']))
+        return report
+
+    def release(self, notification_uuid):
+        """Give back the spares of a recovery that moved nothing.
+
+        A spare that holds any server stays claimed: putting it back into a
+        lease would let Blazar delete that server when the lease starts.
+        """
+        report = []
+        with claim_lock.spare_pool_lock(self.conf):
+            for hostname, claim in sorted(self.ledger.read().items()):
+                if claim.notification != notification_uuid:
+                    continue
+                state = host_return.read_state(self, hostname)
+                if state.other_lease:
+                    # A user's lease took the spare while it sat in freepool
+                    # between its lease and its removal from Blazar: it is
+                    # that lease's host now, and none of ours to undo.
+                    self.ledger.remove(hostname)
+                    report.append(
+                        'Released the claim on %s: Blazar lease %s took it '
+                        'meanwhile, so it is no longer a spare' % (
+                            hostname, state.other_lease))
+                    continue
+                if state.servers and not state.spare_lease:
+                    report.append(
+                        'Spare %s keeps its claim: it holds servers; '
+                        'return it with "masakari-blazar return %s" once '
+                        'it is empty' % (hostname, hostname))
+                    continue
+                report.extend(self.return_to_pool(state))
+        return report
+
+    def return_steps(self, state):
+        """The steps that make the host of ``state`` a free spare."""
+        return host_return.steps(
+            state, self.opts.spare_lease_prefix, self.opts.spare_lease_days,
+            self.opts.claim_aggregate, self.inventory.freepool)
+
+    def return_to_pool(self, state):
+        """Make one host a free spare again; run under the claim lock.
+
+        ``state`` is the host's :class:`host_return.HostState`, read just
+        before; every step reads the cloud again, so a step that an earlier,
+        interrupted run already did changes nothing.
+
+        :returns: one-line accounts of what was done.
+        """
+        hostname = state.hostname
+        report = []
+        for step in self.return_steps(state):
+            if step.action == host_return.LEAVE_RESERVATIONS:
+                report.extend(self.admission.leave_reservations(hostname))
+            elif step.action == host_return.DELETE_PROVIDER:
+                report.extend(
+                    self.admission.delete_reservation_provider(hostname))
+            elif step.action == host_return.LEAVE_FREEPOOL:
+                report.extend(self.admission.leave_freepool(hostname))
+            elif step.action == host_return.REGISTER:
+                self.leases.register(hostname)
+                report.append('Registered %s in Blazar' % hostname)
+            elif step.action == host_return.LEASE:
+                lease = self.leases.create_lease(hostname)
+                report.append('Returned %s to the spare pool (lease %s)' % (
+                    hostname, lease.get('name') if isinstance(lease, dict)
+                    else blazar_spares.spare_lease_name(
+                        self.opts.spare_lease_prefix, hostname)))
+            elif step.action == host_return.DROP_CLAIM:
+                self.ledger.remove(hostname)
+                report.append('Released the claim on %s' % hostname)
+        return report

@@ -1,0 +1,346 @@
+# Copyright 2026 The masakari-blazar Authors.
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""The TaskFlow tasks that masakari-engine loads by name.
+
+They adapt Masakari's calling convention (``Task(context, novaclient,
+**kwargs)``, the flow store, progress details, its exceptions) to
+:class:`masakari_blazar.recovery.spare_recovery.SpareRecovery` and carry no
+decision of their own.  Configure them in
+``[taskflow_driver_recovery_flows]``; see
+``etc/masakari/masakari-custom-recovery-methods.conf``.
+"""
+
+import contextlib
+import time
+
+import eventlet
+from eventlet import greenpool
+from oslo_config import cfg
+from oslo_log import log as logging
+
+import masakari.conf  # noqa: F401  (registers the options read below)
+from masakari.engine.drivers.taskflow import base
+from masakari.engine.drivers.taskflow import host_failure
+from masakari import exception
+from masakari import objects
+from masakari.objects import fields
+
+from masakari_blazar.cloud import clients as mb_clients
+from masakari_blazar.cloud import nova_api
+from masakari_blazar.cloud import server_watch
+from masakari_blazar.decisions import planner
+from masakari_blazar import exceptions
+from masakari_blazar.recovery import spare_recovery
+
+CONF = cfg.CONF
+LOG = logging.getLogger(__name__)
+PENDING = fields.VMoveStatus.PENDING
+SUCCEEDED = fields.VMoveStatus.SUCCEEDED
+FAILED = fields.VMoveStatus.FAILED
+ONGOING = fields.VMoveStatus.ONGOING
+
+
+@contextlib.contextmanager
+def failing_clearly(task):
+    """Turn any failure into a one-line reason kept in the notification.
+
+    Masakari replaces exceptions it does not know by a generic message, so
+    the reason is written to the progress details and raised as the
+    HostRecoveryFailureException that Masakari keeps.
+    """
+    try:
+        yield
+    except exception.MasakariException:
+        raise
+    except exceptions.RecoveryError as exc:
+        message = str(exc)
+        LOG.error(message)
+        task.update_details(message, 1.0)
+        raise exception.HostRecoveryFailureException(message=message)
+    except Exception as exc:
+        message = '%s failed unexpectedly: %s' % (task.name, exc)
+        LOG.exception(message)
+        task.update_details(message, 1.0)
+        raise exception.HostRecoveryFailureException(message=message)
+
+
+def latest_vmoves(context, notification_uuid):
+    """Each instance's newest VMove of the notification.
+
+    Masakari writes new rows each time the notification is run again, so
+    an instance may have several; the newest one tells its state.
+    """
+    latest = {}
+    for vmove in objects.VMoveList.get_all_vmoves(context,
+                                                  notification_uuid):
+        current = latest.get(vmove.instance_uuid)
+        if current is None or vmove.id > current.id:
+            latest[vmove.instance_uuid] = vmove
+    return latest
+
+
+def segment_hosts(context, host_name):
+    """Names of the hosts in the failed host's Masakari segment."""
+    try:
+        host = objects.Host.get_by_name(context, host_name)
+    except exception.NotFound:
+        return []
+    return [h.name for h in objects.HostList.get_all(
+        context, filters={'failover_segment_id': host.failover_segment.uuid})]
+
+
+class _SpareTask(base.MasakariTask):
+
+    def _recovery(self):
+        return spare_recovery.SpareRecovery(CONF)
+
+    def _report(self, lines, progress):
+        for line in lines:
+            LOG.info(line)
+            self.update_details(line, progress)
+
+
+class ClaimSpareTask(_SpareTask):
+    """Choose the spares for the failed host's instances and claim them.
+
+    Runs after Masakari's ``prepare_HA_enabled_instances_task``, whose
+    PENDING VMoves say which instances move.  In the reserved-host flow the
+    host that Masakari's retry offers is used only if Blazar agrees it is a
+    free, healthy spare; otherwise the task fails and the retry moves on.
+    """
+
+    def __init__(self, context, novaclient, **kwargs):
+        kwargs['requires'] = ['host_name', 'notification_uuid']
+        kwargs['provides'] = 'spare_plan'
+        super().__init__(context, novaclient, **kwargs)
+
+    def execute(self, host_name, notification_uuid, reserved_host=None):
+        self.update_details('Choosing spare hosts from the Blazar spare '
+                            'pool for the instances of %s' % host_name)
+        with failing_clearly(self):
+            pending = [uuid for uuid, vmove in latest_vmoves(
+                self.context, notification_uuid).items()
+                if vmove.status == PENDING]
+            plan, report = self._recovery().claim(
+                host_name, notification_uuid, pending, offered=reserved_host,
+                segment_hosts=segment_hosts(self.context, host_name))
+        self._report(report, 0.5)
+        self._clear_masakari_reserved(plan.spares)
+        self.update_details('Plan: %s' % (', '.join(
+            '%s -> %s' % (plan.names.get(uuid, uuid), target or 'scheduler')
+            for uuid, target in sorted(plan.moves.items())) or
+            'nothing to move'), 1.0)
+        return plan.to_dict()
+
+    def _clear_masakari_reserved(self, spares):
+        # Masakari's own reserved-host flow clears the flag of the host it
+        # uses; doing the same keeps reserved_host segments in step.
+        if not CONF.masakari_blazar.sync_masakari_reserved:
+            return
+        for hostname in spares:
+            try:
+                host = objects.Host.get_by_name(self.context, hostname)
+            except exception.NotFound:
+                continue
+            if host.reserved:
+                host.reserved = False
+                host.save()
+                self.update_details('Cleared the Masakari reserved flag of '
+                                    '%s' % hostname, 0.9)
+
+    def revert(self, notification_uuid, *args, **kwargs):
+        vmoves = latest_vmoves(self.context, notification_uuid)
+        if any(v.status != PENDING for v in vmoves.values()):
+            self.update_details('Keeping the claimed spares: instances '
+                                'have started moving to them', 1.0)
+            return
+        try:
+            report = self._recovery().release(notification_uuid)
+        except exceptions.RecoveryError as exc:
+            message = ('Could not return the claimed spares of %s to the '
+                       'pool: %s' % (notification_uuid, exc))
+            LOG.error(message)
+            self.update_details(message, 1.0)
+            return
+        self._report(report, 1.0)
+
+
+class PrepareSpareTask(_SpareTask):
+    """Admit the instances on their spares: aggregates and Placement."""
+
+    def __init__(self, context, novaclient, **kwargs):
+        kwargs['requires'] = ['spare_plan']
+        super().__init__(context, novaclient, **kwargs)
+
+    def execute(self, spare_plan):
+        plan = planner.Plan.from_dict(spare_plan)
+        with failing_clearly(self):
+            report = self._recovery().admit(plan)
+        self._report(report or ['The spares need no reservation change'],
+                     1.0)
+
+
+class EvacuateInstancesTask(host_failure.EvacuateInstancesTask):
+    """Evacuate each instance to the host that the plan gave it.
+
+    Masakari's own task sends every instance to one reserved host, adds
+    that host to every aggregate of the failed host (taking any 409 for
+    success), and calls ``update_host_method``, which is None in the auto
+    flow.  Its per-instance ``_evacuate_and_confirm`` carries Masakari's
+    semantics for locked, stopped, error and resized instances and keeps
+    the VMoves, so it is reused as is, with a target per instance, up to
+    ``evacuation_concurrency`` at a time.
+
+    What it costs Nova and Keystone no longer grows with every poll of
+    every instance: its Nova calls go through :class:`nova_api.NovaAPI`
+    (one session, so no token per call), and its polls are served by a
+    :class:`server_watch.ServerWatch` (one list call per round for all
+    the instances).
+    """
+
+    def __init__(self, context, novaclient, **kwargs):
+        kwargs.setdefault('update_host_method', None)
+        super().__init__(context, novaclient, **kwargs)
+
+    def execute(self, host_name, notification_uuid, spare_plan):
+        plan = planner.Plan.from_dict(spare_plan)
+        clients = mb_clients.Clients(CONF)
+        with failing_clearly(self):
+            unusable = spare_recovery.SpareRecovery(CONF, clients).unusable(
+                sorted({t for t in plan.moves.values() if t}))
+            nova = clients.nova_at(nova_api.MICROVERSION)
+            self.watch = server_watch.ServerWatch(nova, clients.call,
+                                                  CONF.verify_interval)
+            self.novaclient = nova_api.NovaAPI(nova, self.watch.changed)
+            self.watch.seed(host_name)
+        for hostname, problem in sorted(unusable.items()):
+            # Nova would refuse the evacuation and leave the instance in
+            # ERROR; left PENDING, the notification's retry chooses again.
+            self.update_details('Not evacuating to %s, which became '
+                                'unusable (%s); its instances wait for the '
+                                'retry of this notification' % (
+                                    hostname, problem), 0.2)
+        threads = greenpool.GreenPool(
+            CONF.masakari_blazar.evacuation_concurrency)
+        for uuid, vmove in sorted(self._open_vmoves(
+                notification_uuid).items()):
+            target = plan.moves.get(uuid)
+            if target in unusable:
+                continue
+            self.update_details('Evacuating instance %s to %s' % (
+                plan.label(uuid), target or 'a host the scheduler chooses'),
+                0.3)
+            threads.spawn_n(self._move, vmove, target, host_name)
+        threads.waitall()
+        self._summarise(notification_uuid, host_name)
+
+    def _open_vmoves(self, notification_uuid):
+        """The VMove to act on for each instance not yet settled.
+
+        A notification run again after an engine died has rows of the
+        earlier run too: PENDING ones, and ONGOING ones for evacuations
+        that were under way.  The newest row of an instance is the one to
+        act on; the older ones are closed so that the records agree.
+        """
+        rows = {}
+        for vmove in sorted(objects.VMoveList.get_all_vmoves(
+                self.context, notification_uuid), key=lambda v: v.id):
+            rows.setdefault(vmove.instance_uuid, []).append(vmove)
+        current = {}
+        for uuid, vmoves in rows.items():
+            if vmoves[-1].status not in (PENDING, ONGOING):
+                continue
+            for stale in vmoves[:-1]:
+                if stale.status in (PENDING, ONGOING):
+                    stale.status = FAILED
+                    stale.message = ('superseded by VMove %s of a later run'
+                                     % vmoves[-1].uuid)
+                    stale.save()
+            current[uuid] = vmoves[-1]
+        return current
+
+    def _move(self, vmove, target, host_name):
+        """Evacuate one instance, unless an earlier run already moved it.
+
+        An evacuation that Nova accepted before the engine died goes on
+        without it; evacuating that instance again would rebuild it twice.
+        So an instance being rebuilt is waited for, and one that is no
+        longer on the failed host is recorded where it is.
+        """
+        server = self._settled_server(vmove.instance_uuid)
+        where = server and getattr(server,
+                                   'OS-EXT-SRV-ATTR:hypervisor_hostname')
+        if server is None:
+            self._close(vmove, FAILED, message='the instance no longer '
+                                               'exists')
+        elif where != host_name:
+            self._close(vmove, SUCCEEDED, dest_host=where,
+                        message='already on %s' % where)
+        else:
+            self._evacuate_and_confirm(self.context, vmove, target)
+
+    def _get_state_and_host_of_instance(self, context, instance):
+        """Masakari's poll of an evacuating instance, from a shared round.
+
+        Masakari reads the instance with a GET of its own on every poll;
+        the watch answers from one list call per round for all instances,
+        never with a state older than the previous poll or than the change
+        being awaited (see :mod:`masakari_blazar.cloud.server_watch`).
+        """
+        new_instance = self.watch.server(instance.id)
+        return (getattr(instance, 'OS-EXT-STS:vm_state'),
+                getattr(new_instance, 'OS-EXT-STS:vm_state'),
+                getattr(new_instance, 'OS-EXT-SRV-ATTR:hypervisor_hostname'))
+
+    def _settled_server(self, uuid):
+        deadline = time.monotonic() + CONF.wait_period_after_evacuation
+        while True:
+            try:
+                server = self.watch.server(uuid)
+            except exception.NotFound:
+                return None
+            task_state = getattr(server, 'OS-EXT-STS:task_state', None)
+            if not (task_state or '').startswith('rebuild') or (
+                    time.monotonic() > deadline):
+                return server
+            eventlet.sleep(CONF.verify_interval)
+
+    @staticmethod
+    def _close(vmove, status, dest_host=None, message=None):
+        vmove.status = status
+        vmove.dest_host = dest_host or vmove.dest_host
+        vmove.message = message
+        vmove.save()
+
+    def _summarise(self, notification_uuid, host_name):
+        results = latest_vmoves(self.context, notification_uuid)
+        for uuid, vmove in sorted(results.items()):
+            if vmove.status == SUCCEEDED:
+                line = 'Instance %s (%s) is on %s' % (
+                    vmove.instance_name, uuid, vmove.dest_host)
+            else:
+                line = 'Instance %s (%s) was not evacuated: %s' % (
+                    vmove.instance_name, uuid, vmove.message or vmove.status)
+            self.update_details(line, 0.9)
+        failed = sorted(v.instance_name or uuid for uuid, v in results.items()
+                        if v.status != SUCCEEDED)
+        if failed:
+            message = ('Failed to evacuate %d instance(s) from %s: %s; the '
+                       'claimed spares stay claimed' % (
+                           len(failed), host_name, ', '.join(failed)))
+            self.update_details(message, 1.0)
+            raise exception.HostRecoveryFailureException(message=message)
+        self.update_details('Evacuated %d instance(s) from %s' % (
+            len(results), host_name), 1.0)
