@@ -40,19 +40,6 @@ from masakari_blazar.decisions import reservations
 from masakari_blazar import exceptions
 
 LOG = logging.getLogger(__name__)
-CHILD_PREFIX = 'blazar_'
-RC_PREFIX = 'CUSTOM_RESERVATION_'
-
-
-def resource_class(reservation_id):
-    return RC_PREFIX + reservation_id.upper().replace('-', '_')
-
-
-def is_reservation_aggregate(aggregate):
-    """Blazar made this aggregate for a host or an instance reservation."""
-    az = aggregate.get('availability_zone') or ''
-    return (az.startswith(reservations.BLAZAR_AZ_PREFIX) or
-            'reservation' in (aggregate.get('metadata') or {}))
 
 
 class Admission(object):
@@ -150,7 +137,7 @@ class Admission(object):
         return providers[0] if providers else None
 
     def _child(self, hostname, create):
-        name = CHILD_PREFIX + hostname
+        name = reservations.CHILD_PREFIX + hostname
         child = self._provider(name)
         if child is not None or not create:
             return child
@@ -165,7 +152,7 @@ class Admission(object):
 
     def _add_inventory(self, hostname, reservation, count):
         child = self._child(hostname, create=True)
-        rc = resource_class(reservation.id)
+        rc = reservations.resource_class(reservation.id)
         self._placement('put', '/resource_classes/%s' % rc)
         path = '/resource_providers/%s/inventories' % child['uuid']
         current = self._placement('get', path).json()
@@ -192,7 +179,7 @@ class Admission(object):
         done = []
         for aggregate in self._aggregates():
             if (hostname in aggregate['hosts'] and
-                    is_reservation_aggregate(aggregate)):
+                    reservations.is_reservation_aggregate(aggregate)):
                 self._remove(aggregate, hostname)
                 done.append('removed %s from aggregate %s' % (
                     hostname, aggregate['name']))

@@ -36,27 +36,15 @@ lease of its own, named with the spare prefix.
 import datetime
 
 from oslo_log import log as logging
-from oslo_serialization import jsonutils
 from oslo_utils import timeutils
 import tenacity
 
 from masakari_blazar import conf as mb_conf
+from masakari_blazar.decisions import spare_pool
 from masakari_blazar import exceptions
 
 LOG = logging.getLogger(__name__)
 NOT_OFFERED = (404, 405, 501)
-
-
-def spare_lease_name(prefix, hostname):
-    return '%s-%s' % (prefix, hostname)
-
-
-def single_host_reservation(hostname):
-    """A reservation that Blazar can satisfy with ``hostname`` only."""
-    return {'resource_type': 'physical:host', 'min': 1, 'max': 1,
-            'hypervisor_properties': jsonutils.dumps(
-                ['=', '$hypervisor_hostname', hostname]),
-            'resource_properties': ''}
 
 
 class SpareLeases(object):
@@ -188,11 +176,13 @@ class SpareLeases(object):
                 'Cannot give %s a spare lease: [masakari_blazar] '
                 'spare_lease_prefix is empty, so the pool would not '
                 'recognise the lease' % hostname)
-        name = spare_lease_name(self.opts.spare_lease_prefix, hostname)
+        name = spare_pool.spare_lease_name(
+            self.opts.spare_lease_prefix, hostname)
         return self.call(
             'Blazar', 'POST /leases (%s)' % name, self._blazar.lease.create,
             name=name, start='now', end=end.strftime('%Y-%m-%d %H:%M'),
-            reservations=[single_host_reservation(hostname)], events=[])
+            reservations=[spare_pool.single_host_reservation(hostname)],
+            events=[])
 
     def delete_host(self, host_id, hostname):
         # Blazar may still be finishing the lease's end when the host is

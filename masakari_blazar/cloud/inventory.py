@@ -22,99 +22,17 @@ functions that turn answers into
 calls, so they can be tested with literals.
 """
 
-import math
 
 from masakari_blazar import conf as mb_conf
-from masakari_blazar.decisions import model
-from masakari_blazar.decisions import reservations
+from masakari_blazar.decisions import hosts
 from masakari_blazar.decisions import spare_pool
 
-RESOURCE_CLASSES = ('VCPU', 'MEMORY_MB', 'DISK_GB')
 # Placement lists no usages of many providers at once, but the summaries of
 # allocation candidates give each provider's capacity and usage: from 1.27
 # of all its classes, from 1.29 for every provider of each candidate tree.
 # Any host with a megabyte of room is a candidate for the smallest request.
 CANDIDATES = '/allocation_candidates?resources=MEMORY_MB:1'
 CANDIDATES_MICROVERSION = '1.29'
-
-
-def health_problem(hostname, service, hypervisor):
-    """Why ``hostname`` cannot take instances, or None if it can.
-
-    A spare is only as good as its nova-compute service: evacuation to a
-    disabled or down service fails in Nova's ComputeFilter, and Blazar's
-    monitor treats a disabled host as failed.
-    """
-    if service is None:
-        return 'no nova-compute service is registered for %s' % hostname
-    if service.get('status') != 'enabled':
-        reason = service.get('disabled_reason')
-        return 'nova-compute is disabled%s' % (
-            ' (%s)' % reason if reason else '')
-    if service.get('forced_down'):
-        return 'nova-compute is forced down'
-    if service.get('state') != 'up':
-        return 'nova-compute is down'
-    if hypervisor is None:
-        return 'no hypervisor is registered for %s' % hostname
-    if hypervisor.get('state', 'up') != 'up':
-        return 'the hypervisor is down'
-    if hypervisor.get('status', 'enabled') != 'enabled':
-        return 'the hypervisor is disabled'
-    return None
-
-
-def capacity(inventories, usages):
-    """(free, used) resources from Placement inventories and usages.
-
-    Placement's capacity of a class is ``(total - reserved) *
-    allocation_ratio``, which is what the scheduler checks against.
-    """
-    return _free_and_used({
-        rc: int(math.floor((inv['total'] - inv.get('reserved', 0)) *
-                           inv.get('allocation_ratio', 1.0)))
-        for rc, inv in inventories.items()}, usages)
-
-
-def summary_capacity(summary):
-    """(free, used) from a provider summary of allocation candidates."""
-    resources = summary.get('resources', {})
-    return _free_and_used(
-        {rc: r['capacity'] for rc, r in resources.items()},
-        {rc: r['used'] for rc, r in resources.items()})
-
-
-def _free_and_used(capacities, usages):
-    used = [int(usages.get(rc, 0)) for rc in RESOURCE_CLASSES]
-    free = [max(int(capacities.get(rc, 0)) - u, 0)
-            for rc, u in zip(RESOURCE_CLASSES, used)]
-    return model.Resources(*free), model.Resources(*used)
-
-
-def flavor_resources(flavor, volume_backed=False):
-    """What an instance of ``flavor`` (Nova's embedded dict) consumes.
-
-    A volume-backed instance's root disk is not on the host, and Nova does
-    not ask Placement for it.
-    """
-    swap_gb = int(math.ceil(int(flavor.get('swap') or 0) / 1024.0))
-    root_gb = 0 if volume_backed else int(flavor.get('disk', 0))
-    return model.Resources(
-        int(flavor.get('vcpus', 0)),
-        int(flavor.get('ram', 0)),
-        root_gb + int(flavor.get('ephemeral', 0) or 0) + swap_gb)
-
-
-def home_az(hostname, aggregates, freepool):
-    """The zone a host has outside Blazar; None for the default zone."""
-    for aggregate in aggregates:
-        if hostname not in aggregate.get('hosts', []):
-            continue
-        if reservations.is_blazar_aggregate(aggregate, freepool):
-            continue
-        if aggregate.get('availability_zone'):
-            return aggregate['availability_zone']
-    return None
 
 
 def _as_dict(resource):
@@ -187,7 +105,7 @@ class Inventory(object):
         body = self.call(
             'Placement', 'GET %s' % CANDIDATES, self.clients.placement.get,
             CANDIDATES, microversion=CANDIDATES_MICROVERSION).json()
-        return {uuid: summary_capacity(summary) for uuid, summary in
+        return {uuid: hosts.summary_capacity(summary) for uuid, summary in
                 body.get('provider_summaries', {}).items()}
 
     def free_resources(self, provider_uuid):
@@ -195,5 +113,5 @@ class Inventory(object):
             '/resource_providers/%s/inventories' % provider_uuid)
         usages = self.placement_get(
             '/resource_providers/%s/usages' % provider_uuid)
-        return capacity(inventories.get('inventories', {}),
-                        usages.get('usages', {}))
+        return hosts.capacity(inventories.get('inventories', {}),
+                              usages.get('usages', {}))

@@ -27,6 +27,8 @@ import warnings
 
 from oslo_config import cfg
 
+from masakari_blazar.cloud import host_state
+from masakari_blazar.cloud import pool_reader
 from masakari_blazar.commands import tables
 from masakari_blazar import exceptions
 from masakari_blazar.local import engine as local_engine
@@ -161,7 +163,7 @@ def cmd_return():
 def _return_state(recovery, host, records):
     """The host's state, refused with one line when it cannot return."""
     from masakari_blazar.decisions import host_return
-    state = host_return.read_state(
+    state = host_state.read_state(
         recovery, host, records.notification_status if records else None)
     if state.claim and records is None:
         raise exceptions.RecoveryError(
@@ -236,12 +238,11 @@ def cmd_replenish():
 def cmd_sync_reserved():
     """Set Masakari's reserved flag on exactly the free Blazar spares."""
     from masakari import rpc
-    from masakari_blazar.commands import pool_status
     from masakari_blazar.commands import sync_reserved
     ctx = _records().context
     # Masakari announces host updates on its message bus, as its API does.
     rpc.init(CONF)
-    free = {r.hostname for r in pool_status.pool_rows(_recovery())
+    free = {r.hostname for r in pool_reader.pool_rows(_recovery())
             if r.state == 'free'}
     todo = sync_reserved.changes(sync_reserved.masakari_hosts(ctx), free)
     for name, reserved in todo:

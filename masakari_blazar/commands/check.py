@@ -27,8 +27,9 @@ import difflib
 
 from oslo_config import cfg
 
-from masakari_blazar.commands import pool_status
+from masakari_blazar.cloud import pool_reader
 from masakari_blazar import conf as mb_conf
+from masakari_blazar.decisions import replenishment
 from masakari_blazar.decisions import spare_pool
 from masakari_blazar import exceptions
 from masakari_blazar.recovery import replenish
@@ -150,7 +151,7 @@ def check_options(opts, coordination_url):
                              'claim lock is a file lock, safe only while '
                              'every masakari-engine runs on one machine'))
     try:
-        replenish.parse_profile(opts.spare_host_properties)
+        replenishment.parse_profile(opts.spare_host_properties)
     except exceptions.ConfigError as exc:
         found.append(Finding(ERROR, str(exc)))
     if opts.replenish_pool and not opts.pool_min_size:
@@ -166,7 +167,7 @@ def check_leases(leases, spares, opts):
     """Findings about the spare leases and the spares they hold.
 
     :param leases: Blazar's lease list.
-    :param spares: the pool's rows (:func:`pool_status.pool_rows`).
+    :param spares: the pool's rows (:func:`pool_reader.pool_rows`).
     """
     found = []
     designated = [lease for lease in leases
@@ -203,7 +204,7 @@ def check_leases(leases, spares, opts):
         if row.state.startswith('unhealthy'):
             found.append(Finding(WARNING, 'spare %s is %s' % (row.hostname,
                                                               row.state)))
-    free = sum(1 for r in spares if r.state == pool_status.FREE)
+    free = sum(1 for r in spares if r.state == pool_reader.FREE)
     if free < opts.pool_min_size:
         found.append(Finding(WARNING, 'only %d free spare(s), below '
                              'pool_min_size (%d)' % (free,
@@ -331,7 +332,7 @@ def _check_apis(found, recovery):
     if None in (leases, services, providers):
         return None, None
     rows = _api(found, 'the spare pool',
-                lambda: pool_status.pool_rows(recovery))
+                lambda: pool_reader.pool_rows(recovery))
     return rows, leases
 
 
@@ -372,6 +373,6 @@ def run(conf, recovery_factory, records_factory):
     found.append(Finding(OK, 'Masakari\'s database answers (%d segment(s))'
                          % len(segments)))
     found.extend(check_segments(
-        segments, {r.hostname for r in rows if r.state == pool_status.FREE},
+        segments, {r.hostname for r in rows if r.state == pool_reader.FREE},
         {r.hostname for r in rows}))
     return found

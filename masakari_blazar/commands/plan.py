@@ -23,10 +23,10 @@ modelled too, because it decides what the plugin is asked: which instances move
 offers, in which order, and what happens when none is usable.
 """
 
-from masakari_blazar.cloud import admission
 from masakari_blazar.commands import tables
 from masakari_blazar.decisions import model
 from masakari_blazar.decisions import planner as planner_mod
+from masakari_blazar.decisions import reservations
 from masakari_blazar import exceptions
 
 AUTO = 'auto'
@@ -89,8 +89,8 @@ def join_text(hostname, entry):
         entry['id'], reservation, entry['count'])
     if entry['kind'] == model.INSTANCE_RESERVATION:
         text += ', with inventory for %d more %s on resource provider %s%s' % (
-            entry['count'], admission.resource_class(entry['id']),
-            admission.CHILD_PREFIX, hostname)
+            entry['count'], reservations.resource_class(entry['id']),
+            reservations.CHILD_PREFIX, hostname)
     return text
 
 

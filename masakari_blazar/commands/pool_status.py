@@ -21,66 +21,17 @@ what the next recovery will decide on.
 """
 
 import dataclasses
-import typing
 
-from masakari_blazar.cloud import inventory
+from masakari_blazar.cloud import pool_reader
 from masakari_blazar.decisions import headroom
-
-FREE = 'free'
-
-
-@dataclasses.dataclass
-class SpareRow(object):
-    hostname: str
-    lease: str
-    state: str
-    az: typing.Optional[str]
-    free: typing.Optional[dict]
-    used: typing.Optional[dict]
-
-
-def _resources(res):
-    return dataclasses.asdict(res) if res is not None else None
-
-
-def pool_rows(recovery):
-    """One :class:`SpareRow` per free or claimed spare, by host name."""
-    inv = recovery.inventory
-    claims = recovery.ledger.read()
-    spares = inv.spares(inv.leases(), inv.blazar_hosts(), inv.allocations())
-    aggregates = inv.aggregates()
-    services = inv.services()
-    hypervisors = inv.hypervisors()
-    rows = []
-    leases = {s.hostname: s.lease_name for s in spares}
-    for hostname, claim in claims.items():
-        leases.setdefault(hostname, claim.lease or '')
-    for hostname in sorted(leases):
-        problem = inventory.health_problem(
-            hostname, services.get(hostname), hypervisors.get(hostname))
-        free = used = None
-        if hostname in hypervisors:
-            free, used = inv.free_resources(hypervisors[hostname]['id'])
-        if hostname in claims:
-            claim = claims[hostname]
-            state = 'claimed by notification %s since %s' % (
-                claim.notification, claim.since)
-        elif problem:
-            state = 'unhealthy: %s' % problem
-        elif used and (used.vcpus or used.memory_mb):
-            state = 'unhealthy: it has instances (%s in use)' % used
-        else:
-            state = FREE
-        rows.append(SpareRow(
-            hostname, leases[hostname], state,
-            inventory.home_az(hostname, aggregates, inv.freepool),
-            _resources(free), _resources(used)))
-    return rows
+from masakari_blazar.decisions import hosts
+from masakari_blazar.decisions import model
+from masakari_blazar.decisions import planner as planner_mod
 
 
 def warnings(rows, min_size):
     """Warnings about the pool's size; ``min_size`` 0 turns them off."""
-    free = sum(1 for r in rows if r.state == FREE)
+    free = sum(1 for r in rows if r.state == pool_reader.FREE)
     if not min_size or free >= min_size:
         return []
     if not free:
@@ -99,9 +50,9 @@ def report(recovery, would_move, peers=None):
         same_segment preference; None when Masakari's database was not
         read.
     """
-    rows = pool_rows(recovery)
-    free = {r.hostname for r in rows if r.state == FREE}
-    room = headroom.headroom(
+    rows = pool_reader.pool_rows(recovery)
+    free = {r.hostname for r in rows if r.state == pool_reader.FREE}
+    room = plan_headroom(
         recovery, would_move, free,
         segment_hosts=lambda host: (peers or {}).get(host, ()))
     return {'spares': rows,
@@ -113,3 +64,67 @@ def as_json(pool_report):
     """:func:`report`'s result with the rows as plain dicts."""
     return dict(pool_report, spares=[dataclasses.asdict(r)
                                      for r in pool_report['spares']])
+
+
+def _servers_by_host(recovery):
+    clients = recovery.clients
+    servers = clients.call('Nova', 'GET /servers/detail?all_tenants=1',
+                           clients.nova.servers.list,
+                           search_opts={'all_tenants': True})
+    by_host = {}
+    for server in servers:
+        server = server.to_dict() if hasattr(server, 'to_dict') else server
+        host = server.get('OS-EXT-SRV-ATTR:host')
+        if host:
+            by_host.setdefault(host, []).append(server)
+    return by_host
+
+
+def plan_headroom(recovery, would_move, free_spares, segment_hosts=None):
+    """The pool's headroom now, as a JSON-ready dict.
+
+    :param recovery: a
+        :class:`masakari_blazar.recovery.spare_recovery.SpareRecovery`.
+    :param would_move: ``f(server dict)``, Masakari's choice of what moves
+        (:func:`masakari_blazar.decisions.evacuees.selector`).
+    :param free_spares: names of the free spares, which are not failures
+        to plan.
+    :param segment_hosts: ``f(hostname)`` giving the hosts of its Masakari
+        segment, for the ``same_segment`` preference.
+    """
+    services = recovery.inventory.services()
+    loads = {}
+    moving = {}
+    for host, servers in _servers_by_host(recovery).items():
+        service = services.get(host) or {}
+        # A host that is already down has failed; its recovery is not
+        # ahead of the pool any more.
+        if (host in free_spares or service.get('state') != 'up' or
+                service.get('forced_down')):
+            continue
+        chosen = [s for s in servers if would_move(s)]
+        if not chosen:
+            continue
+        moving[host] = [s['id'] for s in chosen]
+        loads[host] = model.Resources()
+        for server in chosen:
+            loads[host] += hosts.flavor_resources(
+                server.get('flavor') or {},
+                volume_backed=not server.get('image'))
+    order = headroom.failure_order(loads)
+    opts = recovery.opts
+    planner = planner_mod.Planner(opts.spare_preference,
+                                  opts.max_spares_per_failure,
+                                  planner_mod.FALLBACK_SCHEDULER)
+    segment_hosts = segment_hosts or (lambda host: ())
+
+    def failures():
+        for host in order:
+            yield host, recovery.read(host, moving[host],
+                                      segment_hosts=segment_hosts(host))
+
+    absorbed, limit = headroom.absorb(planner, failures())
+    return {'headroom': len(absorbed),
+            'loaded_hosts': len(order),
+            'absorbed': [s.to_dict() for s in absorbed],
+            'limit': limit.to_dict() if limit else None}

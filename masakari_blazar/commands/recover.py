@@ -39,7 +39,7 @@ import time
 
 from oslo_utils import timeutils
 
-from masakari_blazar.commands import pool_status
+from masakari_blazar.cloud import pool_reader
 from masakari_blazar.commands import progress
 from masakari_blazar import conf as mb_conf
 from masakari_blazar import exceptions
@@ -101,8 +101,8 @@ def run_local(recovery, hostname, recovery_method, say, workdir=None):
     from masakari_blazar.local import engine as local_engine
     require_down(recovery, hostname)
     hosts = sorted(recovery.inventory.services())
-    free = [r.hostname for r in pool_status.pool_rows(recovery)
-            if r.state == pool_status.FREE]
+    free = [r.hostname for r in pool_reader.pool_rows(recovery)
+            if r.state == pool_reader.FREE]
     workdir = workdir or tempfile.mkdtemp(prefix='masakari-blazar-recover-')
     engine = local_engine.get_engine(workdir)
     log_path = _log_to(os.path.join(workdir, 'masakari-engine.log'))

@@ -36,7 +36,7 @@ def resources(res):
 
 
 def pool_table(rows):
-    """The spare pool, from :func:`pool_status.pool_rows`."""
+    """The spare pool, from :func:`pool_reader.pool_rows`."""
     return table([{'host': r.hostname, 'lease': r.lease, 'state': r.state,
                    'az': r.az or '-', 'free': resources(r.free),
                    'used': resources(r.used)}

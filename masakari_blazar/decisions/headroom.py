@@ -29,9 +29,7 @@ pool promises even if the biggest hosts fail.
 import dataclasses
 import typing
 
-from masakari_blazar.cloud import inventory
 from masakari_blazar.decisions import model
-from masakari_blazar.decisions import planner as planner_mod
 
 
 @dataclasses.dataclass
@@ -105,70 +103,6 @@ def absorb(planner, failures):
             consumed[target] = consumed.get(target, model.Resources()) + \
                 sizes[uuid]
     return absorbed, None
-
-
-def _servers_by_host(recovery):
-    clients = recovery.clients
-    servers = clients.call('Nova', 'GET /servers/detail?all_tenants=1',
-                           clients.nova.servers.list,
-                           search_opts={'all_tenants': True})
-    by_host = {}
-    for server in servers:
-        server = server.to_dict() if hasattr(server, 'to_dict') else server
-        host = server.get('OS-EXT-SRV-ATTR:host')
-        if host:
-            by_host.setdefault(host, []).append(server)
-    return by_host
-
-
-def headroom(recovery, would_move, free_spares, segment_hosts=None):
-    """The pool's headroom now, as a JSON-ready dict.
-
-    :param recovery: a
-        :class:`masakari_blazar.recovery.spare_recovery.SpareRecovery`.
-    :param would_move: ``f(server dict)``, Masakari's choice of what moves
-        (:func:`masakari_blazar.decisions.evacuees.selector`).
-    :param free_spares: names of the free spares, which are not failures
-        to plan.
-    :param segment_hosts: ``f(hostname)`` giving the hosts of its Masakari
-        segment, for the ``same_segment`` preference.
-    """
-    services = recovery.inventory.services()
-    loads = {}
-    moving = {}
-    for host, servers in _servers_by_host(recovery).items():
-        service = services.get(host) or {}
-        # A host that is already down has failed; its recovery is not
-        # ahead of the pool any more.
-        if (host in free_spares or service.get('state') != 'up' or
-                service.get('forced_down')):
-            continue
-        chosen = [s for s in servers if would_move(s)]
-        if not chosen:
-            continue
-        moving[host] = [s['id'] for s in chosen]
-        loads[host] = model.Resources()
-        for server in chosen:
-            loads[host] += inventory.flavor_resources(
-                server.get('flavor') or {},
-                volume_backed=not server.get('image'))
-    order = failure_order(loads)
-    opts = recovery.opts
-    planner = planner_mod.Planner(opts.spare_preference,
-                                  opts.max_spares_per_failure,
-                                  planner_mod.FALLBACK_SCHEDULER)
-    segment_hosts = segment_hosts or (lambda host: ())
-
-    def failures():
-        for host in order:
-            yield host, recovery.read(host, moving[host],
-                                      segment_hosts=segment_hosts(host))
-
-    absorbed, limit = absorb(planner, failures())
-    return {'headroom': len(absorbed),
-            'loaded_hosts': len(order),
-            'absorbed': [s.to_dict() for s in absorbed],
-            'limit': limit.to_dict() if limit else None}
 
 
 def summary(result):

@@ -27,9 +27,6 @@ carries on where the last one stopped, and both run the steps that
 import dataclasses
 import typing
 
-from masakari_blazar.cloud import admission
-from masakari_blazar.cloud import blazar_spares
-from masakari_blazar.cloud import inventory
 from masakari_blazar.decisions import spare_pool
 
 # Blazar lease statuses in which a lease holds, or will hold, its hosts.
@@ -151,7 +148,7 @@ def steps(state, prefix, days, claim_aggregate, freepool='freepool'):
                              'it' % (name, freepool)))
         todo.append(Step(REGISTER, 'register %s in Blazar' % name))
     todo.append(Step(LEASE, 'create the spare lease %s holding only %s, '
-                     'for %d days' % (blazar_spares.spare_lease_name(
+                     'for %d days' % (spare_pool.spare_lease_name(
                          prefix, name), name, days)))
     if state.claim:
         todo.append(_drop_claim(state, claim_aggregate))
@@ -162,73 +159,3 @@ def _drop_claim(state, claim_aggregate):
     return Step(DROP_CLAIM, 'drop the claim of notification %s on %s from '
                 'aggregate %s' % (state.claim.notification, state.hostname,
                                   claim_aggregate))
-
-
-def _leases_of(allocations, blazar_id, leases):
-    """The leases whose reservations hold the Blazar host ``blazar_id``."""
-    by_reservation = {r['id']: lease for lease in leases
-                      for r in lease.get('reservations', [])}
-    found = []
-    for allocation in allocations:
-        if str(allocation['resource_id']) != blazar_id:
-            continue
-        for reservation in allocation.get('reservations', []):
-            lease = by_reservation.get(reservation['id'])
-            if lease is not None and lease not in found:
-                found.append(lease)
-    return found
-
-
-def read_state(recovery, hostname, notification_status=None):
-    """Read :class:`HostState` of ``hostname`` through ``recovery``.
-
-    :param recovery: a
-        :class:`masakari_blazar.recovery.spare_recovery.SpareRecovery`.
-    :param notification_status: ``f(uuid)`` giving the Masakari status of
-        the claim's notification, or None when it cannot be known.
-    """
-    inv = recovery.inventory
-    opts = recovery.opts
-    state = HostState(hostname)
-    services = inv.services()
-    hypervisors = inv.hypervisors()
-    state.known = hostname in services or hostname in hypervisors
-    if not state.known:
-        return state
-    state.problem = inventory.health_problem(
-        hostname, services.get(hostname), hypervisors.get(hostname))
-    state.servers = [s.get('name') or s['id']
-                     for s in inv.servers_on(hostname)]
-    state.claim = recovery.ledger.read().get(hostname)
-    if state.claim and notification_status:
-        state.notification_status = notification_status(
-            state.claim.notification)
-    blazar_host = [h for h in inv.blazar_hosts()
-                   if h['hypervisor_hostname'] == hostname]
-    state.registered = bool(blazar_host)
-    if blazar_host:
-        leases = inv.leases()
-        held_by = _leases_of(inv.allocations(), str(blazar_host[0]['id']),
-                             leases)
-        for lease in held_by:
-            status = lease.get('status')
-            if spare_pool.is_spare_lease(lease, opts.spare_lease_prefix,
-                                         opts.spare_lease_ids,
-                                         opts.spare_project_id):
-                state.spare_lease = lease.get('name') or lease['id']
-                state.spare_lease_status = status
-            elif status not in ('TERMINATED', 'DELETED'):
-                state.other_lease = lease.get('name') or lease['id']
-                state.other_lease_status = status
-    aggregates = inv.aggregates()
-    state.in_freepool = any(a['name'] == inv.freepool and
-                            hostname in a.get('hosts', [])
-                            for a in aggregates)
-    state.home_az = inventory.home_az(hostname, aggregates, inv.freepool)
-    state.reservation_aggregates = sorted(
-        a['name'] for a in aggregates
-        if hostname in a.get('hosts', []) and
-        admission.is_reservation_aggregate(a))
-    if not state.registered:
-        state.provider = recovery.admission.reservation_provider(hostname)
-    return state

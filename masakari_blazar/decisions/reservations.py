@@ -31,6 +31,7 @@ first:
 """
 
 from masakari_blazar.decisions import model
+from masakari_blazar.decisions import reservations
 
 BLAZAR_AZ_PREFIX = 'blazar_'
 INSTANCE_SPEC = 'aggregate_instance_extra_specs:reservation'
@@ -118,3 +119,20 @@ class ReservationFinder(object):
         if aggregate is None:
             return None
         return list(aggregate.get('hosts', []))
+
+
+CHILD_PREFIX = 'blazar_'
+
+
+RC_PREFIX = 'CUSTOM_RESERVATION_'
+
+
+def resource_class(reservation_id):
+    return RC_PREFIX + reservation_id.upper().replace('-', '_')
+
+
+def is_reservation_aggregate(aggregate):
+    """Blazar made this aggregate for a host or an instance reservation."""
+    az = aggregate.get('availability_zone') or ''
+    return (az.startswith(reservations.BLAZAR_AZ_PREFIX) or
+            'reservation' in (aggregate.get('metadata') or {}))

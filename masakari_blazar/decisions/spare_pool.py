@@ -20,6 +20,7 @@ owner, so that an ordinary user's lease never turns into a spare pool.
 """
 
 from masakari_blazar.decisions import model
+from oslo_serialization import jsonutils
 
 ACTIVE = 'ACTIVE'
 
@@ -82,3 +83,15 @@ def spares(leases, allocations, blazar_hosts):
                 reservation_id=reservation_id,
                 lease_size=lease_size[lease_id]))
     return sorted(result, key=lambda s: s.hostname)
+
+
+def spare_lease_name(prefix, hostname):
+    return '%s-%s' % (prefix, hostname)
+
+
+def single_host_reservation(hostname):
+    """A reservation that Blazar can satisfy with ``hostname`` only."""
+    return {'resource_type': 'physical:host', 'min': 1, 'max': 1,
+            'hypervisor_properties': jsonutils.dumps(
+                ['=', '$hypervisor_hostname', hostname]),
+            'resource_properties': ''}

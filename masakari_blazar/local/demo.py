@@ -31,7 +31,7 @@ import time
 
 from oslo_config import cfg
 
-from masakari_blazar.commands import pool_status
+from masakari_blazar.cloud import pool_reader
 from masakari_blazar.commands import progress
 from masakari_blazar.commands import tables
 from masakari_blazar.local import engine as local_engine
@@ -74,7 +74,7 @@ def run(scenario='demo', host=None, recovery_method='auto', as_json=False,
         engine.reset()
         engine.use_cloud(cloud.credentials)
         recovery = spare_recovery.SpareRecovery(CONF)
-        before = pool_status.pool_rows(recovery)
+        before = pool_reader.pool_rows(recovery)
         spares = {row.hostname for row in before}
         host = host or _default_host(cloud, spares)
         computes = sorted(cloud.snapshot()['hosts'])
@@ -118,7 +118,7 @@ def run(scenario='demo', host=None, recovery_method='auto', as_json=False,
                 ('instance', 'INSTANCE'), ('from', 'FROM'), ('to', 'NOW ON'),
                 ('vm_state', 'STATE'), ('vmove', 'VMOVE')]))
             say()
-        after = pool_status.pool_rows(recovery)
+        after = pool_reader.pool_rows(recovery)
         say('Spare pool after the recovery:')
         say(tables.pool_table(after) if after else '  (empty)')
         say()

@@ -19,146 +19,20 @@ second one may find none.  Replenishing gives free Blazar hosts (registered,
 in freepool, healthy, with no allocation) that match the operator's spare
 profile (``spare_host_properties``, in Blazar's hypervisor_properties
 syntax) a one-host spare lease each, until ``pool_min_size`` spares are
-free or starting.  The choice is :func:`choose`, a plain function; the
+free or starting.  The choice is
+:func:`masakari_blazar.decisions.replenishment.choose`, a plain function; the
 largest matching hosts go first, since a spare must hold a whole failed
 host's instances.
 """
 
-import dataclasses
-import json
-import operator
-import typing
-
-from masakari_blazar.cloud import blazar_spares
-from masakari_blazar.cloud import inventory
-from masakari_blazar.commands import pool_status
+from masakari_blazar.cloud import pool_reader
+from masakari_blazar.decisions import hosts
+from masakari_blazar.decisions import replenishment
 from masakari_blazar.decisions import spare_pool
-from masakari_blazar import exceptions
 
-OPERATORS = {'=': operator.eq, '==': operator.eq, '!=': operator.ne,
-             '<': operator.lt, '<=': operator.le, '>': operator.gt,
-             '>=': operator.ge}
 # A lease in these states will hold its host as a spare once Blazar starts
 # it; its host counts toward the pool, or every run would add one more.
 STARTING = ('PENDING', 'STARTING')
-
-
-@dataclasses.dataclass(frozen=True)
-class Condition(object):
-    key: str
-    op: str
-    value: str
-
-    def __str__(self):
-        return '%s %s %s' % (self.key, self.op, self.value)
-
-
-def _condition(item):
-    if (isinstance(item, list) and len(item) == 3 and
-            all(isinstance(x, str) for x in item) and
-            item[0] in OPERATORS and item[1].startswith('$') and
-            len(item[1]) > 1):
-        return Condition(item[1][1:], item[0], item[2])
-    return None
-
-
-def parse_profile(text):
-    """The conditions of a Blazar hypervisor_properties query.
-
-    Blazar accepts one comparison ``[op, "$field", value]`` or ``["and",
-    comparison, ...]``; so does this, and refuses anything else in one line
-    rather than guessing.
-    """
-    if not (text or '').strip():
-        return []
-    try:
-        query = json.loads(text)
-    except ValueError as exc:
-        raise exceptions.ConfigError(
-            '[masakari_blazar] spare_host_properties is not JSON (%s): %s'
-            % (exc, text))
-    if query == []:
-        return []
-    single = _condition(query)
-    if single:
-        return [single]
-    if (isinstance(query, list) and len(query) > 1 and query[0] == 'and'):
-        parts = [_condition(item) for item in query[1:]]
-        if all(parts):
-            return parts
-    raise exceptions.ConfigError(
-        '[masakari_blazar] spare_host_properties is not a Blazar query: '
-        'write [op, "$field", value] or ["and", [op, "$field", value], ...] '
-        'with op one of %s: %s' % (' '.join(sorted(OPERATORS)), text))
-
-
-def _number(value):
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def matches(properties, conditions):
-    """Whether a Blazar host (its fields and extra capabilities) matches.
-
-    Numbers compare as numbers, anything else as text; a missing field
-    matches nothing.
-    """
-    for condition in conditions:
-        actual = properties.get(condition.key)
-        if actual is None:
-            return False
-        compare = OPERATORS[condition.op]
-        left, right = _number(actual), _number(condition.value)
-        if left is None or right is None:
-            left, right = str(actual), condition.value
-        if not compare(left, right):
-            return False
-    return True
-
-
-@dataclasses.dataclass
-class Candidate(object):
-    """A Blazar host, with what decides whether it may become a spare."""
-
-    hostname: str
-    properties: dict
-    in_freepool: bool = True
-    allocated: bool = False
-    problem: typing.Optional[str] = None
-
-
-def _size(candidate):
-    props = candidate.properties
-    return tuple(-(_number(props.get(k)) or 0)
-                 for k in ('memory_mb', 'vcpus', 'local_gb'))
-
-
-def choose(candidates, conditions, pool_size, min_size):
-    """Which free hosts to make spares.
-
-    :returns: the chosen host names, ``{hostname: why not}`` for the
-        others, and how many spares are still missing after them.
-    """
-    need = max(min_size - pool_size, 0)
-    eligible = []
-    skipped = {}
-    for candidate in candidates:
-        if candidate.allocated:
-            skipped[candidate.hostname] = 'allocated to a Blazar lease'
-        elif not candidate.in_freepool:
-            skipped[candidate.hostname] = 'not in freepool'
-        elif candidate.problem:
-            skipped[candidate.hostname] = candidate.problem
-        elif not matches(candidate.properties, conditions):
-            skipped[candidate.hostname] = ('does not match '
-                                           'spare_host_properties')
-        else:
-            eligible.append(candidate)
-    eligible.sort(key=lambda c: (_size(c), c.hostname))
-    chosen = [c.hostname for c in eligible[:need]]
-    return chosen, skipped, need - len(chosen)
 
 
 def candidates(recovery):
@@ -175,13 +49,14 @@ def candidates(recovery):
     result = []
     for host in inv.blazar_hosts():
         name = host['hypervisor_hostname']
-        problem = inventory.health_problem(name, services.get(name),
-                                           hypervisors.get(name))
+        problem = hosts.health_problem(name, services.get(name),
+                                       hypervisors.get(name))
         if problem is None and str(host.get('reservable', True)).lower() \
                 == 'false':
             problem = 'Blazar holds it as failed (reservable is false)'
-        result.append(Candidate(name, dict(host), name in freepool,
-                                str(host['id']) in allocated, problem))
+        result.append(replenishment.Candidate(
+            name, dict(host), name in freepool, str(host['id']) in allocated,
+            problem))
     return result
 
 
@@ -210,12 +85,12 @@ def replenish(recovery, dry_run=False):
     :returns: one-line accounts, and how many spares are still missing.
     """
     opts = recovery.opts
-    conditions = parse_profile(opts.spare_host_properties)
-    rows = pool_status.pool_rows(recovery)
-    free = [r.hostname for r in rows if r.state == pool_status.FREE]
+    conditions = replenishment.parse_profile(opts.spare_host_properties)
+    rows = pool_reader.pool_rows(recovery)
+    free = [r.hostname for r in rows if r.state == pool_reader.FREE]
     starting = starting_spares(recovery)
     spares = {r.hostname for r in rows} | set(starting)
-    chosen, skipped, missing = choose(
+    chosen, skipped, missing = replenishment.choose(
         [c for c in candidates(recovery) if c.hostname not in spares],
         conditions, len(free) + len(starting), opts.pool_min_size)
     report = []
@@ -225,8 +100,8 @@ def replenish(recovery, dry_run=False):
                           len(free), ' and %d starting' % len(starting)
                           if starting else '', opts.pool_min_size))
     for hostname in chosen:
-        name = blazar_spares.spare_lease_name(opts.spare_lease_prefix,
-                                              hostname)
+        name = spare_pool.spare_lease_name(opts.spare_lease_prefix,
+                                           hostname)
         if dry_run:
             report.append('Would give free Blazar host %s the spare lease '
                           '%s' % (hostname, name))

@@ -26,13 +26,16 @@ from masakari_blazar.cloud import admission
 from masakari_blazar.cloud import blazar_spares
 from masakari_blazar.cloud import claim_lock
 from masakari_blazar.cloud import clients as mb_clients
+from masakari_blazar.cloud import host_state
 from masakari_blazar.cloud import inventory
 from masakari_blazar.cloud import ledger
 from masakari_blazar import conf as mb_conf
 from masakari_blazar.decisions import host_return
+from masakari_blazar.decisions import hosts
 from masakari_blazar.decisions import model
 from masakari_blazar.decisions import planner
 from masakari_blazar.decisions import reservations
+from masakari_blazar.decisions import spare_pool
 from masakari_blazar import exceptions
 from masakari_blazar.recovery import replenish
 
@@ -64,14 +67,14 @@ class SpareRecovery(object):
             if server['id'] in wanted:
                 found.append(model.Instance(
                     uuid=server['id'], name=server.get('name') or '',
-                    resources=inventory.flavor_resources(
+                    resources=hosts.flavor_resources(
                         server.get('flavor') or {},
                         volume_backed=not server.get('image')),
                     reservation=finder.find(server)))
         return found
 
     def _target(self, hostname, view, **fields):
-        problem = inventory.health_problem(
+        problem = hosts.health_problem(
             hostname, view['services'].get(hostname),
             view['hypervisors'].get(hostname))
         free = model.Resources()
@@ -83,8 +86,8 @@ class SpareRecovery(object):
                     used.vcpus or used.memory_mb):
                 problem = ('it has instances (%s in use); a spare must be '
                            'empty' % used)
-        az = inventory.home_az(hostname, view['aggregates'],
-                               self.inventory.freepool)
+        az = hosts.home_az(hostname, view['aggregates'],
+                           self.inventory.freepool)
         return model.Target(hostname=hostname, free=free, az=az,
                             problem=problem,
                             in_segment=hostname in view['segment'],
@@ -147,8 +150,8 @@ class SpareRecovery(object):
         return {
             'instances': instances,
             'targets': targets,
-            'failed_az': inventory.home_az(host_name, view['aggregates'],
-                                           self.inventory.freepool),
+            'failed_az': hosts.home_az(host_name, view['aggregates'],
+                                       self.inventory.freepool),
             'pool': pool,
             'claims': claims,
             'mine': mine,
@@ -233,7 +236,7 @@ class SpareRecovery(object):
         hypervisors = self.inventory.hypervisors()
         problems = {}
         for hostname in hostnames:
-            problem = inventory.health_problem(
+            problem = hosts.health_problem(
                 hostname, services.get(hostname), hypervisors.get(hostname))
             if problem:
                 problems[hostname] = problem
@@ -269,7 +272,7 @@ class SpareRecovery(object):
             for hostname, claim in sorted(self.ledger.read().items()):
                 if claim.notification != notification_uuid:
                     continue
-                state = host_return.read_state(self, hostname)
+                state = host_state.read_state(self, hostname)
                 if state.other_lease:
                     # A user's lease took the spare while it sat in freepool
                     # between its lease and its removal from Blazar: it is
@@ -321,7 +324,7 @@ class SpareRecovery(object):
                 lease = self.leases.create_lease(hostname)
                 report.append('Returned %s to the spare pool (lease %s)' % (
                     hostname, lease.get('name') if isinstance(lease, dict)
-                    else blazar_spares.spare_lease_name(
+                    else spare_pool.spare_lease_name(
                         self.opts.spare_lease_prefix, hostname)))
             elif step.action == host_return.DROP_CLAIM:
                 self.ledger.remove(hostname)

@@ -22,6 +22,7 @@ import pytest
 from masakari_blazar.cloud import admission
 from masakari_blazar.cloud import calls
 from masakari_blazar.decisions import model
+from masakari_blazar.decisions import reservations
 from masakari_blazar import exceptions
 
 HOST_RES = '0f5e2ad1-7b4a-4c39-9d0e-6f1b8d3c2a10'
@@ -30,7 +31,7 @@ INST_RES = '9a7c3e21-4b5d-4f6a-8e9b-1c2d3e4f5a6b'
 
 
 def test_resource_class_is_blazars_custom_class():
-    assert admission.resource_class(INST_RES) == (
+    assert reservations.resource_class(INST_RES) == (
         'CUSTOM_RESERVATION_9A7C3E21_4B5D_4F6A_8E9B_1C2D3E4F5A6B')
 
 
@@ -53,13 +54,13 @@ def _agg(agg_id, name, hosts=(), az=None, metadata=None):
     (_agg(4, 'ssd', metadata=None), False),
 ])
 def test_is_reservation_aggregate(aggregate, expected):
-    assert admission.is_reservation_aggregate(aggregate) is expected
+    assert reservations.is_reservation_aggregate(aggregate) is expected
 
 
 def test_aggregate_with_null_metadata_is_not_a_reservation():
     agg = _agg(4, 'ssd')
     agg['metadata'] = None
-    assert not admission.is_reservation_aggregate(agg)
+    assert not reservations.is_reservation_aggregate(agg)
 
 
 # Joining host reservations through a stand-in for novaclient ------------

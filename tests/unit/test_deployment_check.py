@@ -17,8 +17,8 @@
 import types
 
 from masakari_blazar.cloud import masakari_records
+from masakari_blazar.cloud import pool_reader
 from masakari_blazar.commands import check
-from masakari_blazar.commands import pool_status
 
 INSTALLED = {'disable_compute_service_task',
              'blazar_disable_compute_service_task',
@@ -156,8 +156,8 @@ def lease(name, status, lease_id=None):
             'project_id': 'service'}
 
 
-def row(name, lease_name, state=pool_status.FREE):
-    return pool_status.SpareRow(name, lease_name, state, None, None, None)
+def row(name, lease_name, state=pool_reader.FREE):
+    return pool_reader.SpareRow(name, lease_name, state, None, None, None)
 
 
 def test_lease_findings():

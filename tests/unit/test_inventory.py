@@ -16,7 +16,7 @@
 
 import pytest
 
-from masakari_blazar.cloud import inventory
+from masakari_blazar.decisions import hosts
 from masakari_blazar.decisions import model
 
 HOST = 'spare-a'
@@ -42,7 +42,7 @@ def hypervisor(state='up', status='enabled'):
 
 
 def test_healthy_host_has_no_problem():
-    assert inventory.health_problem(HOST, service(), hypervisor()) is None
+    assert hosts.health_problem(HOST, service(), hypervisor()) is None
 
 
 @pytest.mark.parametrize('svc,hyp,problem', [
@@ -59,18 +59,18 @@ def test_healthy_host_has_no_problem():
     (service(), hypervisor(status='disabled'), 'the hypervisor is disabled'),
 ])
 def test_health_problem_says_why(svc, hyp, problem):
-    assert inventory.health_problem(HOST, svc, hyp) == problem
+    assert hosts.health_problem(HOST, svc, hyp) == problem
 
 
 def test_disabled_is_reported_before_down():
-    assert inventory.health_problem(
+    assert hosts.health_problem(
         HOST, service(status='disabled', state='down'),
         hypervisor()) == 'nova-compute is disabled'
 
 
 def test_hypervisor_without_state_fields_counts_as_up():
     # Older microversions list hypervisors without state and status.
-    assert inventory.health_problem(
+    assert hosts.health_problem(
         HOST, service(), {'id': 1, 'hypervisor_hostname': HOST}) is None
 
 
@@ -89,27 +89,27 @@ INVENTORIES = {'resource_provider_generation': 7, 'inventories': {
 def test_capacity_applies_reserved_and_allocation_ratio():
     usages = {'resource_provider_generation': 7,
               'usages': {'VCPU': 4, 'MEMORY_MB': 8192, 'DISK_GB': 40}}
-    free, used = inventory.capacity(INVENTORIES['inventories'],
-                                    usages['usages'])
+    free, used = hosts.capacity(INVENTORIES['inventories'],
+                                usages['usages'])
     assert free == model.Resources(128 - 4, 195840 - 8192, 790 - 40)
     assert used == model.Resources(4, 8192, 40)
 
 
 def test_capacity_of_an_empty_host():
-    free, used = inventory.capacity(INVENTORIES['inventories'], {})
+    free, used = hosts.capacity(INVENTORIES['inventories'], {})
     assert free == model.Resources(128, 195840, 790)
     assert used == model.Resources()
 
 
 def test_capacity_floors_fractional_totals():
-    free, _ = inventory.capacity({'VCPU': _inv(3, ratio=1.5),
-                                  'MEMORY_MB': _inv(1000, ratio=1.0),
-                                  'DISK_GB': _inv(10)}, {})
+    free, _ = hosts.capacity({'VCPU': _inv(3, ratio=1.5),
+                              'MEMORY_MB': _inv(1000, ratio=1.0),
+                              'DISK_GB': _inv(10)}, {})
     assert free.vcpus == 4
 
 
 def test_capacity_never_goes_negative():
-    free, used = inventory.capacity(
+    free, used = hosts.capacity(
         {'VCPU': _inv(8), 'MEMORY_MB': _inv(4096), 'DISK_GB': _inv(20)},
         {'VCPU': 12, 'MEMORY_MB': 8192, 'DISK_GB': 40})
     assert free == model.Resources(0, 0, 0)
@@ -118,7 +118,7 @@ def test_capacity_never_goes_negative():
 
 def test_missing_resource_class_has_no_room():
     # A host sharing its disk from a provider elsewhere reports no DISK_GB.
-    free, _ = inventory.capacity(
+    free, _ = hosts.capacity(
         {'VCPU': _inv(8), 'MEMORY_MB': _inv(4096)}, {'VCPU': 1})
     assert free == model.Resources(7, 4096, 0)
 
@@ -127,7 +127,7 @@ def test_flavor_resources_of_an_embedded_flavor():
     # GET /servers/{id} at microversion 2.47 and later embeds the flavor.
     flavor = {'vcpus': 4, 'ram': 8192, 'disk': 40, 'ephemeral': 10,
               'swap': 0, 'original_name': 'm1.large', 'extra_specs': {}}
-    assert inventory.flavor_resources(flavor) == model.Resources(4, 8192, 50)
+    assert hosts.flavor_resources(flavor) == model.Resources(4, 8192, 50)
 
 
 @pytest.mark.parametrize('swap,disk', [(0, 20), ('', 20), (None, 20),
@@ -135,11 +135,11 @@ def test_flavor_resources_of_an_embedded_flavor():
 def test_swap_in_mb_rounds_up_to_whole_gb(swap, disk):
     flavor = {'vcpus': 1, 'ram': 1024, 'disk': 20, 'ephemeral': 0,
               'swap': swap}
-    assert inventory.flavor_resources(flavor).disk_gb == disk
+    assert hosts.flavor_resources(flavor).disk_gb == disk
 
 
 def test_flavor_resources_of_an_empty_flavor():
-    assert inventory.flavor_resources({}) == model.Resources()
+    assert hosts.flavor_resources({}) == model.Resources()
 
 
 def _agg(name, hosts, az=None, metadata=None):
@@ -155,19 +155,19 @@ def test_home_az_is_the_zone_of_a_non_blazar_aggregate():
         _agg('rack-2', [HOST], 'az2', {'availability_zone': 'az2'}),
         _agg('rack-1', ['compute-1'], 'az1', {'availability_zone': 'az1'}),
     ]
-    assert inventory.home_az(HOST, aggregates, 'freepool') == 'az2'
+    assert hosts.home_az(HOST, aggregates, 'freepool') == 'az2'
 
 
 def test_home_az_is_none_in_the_default_zone():
     aggregates = [_agg('r-1', [HOST], 'blazar_r-1'),
                   _agg('rack-1', ['compute-1'], 'az1')]
-    assert inventory.home_az(HOST, aggregates, 'freepool') is None
+    assert hosts.home_az(HOST, aggregates, 'freepool') is None
 
 
 def test_home_az_skips_a_renamed_freepool_even_if_it_had_a_zone():
     aggregates = [_agg('blazar-free', [HOST], 'free-zone')]
-    assert inventory.home_az(HOST, aggregates, 'blazar-free') is None
-    assert inventory.home_az(HOST, aggregates, 'freepool') == 'free-zone'
+    assert hosts.home_az(HOST, aggregates, 'blazar-free') is None
+    assert hosts.home_az(HOST, aggregates, 'freepool') == 'free-zone'
 
 
 def test_capacity_from_an_allocation_candidates_summary():
@@ -175,8 +175,8 @@ def test_capacity_from_an_allocation_candidates_summary():
                              'MEMORY_MB': {'capacity': 32256, 'used': 8192},
                              'DISK_GB': {'capacity': 500, 'used': 600},
                              'CUSTOM_X': {'capacity': 1, 'used': 0}}}
-    free, used = inventory.summary_capacity(summary)
+    free, used = hosts.summary_capacity(summary)
     assert free == model.Resources(60, 24064, 0)
     assert used == model.Resources(4, 8192, 600)
-    assert inventory.summary_capacity({}) == (model.Resources(),
-                                              model.Resources())
+    assert hosts.summary_capacity({}) == (model.Resources(),
+                                          model.Resources())

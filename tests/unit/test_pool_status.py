@@ -14,11 +14,12 @@
 
 """The pool's size warnings."""
 
+from masakari_blazar.cloud import pool_reader
 from masakari_blazar.commands import pool_status
 
 
 def row(name, state='free'):
-    return pool_status.SpareRow(name, 'lease-%s' % name, state, None, None,
+    return pool_reader.SpareRow(name, 'lease-%s' % name, state, None, None,
                                 None)
 
 

@@ -16,19 +16,19 @@
 
 import pytest
 
+from masakari_blazar.decisions import replenishment
 from masakari_blazar import exceptions
-from masakari_blazar.recovery import replenish
 
 
 def test_parse_profile_accepts_blazar_s_syntax():
-    assert replenish.parse_profile('') == []
-    assert replenish.parse_profile('[]') == []
-    assert replenish.parse_profile('[">=", "$memory_mb", "4096"]') == [
-        replenish.Condition('memory_mb', '>=', '4096')]
-    assert replenish.parse_profile(
+    assert replenishment.parse_profile('') == []
+    assert replenishment.parse_profile('[]') == []
+    assert replenishment.parse_profile('[">=", "$memory_mb", "4096"]') == [
+        replenishment.Condition('memory_mb', '>=', '4096')]
+    assert replenishment.parse_profile(
         '["and", ["=", "$a", "x"], ["!=", "$b", "y"]]') == [
-        replenish.Condition('a', '=', 'x'),
-        replenish.Condition('b', '!=', 'y')]
+        replenishment.Condition('a', '=', 'x'),
+        replenishment.Condition('b', '!=', 'y')]
 
 
 @pytest.mark.parametrize('text', [
@@ -37,28 +37,29 @@ def test_parse_profile_accepts_blazar_s_syntax():
 ])
 def test_parse_profile_refuses_anything_else(text):
     with pytest.raises(exceptions.ConfigError):
-        replenish.parse_profile(text)
+        replenishment.parse_profile(text)
 
 
 def test_matches_compares_numbers_as_numbers():
-    conditions = replenish.parse_profile('[">=", "$memory_mb", "9000"]')
+    conditions = replenishment.parse_profile('[">=", "$memory_mb", "9000"]')
 
-    assert replenish.matches({'memory_mb': 16384}, conditions)
-    assert not replenish.matches({'memory_mb': '8192'}, conditions)
-    assert not replenish.matches({}, conditions)
+    assert replenishment.matches({'memory_mb': 16384}, conditions)
+    assert not replenishment.matches({'memory_mb': '8192'}, conditions)
+    assert not replenishment.matches({}, conditions)
 
 
 def test_matches_compares_text_as_text():
-    conditions = replenish.parse_profile(
+    conditions = replenishment.parse_profile(
         '["and", ["=", "$class", "gold"], ["!=", "$rack", "r1"]]')
 
-    assert replenish.matches({'class': 'gold', 'rack': 'r2'}, conditions)
-    assert not replenish.matches({'class': 'gold', 'rack': 'r1'}, conditions)
+    assert replenishment.matches({'class': 'gold', 'rack': 'r2'}, conditions)
+    assert not replenishment.matches(
+        {'class': 'gold', 'rack': 'r1'}, conditions)
 
 
 def candidate(name, mem, **fields):
-    return replenish.Candidate(name, {'memory_mb': mem, 'vcpus': 8,
-                                      'local_gb': 100}, **fields)
+    return replenishment.Candidate(name, {'memory_mb': mem, 'vcpus': 8,
+                                          'local_gb': 100}, **fields)
 
 
 def test_choose_takes_the_largest_eligible_hosts_up_to_the_need():
@@ -67,8 +68,8 @@ def test_choose_takes_the_largest_eligible_hosts_up_to_the_need():
              candidate('e', 65536, in_freepool=False),
              candidate('f', 65536, problem='nova-compute is down')]
 
-    chosen, skipped, missing = replenish.choose(hosts, [], pool_size=1,
-                                                min_size=3)
+    chosen, skipped, missing = replenishment.choose(hosts, [], pool_size=1,
+                                                    min_size=3)
 
     assert chosen == ['b', 'c']
     assert missing == 0
@@ -78,9 +79,9 @@ def test_choose_takes_the_largest_eligible_hosts_up_to_the_need():
 
 
 def test_choose_reports_what_is_missing():
-    conditions = replenish.parse_profile('[">=", "$memory_mb", "16384"]')
+    conditions = replenishment.parse_profile('[">=", "$memory_mb", "16384"]')
 
-    chosen, skipped, missing = replenish.choose(
+    chosen, skipped, missing = replenishment.choose(
         [candidate('a', 8192), candidate('b', 32768)], conditions,
         pool_size=0, min_size=3)
 
@@ -90,4 +91,4 @@ def test_choose_reports_what_is_missing():
 
 
 def test_choose_adds_nothing_to_a_full_pool():
-    assert replenish.choose([candidate('a', 1)], [], 2, 2) == ([], {}, 0)
+    assert replenishment.choose([candidate('a', 1)], [], 2, 2) == ([], {}, 0)

@@ -24,16 +24,17 @@ from masakari_blazar.cloud import blazar_spares
 from masakari_blazar.cloud import calls
 from masakari_blazar import conf as mb_conf
 from masakari_blazar.decisions import model
+from masakari_blazar.decisions import spare_pool
 from masakari_blazar import exceptions
 
 
 def test_spare_lease_name_joins_prefix_and_host():
-    assert blazar_spares.spare_lease_name(
+    assert spare_pool.spare_lease_name(
         'masakari-spare', 'compute-7') == 'masakari-spare-compute-7'
 
 
 def test_single_host_reservation_pins_the_hypervisor_hostname():
-    res = blazar_spares.single_host_reservation('compute-7')
+    res = spare_pool.single_host_reservation('compute-7')
     assert res['resource_type'] == 'physical:host'
     assert (res['min'], res['max']) == (1, 1)
     # Blazar takes hypervisor_properties as a JSON string of a filter.

@@ -1,0 +1,109 @@
+# Copyright 2026 The masakari-blazar Authors.
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""Health and free capacity of a host, judged from Nova's and Placement's
+answers.
+
+A spare is usable only if Nova's ComputeFilter would pass it and it has
+room as Placement counts room, so both judgements follow those two
+services; they take the API answers as plain dicts, so they are tested
+with literals.
+"""
+
+import math
+
+from masakari_blazar.decisions import model
+from masakari_blazar.decisions import reservations
+
+
+RESOURCE_CLASSES = ('VCPU', 'MEMORY_MB', 'DISK_GB')
+
+
+def health_problem(hostname, service, hypervisor):
+    """Why ``hostname`` cannot take instances, or None if it can.
+
+    A spare is only as good as its nova-compute service: evacuation to a
+    disabled or down service fails in Nova's ComputeFilter, and Blazar's
+    monitor treats a disabled host as failed.
+    """
+    if service is None:
+        return 'no nova-compute service is registered for %s' % hostname
+    if service.get('status') != 'enabled':
+        reason = service.get('disabled_reason')
+        return 'nova-compute is disabled%s' % (
+            ' (%s)' % reason if reason else '')
+    if service.get('forced_down'):
+        return 'nova-compute is forced down'
+    if service.get('state') != 'up':
+        return 'nova-compute is down'
+    if hypervisor is None:
+        return 'no hypervisor is registered for %s' % hostname
+    if hypervisor.get('state', 'up') != 'up':
+        return 'the hypervisor is down'
+    if hypervisor.get('status', 'enabled') != 'enabled':
+        return 'the hypervisor is disabled'
+    return None
+
+
+def capacity(inventories, usages):
+    """(free, used) resources from Placement inventories and usages.
+
+    Placement's capacity of a class is ``(total - reserved) *
+    allocation_ratio``, which is what the scheduler checks against.
+    """
+    return _free_and_used({
+        rc: int(math.floor((inv['total'] - inv.get('reserved', 0)) *
+                           inv.get('allocation_ratio', 1.0)))
+        for rc, inv in inventories.items()}, usages)
+
+
+def summary_capacity(summary):
+    """(free, used) from a provider summary of allocation candidates."""
+    resources = summary.get('resources', {})
+    return _free_and_used(
+        {rc: r['capacity'] for rc, r in resources.items()},
+        {rc: r['used'] for rc, r in resources.items()})
+
+
+def _free_and_used(capacities, usages):
+    used = [int(usages.get(rc, 0)) for rc in RESOURCE_CLASSES]
+    free = [max(int(capacities.get(rc, 0)) - u, 0)
+            for rc, u in zip(RESOURCE_CLASSES, used)]
+    return model.Resources(*free), model.Resources(*used)
+
+
+def flavor_resources(flavor, volume_backed=False):
+    """What an instance of ``flavor`` (Nova's embedded dict) consumes.
+
+    A volume-backed instance's root disk is not on the host, and Nova does
+    not ask Placement for it.
+    """
+    swap_gb = int(math.ceil(int(flavor.get('swap') or 0) / 1024.0))
+    root_gb = 0 if volume_backed else int(flavor.get('disk', 0))
+    return model.Resources(
+        int(flavor.get('vcpus', 0)),
+        int(flavor.get('ram', 0)),
+        root_gb + int(flavor.get('ephemeral', 0) or 0) + swap_gb)
+
+
+def home_az(hostname, aggregates, freepool):
+    """The zone a host has outside Blazar; None for the default zone."""
+    for aggregate in aggregates:
+        if hostname not in aggregate.get('hosts', []):
+            continue
+        if reservations.is_blazar_aggregate(aggregate, freepool):
+            continue
+        if aggregate.get('availability_zone'):
+            return aggregate['availability_zone']
+    return None
