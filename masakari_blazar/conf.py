@@ -278,3 +278,26 @@ def list_opts():
 
 
 register_opts(cfg.CONF)
+
+
+_PARSED = False
+
+
+def parse_config(argv, prog='masakari-blazar'):
+    """Parse the command line and config files as masakari-engine does.
+
+    Masakari's own options (its database, [taskflow], the recovery flows)
+    and the plugin's are read from the same files, so a tool that is given
+    ``--config-file /etc/masakari/masakari.conf`` sees what the engine sees.
+    """
+    global _PARSED
+    from masakari import config
+    config.parse_args([prog] + list(argv), configure_db=False,
+                      init_rpc=False)
+    _PARSED = True
+
+
+def parse_config_once():
+    """Parse no arguments, unless a command line was parsed already."""
+    if not _PARSED:
+        parse_config([])

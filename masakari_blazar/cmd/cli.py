@@ -30,8 +30,8 @@ from oslo_config import cfg
 from masakari_blazar.cloud import host_state
 from masakari_blazar.cloud import pool_reader
 from masakari_blazar.commands import tables
+from masakari_blazar import conf as mb_conf
 from masakari_blazar import exceptions
-from masakari_blazar.local import engine as local_engine
 
 CONF = cfg.CONF
 
@@ -239,12 +239,13 @@ def cmd_sync_reserved():
     """Set Masakari's reserved flag on exactly the free Blazar spares."""
     from masakari import rpc
     from masakari_blazar.commands import sync_reserved
+    from masakari_blazar.decisions import reserved_flags
     ctx = _records().context
     # Masakari announces host updates on its message bus, as its API does.
     rpc.init(CONF)
     free = {r.hostname for r in pool_reader.pool_rows(_recovery())
             if r.state == 'free'}
-    todo = sync_reserved.changes(sync_reserved.masakari_hosts(ctx), free)
+    todo = reserved_flags.changes(sync_reserved.masakari_hosts(ctx), free)
     for name, reserved in todo:
         print('%s %s: reserved=%s' % (
             'Would set' if CONF.command.dry_run else 'Set', name, reserved))
@@ -444,7 +445,7 @@ def main(argv=None):
     CONF.register_cli_opt(command_opt)
     argv = sys.argv[1:] if argv is None else argv
     try:
-        local_engine.parse_config(argv)
+        mb_conf.parse_config(argv)
         _setup_logging()
         func = getattr(CONF.command, 'func', None)
         if func is None:

@@ -12,34 +12,12 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""Keeping Masakari's ``reserved`` flags in step with the Blazar pool.
+"""``masakari-blazar sync-reserved``: Masakari's reserved flags, read and
+set.
 
-Masakari's ``reserved_host`` and ``rh_priority`` methods only start when
-Masakari's own database lists a reserved host in the segment, and they
-offer those hosts one by one.  With Blazar as the truth about spares, the
-flag should be set on exactly the free spares registered in such segments.
-Hosts of ``auto`` and ``auto_priority``-only segments are left alone.
+Which flags change is decided by
+:func:`masakari_blazar.decisions.reserved_flags.changes`.
 """
-
-RESERVED_METHODS = ('reserved_host', 'rh_priority')
-
-
-def changes(hosts, free_spares):
-    """The flag changes that bring Masakari in step.
-
-    :param hosts: ``(name, reserved, segment recovery_method)`` tuples of
-        the hosts registered in Masakari.
-    :param free_spares: names of the free spares in the Blazar pool.
-    :returns: sorted ``(name, new reserved value)`` pairs.
-    """
-    result = []
-    for name, reserved, method in hosts:
-        if method not in RESERVED_METHODS:
-            continue
-        wanted = name in free_spares
-        if bool(reserved) != wanted:
-            result.append((name, wanted))
-    return sorted(result)
 
 
 def masakari_hosts(context):

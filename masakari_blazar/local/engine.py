@@ -53,29 +53,13 @@ FAST_ENGINE = {
 }
 
 _ENGINE = None
-_PARSED = False
-
-
-def parse_config(argv, prog='masakari-blazar'):
-    """Parse the command line and config files as masakari-engine does.
-
-    Masakari's own options (its database, [taskflow], the recovery flows)
-    and the plugin's are read from the same files, so a tool that is given
-    ``--config-file /etc/masakari/masakari.conf`` sees what the engine sees.
-    """
-    global _PARSED
-    from masakari import config
-    config.parse_args([prog] + list(argv), configure_db=False,
-                      init_rpc=False)
-    _PARSED = True
 
 
 def get_engine(workdir):
     """The process's engine, set up in ``workdir`` the first time."""
     global _ENGINE
     if _ENGINE is None:
-        if not _PARSED:
-            parse_config([])
+        mb_conf.parse_config_once()
         _ENGINE = LocalEngine(workdir)
     return _ENGINE
 

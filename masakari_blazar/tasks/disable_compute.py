@@ -12,110 +12,34 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""Start a recovery as soon as Nova lets the failed host's instances go.
+"""blazar_disable_compute_service_task: stop the failed host's service.
 
-Nova refuses to evacuate from a host while its nova-compute service is up.
-Masakari's ``disable_compute_service_task`` therefore disables the service
-and then sleeps ``wait_period_after_service_update`` (180 s) whatever Nova
-says, so every recovery starts three minutes late.  The task here disables
-the service too, then waits only until Nova reports it down:
-
-* when the monitor fences a host before reporting it
-  (``monitor_fences_hosts``; masakari-hostmonitor reports a host only once
-  IPMI confirms its power is off), it marks the service ``forced_down`` at
-  once, and Nova reports it down in the same answer;
-* otherwise it reads the service every ``verify_interval`` until Nova's own
-  heartbeat check (``service_down_time``) says down, and gives up after
-  ``service_down_timeout`` with one line that says why.
-
-Forcing a service down that still runs would let two copies of an instance
-run at once, so it is only done when the operator states the monitor fences.
+It takes the place of Masakari's ``disable_compute_service_task``, which
+sleeps ``wait_period_after_service_update`` (180 s) whatever Nova says;
+this one goes on as soon as Nova reports the service down.
 """
 
-import time
-
-import eventlet
 from oslo_config import cfg
 from oslo_log import log as logging
 
 import masakari.conf  # noqa: F401  (registers the options read below)
-from masakari.engine.drivers.taskflow import base
+from masakari.engine.drivers.taskflow import base as masakari_base
 
 from masakari_blazar.cloud import clients as mb_clients
+from masakari_blazar.cloud import compute_service
 from masakari_blazar import conf as mb_conf
-from masakari_blazar import exceptions
-from masakari_blazar.tasks import spare_tasks
+from masakari_blazar.tasks import base
 
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
 
 
-class ServiceStillUp(exceptions.RecoveryError):
-    """Nova still reports the failed host's service up after the timeout."""
+class BlazarDisableComputeServiceTask(masakari_base.MasakariTask):
+    """Masakari's disable task without its fixed sleep.
 
-
-class ComputeFence(object):
-    """Disables a failed host's nova-compute and sees it reported down."""
-
-    def __init__(self, clients, fenced, timeout, interval,
-                 sleep=eventlet.sleep, clock=time.monotonic):
-        self.clients = clients
-        self.fenced = fenced
-        self.timeout = timeout
-        self.interval = interval
-        self.sleep = sleep
-        self.clock = clock
-
-    def _service(self, host_name):
-        services = self.clients.call(
-            'Nova', 'GET /os-services?host=%s&binary=nova-compute'
-            % host_name, self.clients.nova.services.list, host=host_name,
-            binary='nova-compute')
-        if not services:
-            raise exceptions.RecoveryError(
-                'Nova has no nova-compute service on %s: check the host name '
-                'that the monitor reported' % host_name)
-        return services[0]
-
-    def _update(self, call, fn, *args):
-        return self.clients.call('Nova', call, fn, *args)
-
-    def fence(self, host_name, reason, report):
-        """Disable, maybe force down, and wait until Nova says down.
-
-        :param report: called with a one-line account of each step.
-        """
-        service = self._service(host_name)
-        services = self.clients.nova.services
-        if service.status != 'disabled':
-            service = self._update(
-                'PUT /os-services/%s (disable)' % service.id,
-                services.disable_log_reason, service.id, reason)
-            report('Disabled nova-compute on %s' % host_name)
-        if self.fenced and not service.forced_down:
-            service = self._update(
-                'PUT /os-services/%s (forced_down)' % service.id,
-                services.force_down, service.id, True)
-            report('Marked nova-compute on %s forced down: the monitor '
-                   'fenced the host before reporting it' % host_name)
-        deadline = self.clock() + self.timeout
-        while service.state != 'down':
-            if self.clock() >= deadline:
-                raise ServiceStillUp(
-                    'Nova still reports nova-compute on %s up after %d s, '
-                    'and refuses to evacuate from a host it reports up: make '
-                    'sure the host is powered off, or set [%s] '
-                    'monitor_fences_hosts if its monitor fences hosts before '
-                    'reporting them' % (
-                        host_name, self.timeout, mb_conf.PLUGIN_GROUP))
-            self.sleep(self.interval)
-            service = self._service(host_name)
-        report('Nova reports nova-compute on %s down; evacuation can start'
-               % host_name)
-
-
-class BlazarDisableComputeServiceTask(base.MasakariTask):
-    """Masakari's disable task without its fixed sleep; see the module."""
+    See :mod:`masakari_blazar.cloud.compute_service` for why waiting for
+    Nova's verdict is safe, and when forcing the service down is.
+    """
 
     def __init__(self, context, novaclient, **kwargs):
         kwargs['requires'] = ['host_name']
@@ -125,13 +49,13 @@ class BlazarDisableComputeServiceTask(base.MasakariTask):
         opts = CONF[mb_conf.PLUGIN_GROUP]
         self.update_details("Disabling compute service on host: '%s'"
                             % host_name)
-        with spare_tasks.failing_clearly(self):
-            fence = ComputeFence(mb_clients.Clients(CONF),
-                                 opts.monitor_fences_hosts,
-                                 opts.service_down_timeout,
-                                 CONF.verify_interval)
-            fence.fence(host_name, CONF.host_failure.service_disable_reason,
-                        self._report)
+        with base.failing_clearly(self):
+            shutdown = compute_service.ServiceShutdown(
+                mb_clients.Clients(CONF), opts.monitor_fences_hosts,
+                opts.service_down_timeout, CONF.verify_interval)
+            shutdown.disable_until_down(
+                host_name, CONF.host_failure.service_disable_reason,
+                self._report)
         self.update_details("Disabled compute service on host: '%s'"
                             % host_name, 1.0)
 

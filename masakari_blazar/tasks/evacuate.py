@@ -12,26 +12,15 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""The TaskFlow tasks that masakari-engine loads by name.
+"""blazar_evacuate_instances_task: each instance to its planned host."""
 
-They adapt Masakari's calling convention (``Task(context, novaclient,
-**kwargs)``, the flow store, progress details, its exceptions) to
-:class:`masakari_blazar.recovery.spare_recovery.SpareRecovery` and carry no
-decision of their own.  Configure them in
-``[taskflow_driver_recovery_flows]``; see
-``etc/masakari/masakari-custom-recovery-methods.conf``.
-"""
-
-import contextlib
 import time
 
 import eventlet
 from eventlet import greenpool
 from oslo_config import cfg
-from oslo_log import log as logging
 
 import masakari.conf  # noqa: F401  (registers the options read below)
-from masakari.engine.drivers.taskflow import base
 from masakari.engine.drivers.taskflow import host_failure
 from masakari import exception
 from masakari import objects
@@ -41,155 +30,14 @@ from masakari_blazar.cloud import clients as mb_clients
 from masakari_blazar.cloud import nova_api
 from masakari_blazar.cloud import server_watch
 from masakari_blazar.decisions import planner
-from masakari_blazar import exceptions
 from masakari_blazar.recovery import spare_recovery
+from masakari_blazar.tasks import base
 
 CONF = cfg.CONF
-LOG = logging.getLogger(__name__)
 PENDING = fields.VMoveStatus.PENDING
 SUCCEEDED = fields.VMoveStatus.SUCCEEDED
 FAILED = fields.VMoveStatus.FAILED
 ONGOING = fields.VMoveStatus.ONGOING
-
-
-@contextlib.contextmanager
-def failing_clearly(task):
-    """Turn any failure into a one-line reason kept in the notification.
-
-    Masakari replaces exceptions it does not know by a generic message, so
-    the reason is written to the progress details and raised as the
-    HostRecoveryFailureException that Masakari keeps.
-    """
-    try:
-        yield
-    except exception.MasakariException:
-        raise
-    except exceptions.RecoveryError as exc:
-        message = str(exc)
-        LOG.error(message)
-        task.update_details(message, 1.0)
-        raise exception.HostRecoveryFailureException(message=message)
-    except Exception as exc:
-        message = '%s failed unexpectedly: %s' % (task.name, exc)
-        LOG.exception(message)
-        task.update_details(message, 1.0)
-        raise exception.HostRecoveryFailureException(message=message)
-
-
-def latest_vmoves(context, notification_uuid):
-    """Each instance's newest VMove of the notification.
-
-    Masakari writes new rows each time the notification is run again, so
-    an instance may have several; the newest one tells its state.
-    """
-    latest = {}
-    for vmove in objects.VMoveList.get_all_vmoves(context,
-                                                  notification_uuid):
-        current = latest.get(vmove.instance_uuid)
-        if current is None or vmove.id > current.id:
-            latest[vmove.instance_uuid] = vmove
-    return latest
-
-
-def segment_hosts(context, host_name):
-    """Names of the hosts in the failed host's Masakari segment."""
-    try:
-        host = objects.Host.get_by_name(context, host_name)
-    except exception.NotFound:
-        return []
-    return [h.name for h in objects.HostList.get_all(
-        context, filters={'failover_segment_id': host.failover_segment.uuid})]
-
-
-class _SpareTask(base.MasakariTask):
-
-    def _recovery(self):
-        return spare_recovery.SpareRecovery(CONF)
-
-    def _report(self, lines, progress):
-        for line in lines:
-            LOG.info(line)
-            self.update_details(line, progress)
-
-
-class ClaimSpareTask(_SpareTask):
-    """Choose the spares for the failed host's instances and claim them.
-
-    Runs after Masakari's ``prepare_HA_enabled_instances_task``, whose
-    PENDING VMoves say which instances move.  In the reserved-host flow the
-    host that Masakari's retry offers is used only if Blazar agrees it is a
-    free, healthy spare; otherwise the task fails and the retry moves on.
-    """
-
-    def __init__(self, context, novaclient, **kwargs):
-        kwargs['requires'] = ['host_name', 'notification_uuid']
-        kwargs['provides'] = 'spare_plan'
-        super().__init__(context, novaclient, **kwargs)
-
-    def execute(self, host_name, notification_uuid, reserved_host=None):
-        self.update_details('Choosing spare hosts from the Blazar spare '
-                            'pool for the instances of %s' % host_name)
-        with failing_clearly(self):
-            pending = [uuid for uuid, vmove in latest_vmoves(
-                self.context, notification_uuid).items()
-                if vmove.status == PENDING]
-            plan, report = self._recovery().claim(
-                host_name, notification_uuid, pending, offered=reserved_host,
-                segment_hosts=segment_hosts(self.context, host_name))
-        self._report(report, 0.5)
-        self._clear_masakari_reserved(plan.spares)
-        self.update_details('Plan: %s' % (', '.join(
-            '%s -> %s' % (plan.names.get(uuid, uuid), target or 'scheduler')
-            for uuid, target in sorted(plan.moves.items())) or
-            'nothing to move'), 1.0)
-        return plan.to_dict()
-
-    def _clear_masakari_reserved(self, spares):
-        # Masakari's own reserved-host flow clears the flag of the host it
-        # uses; doing the same keeps reserved_host segments in step.
-        if not CONF.masakari_blazar.sync_masakari_reserved:
-            return
-        for hostname in spares:
-            try:
-                host = objects.Host.get_by_name(self.context, hostname)
-            except exception.NotFound:
-                continue
-            if host.reserved:
-                host.reserved = False
-                host.save()
-                self.update_details('Cleared the Masakari reserved flag of '
-                                    '%s' % hostname, 0.9)
-
-    def revert(self, notification_uuid, *args, **kwargs):
-        vmoves = latest_vmoves(self.context, notification_uuid)
-        if any(v.status != PENDING for v in vmoves.values()):
-            self.update_details('Keeping the claimed spares: instances '
-                                'have started moving to them', 1.0)
-            return
-        try:
-            report = self._recovery().release(notification_uuid)
-        except exceptions.RecoveryError as exc:
-            message = ('Could not return the claimed spares of %s to the '
-                       'pool: %s' % (notification_uuid, exc))
-            LOG.error(message)
-            self.update_details(message, 1.0)
-            return
-        self._report(report, 1.0)
-
-
-class PrepareSpareTask(_SpareTask):
-    """Admit the instances on their spares: aggregates and Placement."""
-
-    def __init__(self, context, novaclient, **kwargs):
-        kwargs['requires'] = ['spare_plan']
-        super().__init__(context, novaclient, **kwargs)
-
-    def execute(self, spare_plan):
-        plan = planner.Plan.from_dict(spare_plan)
-        with failing_clearly(self):
-            report = self._recovery().admit(plan)
-        self._report(report or ['The spares need no reservation change'],
-                     1.0)
 
 
 class EvacuateInstancesTask(host_failure.EvacuateInstancesTask):
@@ -217,7 +65,7 @@ class EvacuateInstancesTask(host_failure.EvacuateInstancesTask):
     def execute(self, host_name, notification_uuid, spare_plan):
         plan = planner.Plan.from_dict(spare_plan)
         clients = mb_clients.Clients(CONF)
-        with failing_clearly(self):
+        with base.failing_clearly(self):
             unusable = spare_recovery.SpareRecovery(CONF, clients).unusable(
                 sorted({t for t in plan.moves.values() if t}))
             nova = clients.nova_at(nova_api.MICROVERSION)
@@ -325,7 +173,7 @@ class EvacuateInstancesTask(host_failure.EvacuateInstancesTask):
         vmove.save()
 
     def _summarise(self, notification_uuid, host_name):
-        results = latest_vmoves(self.context, notification_uuid)
+        results = base.latest_vmoves(self.context, notification_uuid)
         for uuid, vmove in sorted(results.items()):
             if vmove.status == SUCCEEDED:
                 line = 'Instance %s (%s) is on %s' % (

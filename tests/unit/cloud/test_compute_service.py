@@ -12,14 +12,14 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""The fence's decisions: disable, force down, wait, give up."""
+"""Taking the failed host's service out: disable, force down, wait, give up."""
 
 import types
 
 import pytest
 
+from masakari_blazar.cloud import compute_service
 from masakari_blazar import exceptions
-from masakari_blazar.tasks import disable_compute
 
 
 class FakeServices(object):
@@ -74,15 +74,15 @@ def _fence(down_after, fenced=False, timeout=180, status='enabled'):
     clients = types.SimpleNamespace(
         nova=types.SimpleNamespace(services=services),
         call=lambda service, call, fn, *a, **kw: fn(*a, **kw))
-    fence = disable_compute.ComputeFence(clients, fenced, timeout, 1,
-                                         sleep=clock.sleep, clock=clock)
+    fence = compute_service.ServiceShutdown(clients, fenced, timeout, 1,
+                                            sleep=clock.sleep, clock=clock)
     return fence, services, clock
 
 
 def test_a_fenced_host_is_forced_down_at_once_without_waiting():
     fence, services, clock = _fence(down_after=60, fenced=True)
     lines = []
-    fence.fence('compute-1', 'host failed', lines.append)
+    fence.disable_until_down('compute-1', 'host failed', lines.append)
     assert [c[0] for c in services.calls] == ['list', 'disable',
                                               'force_down']
     assert clock.now == 0
@@ -93,7 +93,7 @@ def test_a_fenced_host_is_forced_down_at_once_without_waiting():
 
 def test_without_fencing_it_waits_until_nova_reports_down():
     fence, services, clock = _fence(down_after=42)
-    fence.fence('compute-1', 'host failed', lambda line: None)
+    fence.disable_until_down('compute-1', 'host failed', lambda line: None)
     assert ('force_down', 'uuid-1', True) not in services.calls
     assert services.calls[1] == ('disable', 'uuid-1', 'host failed')
     assert clock.now == 42
@@ -102,14 +102,14 @@ def test_without_fencing_it_waits_until_nova_reports_down():
 
 def test_a_service_already_disabled_and_down_needs_one_call():
     fence, services, clock = _fence(down_after=0, status='disabled')
-    fence.fence('compute-1', 'host failed', lambda line: None)
+    fence.disable_until_down('compute-1', 'host failed', lambda line: None)
     assert [c[0] for c in services.calls] == ['list']
 
 
 def test_it_gives_up_after_the_timeout_with_one_line():
     fence, services, clock = _fence(down_after=1000, timeout=30)
-    with pytest.raises(disable_compute.ServiceStillUp) as raised:
-        fence.fence('compute-1', 'host failed', lambda line: None)
+    with pytest.raises(compute_service.ServiceStillUp) as raised:
+        fence.disable_until_down('compute-1', 'host failed', lambda line: None)
     message = str(raised.value)
     assert '\n' not in message
     assert message.startswith('Nova still reports nova-compute on compute-1 '
@@ -121,5 +121,5 @@ def test_it_gives_up_after_the_timeout_with_one_line():
 def test_an_unknown_host_is_a_clear_error():
     fence, services, clock = _fence(down_after=0)
     with pytest.raises(exceptions.RecoveryError) as raised:
-        fence.fence('compute-9', 'host failed', lambda line: None)
+        fence.disable_until_down('compute-9', 'host failed', lambda line: None)
     assert 'no nova-compute service on compute-9' in str(raised.value)

@@ -1,0 +1,97 @@
+# Copyright 2026 The masakari-blazar Authors.
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""What the plugin's tasks share: Masakari's records and one-line failures.
+
+Masakari replaces an exception it does not know by a generic message, and
+keeps a task's progress details with the notification, so every task
+reports and fails the same way: through :func:`failing_clearly` and
+:meth:`SpareTask.report`.
+"""
+
+import contextlib
+
+from oslo_config import cfg
+from oslo_log import log as logging
+
+from masakari.engine.drivers.taskflow import base
+from masakari import exception
+from masakari import objects
+
+from masakari_blazar import exceptions
+from masakari_blazar.recovery import spare_recovery
+
+CONF = cfg.CONF
+LOG = logging.getLogger(__name__)
+
+
+@contextlib.contextmanager
+def failing_clearly(task):
+    """Turn any failure into a one-line reason kept in the notification.
+
+    Masakari replaces exceptions it does not know by a generic message, so
+    the reason is written to the progress details and raised as the
+    HostRecoveryFailureException that Masakari keeps.
+    """
+    try:
+        yield
+    except exception.MasakariException:
+        raise
+    except exceptions.RecoveryError as exc:
+        message = str(exc)
+        LOG.error(message)
+        task.update_details(message, 1.0)
+        raise exception.HostRecoveryFailureException(message=message)
+    except Exception as exc:
+        message = '%s failed unexpectedly: %s' % (task.name, exc)
+        LOG.exception(message)
+        task.update_details(message, 1.0)
+        raise exception.HostRecoveryFailureException(message=message)
+
+
+def latest_vmoves(context, notification_uuid):
+    """Each instance's newest VMove of the notification.
+
+    Masakari writes new rows each time the notification is run again, so
+    an instance may have several; the newest one tells its state.
+    """
+    latest = {}
+    for vmove in objects.VMoveList.get_all_vmoves(context,
+                                                  notification_uuid):
+        current = latest.get(vmove.instance_uuid)
+        if current is None or vmove.id > current.id:
+            latest[vmove.instance_uuid] = vmove
+    return latest
+
+
+def segment_hosts(context, host_name):
+    """Names of the hosts in the failed host's Masakari segment."""
+    try:
+        host = objects.Host.get_by_name(context, host_name)
+    except exception.NotFound:
+        return []
+    return [h.name for h in objects.HostList.get_all(
+        context, filters={'failover_segment_id': host.failover_segment.uuid})]
+
+
+class SpareTask(base.MasakariTask):
+    """A task that runs one step of :class:`SpareRecovery`."""
+
+    def recovery(self):
+        return spare_recovery.SpareRecovery(CONF)
+
+    def report(self, lines, progress):
+        for line in lines:
+            LOG.info(line)
+            self.update_details(line, progress)

@@ -1,0 +1,94 @@
+# Copyright 2026 The masakari-blazar Authors.
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""blazar_claim_spare_task: choose and claim the spares of one failure."""
+
+from oslo_config import cfg
+from oslo_log import log as logging
+
+from masakari import exception
+from masakari import objects
+from masakari.objects import fields
+
+from masakari_blazar import exceptions
+from masakari_blazar.tasks import base
+
+CONF = cfg.CONF
+LOG = logging.getLogger(__name__)
+PENDING = fields.VMoveStatus.PENDING
+
+
+class ClaimSpareTask(base.SpareTask):
+    """Choose the spares for the failed host's instances and claim them.
+
+    Runs after Masakari's ``prepare_HA_enabled_instances_task``, whose
+    PENDING VMoves say which instances move.  In the reserved-host flow the
+    host that Masakari's retry offers is used only if Blazar agrees it is a
+    free, healthy spare; otherwise the task fails and the retry moves on.
+    """
+
+    def __init__(self, context, novaclient, **kwargs):
+        kwargs['requires'] = ['host_name', 'notification_uuid']
+        kwargs['provides'] = 'spare_plan'
+        super().__init__(context, novaclient, **kwargs)
+
+    def execute(self, host_name, notification_uuid, reserved_host=None):
+        self.update_details('Choosing spare hosts from the Blazar spare '
+                            'pool for the instances of %s' % host_name)
+        with base.failing_clearly(self):
+            pending = [uuid for uuid, vmove in base.latest_vmoves(
+                self.context, notification_uuid).items()
+                if vmove.status == PENDING]
+            plan, report = self.recovery().claim(
+                host_name, notification_uuid, pending, offered=reserved_host,
+                segment_hosts=base.segment_hosts(self.context, host_name))
+        self.report(report, 0.5)
+        self._clear_masakari_reserved(plan.spares)
+        self.update_details('Plan: %s' % (', '.join(
+            '%s -> %s' % (plan.names.get(uuid, uuid), target or 'scheduler')
+            for uuid, target in sorted(plan.moves.items())) or
+            'nothing to move'), 1.0)
+        return plan.to_dict()
+
+    def _clear_masakari_reserved(self, spares):
+        # Masakari's own reserved-host flow clears the flag of the host it
+        # uses; doing the same keeps reserved_host segments in step.
+        if not CONF.masakari_blazar.sync_masakari_reserved:
+            return
+        for hostname in spares:
+            try:
+                host = objects.Host.get_by_name(self.context, hostname)
+            except exception.NotFound:
+                continue
+            if host.reserved:
+                host.reserved = False
+                host.save()
+                self.update_details('Cleared the Masakari reserved flag of '
+                                    '%s' % hostname, 0.9)
+
+    def revert(self, notification_uuid, *args, **kwargs):
+        vmoves = base.latest_vmoves(self.context, notification_uuid)
+        if any(v.status != PENDING for v in vmoves.values()):
+            self.update_details('Keeping the claimed spares: instances '
+                                'have started moving to them', 1.0)
+            return
+        try:
+            report = self.recovery().release(notification_uuid)
+        except exceptions.RecoveryError as exc:
+            message = ('Could not return the claimed spares of %s to the '
+                       'pool: %s' % (notification_uuid, exc))
+            LOG.error(message)
+            self.update_details(message, 1.0)
+            return
+        self.report(report, 1.0)
