@@ -95,7 +95,7 @@ class Recovery(object):
                       self.cloud.snapshot()['blazar']['hosts'].values())
 
     def assert_nothing_lost(self):
-        """The invariant after every recovery, per product.md.
+        """No instance is lost: the first invariant (doc/source/design.rst).
 
         Every moved instance runs on a host other than the failed one, and
         ending every remaining lease deletes none of them, except those that

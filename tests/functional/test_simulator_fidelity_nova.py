@@ -14,8 +14,8 @@
 
 """Fidelity of the simulated Nova: each test quotes the fact it checks.
 
-The facts are those of doc/design openstack-facts.md ("How Masakari,
-Blazar and Nova really behave"); tests drive the simulator only through
+The facts are those of doc/source/upstream-behaviour.rst ("How Masakari,
+Blazar and Nova behave"); tests drive the simulator only through
 the real python-novaclient and keystoneauth over HTTP.
 """
 
