@@ -34,10 +34,12 @@ from oslo_config import cfg
 from masakari_blazar.cloud import pool_reader
 from masakari_blazar.commands import progress
 from masakari_blazar.commands import tables
+from masakari_blazar import exceptions
 from masakari_blazar.local import engine as local_engine
 from masakari_blazar.recovery import spare_recovery
 from masakari_blazar import simulator
 from masakari_blazar.simulator import lease_end
+from masakari_blazar.simulator import scenario as scenario_mod
 
 CONF = cfg.CONF
 
@@ -68,7 +70,11 @@ def run(scenario='demo', host=None, recovery_method='auto', as_json=False,
     """Run the demo; returns the process exit code."""
     say = Printer(as_json, out)
     started = time.monotonic()
-    with simulator.SimulatedCloud(scenario) as cloud:
+    try:
+        cloud = simulator.SimulatedCloud(scenario)
+    except scenario_mod.ScenarioError as exc:
+        raise exceptions.ConfigError(str(exc))
+    with cloud:
         workdir = tempfile.mkdtemp(prefix='masakari-blazar-demo-')
         engine = local_engine.get_engine(workdir)
         engine.reset()

@@ -35,7 +35,10 @@ def main(argv=None):
     parser.add_argument('--port', type=int, default=0,
                         help='0 picks a free port')
     args = parser.parse_args(argv)
-    cloud = cloud_mod.SimulatedCloud(args.scenario)
+    try:
+        cloud = cloud_mod.SimulatedCloud(args.scenario)
+    except scenario_mod.ScenarioError as exc:
+        parser.exit(2, '%s: error: %s\n' % (parser.prog, exc))
     cloud.start(args.host, args.port)
     print('Simulated cloud (scenario %s) serving.' % args.scenario)
     print('auth_url: %s' % cloud.auth_url)

@@ -62,7 +62,7 @@ class SimulatedCloud(object):
         self._server = None
         self._address = None
         with self.lock:
-            scenario_mod.build(self, spec)
+            scenario_mod.build(self, spec, scenario_mod.describe(scenario))
 
     # ------------------------------------------------------------------
     # Serving

@@ -61,6 +61,9 @@ import yaml
 
 from masakari_blazar.simulator.blazar import records
 from masakari_blazar.simulator import ids
+from masakari_blazar.simulator import scenario_schema
+
+ScenarioError = scenario_schema.ScenarioError
 
 SCENARIO_DIR = os.path.join(os.path.dirname(__file__), 'scenarios')
 DEFAULT_USERS = {'admin': 'secret'}
@@ -73,24 +76,45 @@ def available():
                   if name.endswith(('.yaml', '.yml', '.json')))
 
 
-def load(source):
-    """A scenario dict from a shipped name, a file path or a dict."""
+def describe(source):
+    """The scenario's file, as messages name it."""
     if isinstance(source, dict):
+        return '(given as a dict)'
+    if os.path.exists(source):
         return source
-    path = source
-    if not os.path.exists(path):
-        for ext in ('.yaml', '.yml', '.json'):
-            candidate = os.path.join(SCENARIO_DIR, source + ext)
-            if os.path.exists(candidate):
-                path = candidate
-                break
-        else:
-            raise ValueError('Unknown scenario %r (shipped: %s)'
-                             % (source, ', '.join(available())))
-    with open(path) as stream:
-        if path.endswith('.json'):
-            return json.load(stream)
-        return yaml.safe_load(stream) or {}
+    for ext in ('.yaml', '.yml', '.json'):
+        candidate = os.path.join(SCENARIO_DIR, source + ext)
+        if os.path.exists(candidate):
+            return candidate
+    raise ScenarioError('Unknown scenario %r: neither a file nor a shipped '
+                        'scenario (%s)' % (source, ', '.join(available())))
+
+
+def load(source):
+    """A checked scenario dict from a shipped name, a file path or a dict.
+
+    :raises ScenarioError: one line naming the file, the place in it and
+        the problem.
+    """
+    path = describe(source)
+    if isinstance(source, dict):
+        scenario_schema.check(source, path)
+        return source
+    try:
+        with open(path) as stream:
+            if path.endswith('.json'):
+                spec = json.load(stream)
+            else:
+                spec = yaml.safe_load(stream) or {}
+    except OSError as exc:
+        raise ScenarioError('scenario %s: cannot be read: %s' % (
+            path, exc.strerror or exc))
+    except (ValueError, yaml.YAMLError) as exc:
+        raise ScenarioError('scenario %s: not valid %s: %s' % (
+            path, 'JSON' if path.endswith('.json') else 'YAML',
+            ' '.join(str(exc).split())[:300]))
+    scenario_schema.check(spec, path)
+    return spec
 
 
 def projects(spec):
@@ -116,8 +140,11 @@ def offset(value, now):
     return (now + delta).strftime(records.DATE_FORMAT)
 
 
-def build(cloud, spec):
-    """Populate ``cloud`` (its state, Blazar and projects) from ``spec``."""
+def build(cloud, spec, source='(given as a dict)'):
+    """Populate ``cloud`` (its state, Blazar and projects) from ``spec``.
+
+    :param source: the scenario's file, for messages (:func:`describe`).
+    """
     state = cloud.state
     for flavor in spec.get('flavors') or []:
         state.add_flavor(str(flavor.get('id') or
@@ -144,9 +171,12 @@ def build(cloud, spec):
     for name, lease in leases.items():
         if lease.start_date <= cloud.clock.now() and \
                 lease.status != 'ACTIVE':
-            raise ValueError('Scenario lease %s did not start: %s'
-                             % (name, lease.status))
+            raise ScenarioError('scenario %s: leases[%s]: did not start: %s'
+                                % (source, name, lease.status))
     _build_servers(cloud, spec.get('servers') or [], leases)
+    for where, problem in scenario_schema.overcommitted(state):
+        raise ScenarioError('scenario %s: %s: %s' % (source, where,
+                                                     problem))
 
 
 def _build_hosts(cloud, hosts):
@@ -175,8 +205,8 @@ def _blazar_ids(cloud, names):
     for name in names:
         host = cloud.blazar.host_by_name(name)
         if host is None:
-            raise ValueError('Lease host %s is not registered in Blazar '
-                             '(set blazar: true on it)' % name)
+            raise ScenarioError('scenario: lease host %s is not registered '
+                                'in Blazar (set blazar: true on it)' % name)
         found.append(host.id)
     return found
 
@@ -244,4 +274,4 @@ def _flavor_id(cloud, flavor):
     for candidate in cloud.state.flavors.values():
         if candidate.name == flavor:
             return candidate.id
-    raise ValueError('Unknown flavor %r' % flavor)
+    raise ScenarioError('scenario: unknown flavor %r' % flavor)
