@@ -33,10 +33,13 @@ class ConfigError(RecoveryError):
 class ApiError(RecoveryError):
     """A call to Blazar, Nova or Placement failed for good."""
 
-    def __init__(self, service, call, detail, status=None):
+    def __init__(self, service, call, detail, status=None, code=None):
         self.service = service
         self.call = call
         self.status = status
+        # The service's own name for the error, where its answer has one
+        # (Placement's errors[].code, e.g. placement.concurrent_update).
+        self.code = code
         super().__init__('%s call "%s" failed: %s' % (service, call, detail))
 
 

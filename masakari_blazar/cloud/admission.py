@@ -35,11 +35,13 @@ works after an engine restart too.
 
 from oslo_log import log as logging
 
+from masakari_blazar.cloud import calls
 from masakari_blazar.decisions import model
 from masakari_blazar.decisions import reservations
 from masakari_blazar import exceptions
 
 LOG = logging.getLogger(__name__)
+CONCURRENT_UPDATE = 'placement.concurrent_update'
 
 
 class Admission(object):
@@ -154,6 +156,17 @@ class Admission(object):
         child = self._child(hostname, create=True)
         rc = reservations.resource_class(reservation.id)
         self._placement('put', '/resource_classes/%s' % rc)
+        # Placement refuses a write based on an old read of the provider
+        # (another writer, Blazar or nova-compute, came in between) and asks
+        # the writer to read again and retry.
+        total = calls.retrying(
+            lambda e: e.status == 409 and e.code == CONCURRENT_UPDATE)(
+                self._set_inventory, child, rc, count)
+        return 'set %s inventory of %s to %d on %s' % (
+            rc, reservation, total, child['name'])
+
+    def _set_inventory(self, child, rc, count):
+        """One read-modify-write of the child's inventories."""
         path = '/resource_providers/%s/inventories' % child['uuid']
         current = self._placement('get', path).json()
         inventories = current.get('inventories', {})
@@ -166,8 +179,7 @@ class Admission(object):
             'resource_provider_generation':
                 current['resource_provider_generation'],
             'inventories': inventories})
-        return 'set %s inventory of %s to %d on %s' % (
-            rc, reservation, total, child['name'])
+        return total
 
     def leave_all(self, hostname):
         """Undo every join of ``hostname``; returns what was undone."""

@@ -37,8 +37,8 @@ import datetime
 
 from oslo_log import log as logging
 from oslo_utils import timeutils
-import tenacity
 
+from masakari_blazar.cloud import calls
 from masakari_blazar import conf as mb_conf
 from masakari_blazar.decisions import spare_pool
 from masakari_blazar import exceptions
@@ -187,16 +187,10 @@ class SpareLeases(object):
     def delete_host(self, host_id, hostname):
         # Blazar may still be finishing the lease's end when the host is
         # deleted, which it refuses with 409 while an allocation remains.
-        retrying = tenacity.Retrying(
-            stop=tenacity.stop_after_attempt(5),
-            wait=tenacity.wait_exponential(multiplier=0.5, max=5),
-            retry=tenacity.retry_if_exception(
-                lambda e: (isinstance(e, exceptions.ApiError) and
-                           e.status == 409)),
-            reraise=True)
         try:
-            retrying(self.call, 'Blazar', 'DELETE /os-hosts/%s (%s)' % (
-                host_id, hostname), self._blazar.host.delete, host_id)
+            calls.retrying(lambda e: e.status == 409)(
+                self.call, 'Blazar', 'DELETE /os-hosts/%s (%s)' % (
+                    host_id, hostname), self._blazar.host.delete, host_id)
         except exceptions.ApiError as exc:
             if exc.status != 404:
                 raise exceptions.ClaimError(

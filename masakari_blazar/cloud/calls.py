@@ -45,6 +45,38 @@ def http_status(exc):
     return None
 
 
+def _api_wg_error(exc):
+    """The first error of an API-WG style answer (Placement's), or {}."""
+    response = getattr(exc, 'response', None)
+    try:
+        error = response.json()['errors'][0]
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError):
+        return {}
+    return error if isinstance(error, dict) else {}
+
+
+def error_code(exc):
+    """The service's code for the error (placement.concurrent_update)."""
+    return _api_wg_error(exc).get('code')
+
+
+def retrying(should_retry, attempts=5, delay=0.5, max_delay=5):
+    """Repeat a step while ``should_retry(ApiError)`` says a repeat helps.
+
+    For refusals that a service resolves by itself (Blazar finishing a
+    lease's end) or that its protocol says to repeat after reading again
+    (Placement's generation conflicts); the step is repeated whole, so it
+    must read what it changes.
+    """
+    return tenacity.Retrying(
+        stop=tenacity.stop_after_attempt(attempts),
+        wait=tenacity.wait_exponential(multiplier=delay, max=max_delay),
+        retry=tenacity.retry_if_exception(
+            lambda e: (isinstance(e, exceptions.ApiError) and
+                       should_retry(e))),
+        reraise=True)
+
+
 def is_transient(exc):
     """Whether repeating the same call may succeed."""
     if isinstance(exc, ks_exc.SSLError):
@@ -70,7 +102,10 @@ def _describe(exc):
     if isinstance(exc, ks_exc.ConnectionError):
         return 'cannot connect (%s)' % exc
     status = http_status(exc)
-    text = ' '.join(str(exc).split())
+    error = _api_wg_error(exc)
+    text = ' '.join(str(error.get('detail') or exc).split())
+    if error.get('code'):
+        text = '%s (%s)' % (text, error['code'])
     if status:
         return 'HTTP %s: %s' % (status, text)
     return text
@@ -102,7 +137,8 @@ class Caller(object):
             return self._retrying(fn, *args, **kwargs)
         except CLIENT_ERRORS as exc:
             raise exceptions.ApiError(service, call, _describe(exc),
-                                      status=http_status(exc)) from exc
+                                      status=http_status(exc),
+                                      code=error_code(exc)) from exc
 
     @classmethod
     def from_conf(cls, group):

@@ -184,3 +184,57 @@ def test_api_error_is_a_recovery_error():
     for cls in (exceptions.ConfigError, exceptions.NoSpareFits,
                 exceptions.SpareUnusable, exceptions.ClaimError):
         assert issubclass(cls, exceptions.RecoveryError)
+
+
+class _Response(object):
+    def __init__(self, body):
+        self._body = body
+
+    def json(self):
+        if self._body is None:
+            raise ValueError('not JSON')
+        return self._body
+
+
+@pytest.mark.parametrize('body,code', [
+    ({'errors': [{'status': 409, 'title': 'Conflict',
+                  'detail': 'resource provider generation conflict',
+                  'code': 'placement.concurrent_update'}]},
+     'placement.concurrent_update'),
+    ({'errors': []}, None),
+    ({'conflictingRequest': {'message': 'nova style'}}, None),
+    (None, None),
+])
+def test_placement_error_codes_are_kept_on_the_error(body, code):
+    exc = ks_exc.Conflict(response=_Response(body))
+
+    def refused():
+        raise exc
+
+    with pytest.raises(exceptions.ApiError) as raised:
+        calls.Caller(0, 0, 0)('Placement', 'PUT /x', refused)
+    assert raised.value.status == 409
+    assert raised.value.code == code
+    if code:
+        assert str(raised.value) == (
+            'Placement call "PUT /x" failed: HTTP 409: resource provider '
+            'generation conflict (placement.concurrent_update)')
+
+
+def test_retrying_repeats_only_what_the_predicate_accepts():
+    attempts = []
+
+    def conflicted():
+        attempts.append(1)
+        raise exceptions.ApiError('Placement', 'PUT /x', 'conflict',
+                                  status=409, code='other')
+
+    with pytest.raises(exceptions.ApiError):
+        calls.retrying(lambda e: e.code == 'placement.concurrent_update',
+                       delay=0)(conflicted)
+    assert len(attempts) == 1
+    attempts.clear()
+    with pytest.raises(exceptions.ApiError):
+        calls.retrying(lambda e: e.status == 409, attempts=3,
+                       delay=0)(conflicted)
+    assert len(attempts) == 3
