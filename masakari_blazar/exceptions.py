@@ -21,9 +21,19 @@ failed and what to fix.  The tasks hand that text to Masakari inside a
 ``HostRecoveryFailureException``, which keeps it in the notification.
 """
 
+from masakari_blazar import safe_text
+
 
 class RecoveryError(Exception):
-    """A failure whose message is fit to show an operator as it is."""
+    """A failure whose message is fit to show an operator as it is.
+
+    The message is made so when the error is made: it may name a tenant's
+    instance or lease, or a URL with credentials, and it reaches terminals,
+    logs and the notification's progress details.
+    """
+
+    def __init__(self, message=''):
+        super().__init__(safe_text.clean(message))
 
 
 class ConfigError(RecoveryError):

@@ -20,6 +20,8 @@ recovery runs, in-process or through the Masakari API, and print each
 line once.
 """
 
+from masakari_blazar import safe_text
+
 POLL = 0.2
 
 
@@ -42,8 +44,11 @@ class ProgressPrinter(object):
                 key = (task['task'], number, message)
                 if key not in self.seen:
                     self.seen.add(key)
-                    self.last = message
-                    self.say('  [%s] %s' % (task['task'], message))
+                    # Masakari's own tasks write tenant-set names as they
+                    # are; a newline in one would forge a line here.
+                    self.last = safe_text.clean(message)
+                    self.say('  [%s] %s' % (safe_text.clean(task['task']),
+                                            self.last))
 
 
 def from_api(workflow_details):

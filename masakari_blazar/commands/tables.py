@@ -14,17 +14,24 @@
 
 """Plain-text tables for the command line."""
 
+from masakari_blazar import safe_text
+
 
 def table(rows, columns):
-    """Left-aligned columns; ``columns`` are ``(key, title)`` pairs."""
-    widths = [max([len(title)] + [len(str(row.get(key, '')))
-                                  for row in rows])
-              for key, title in columns]
+    """Left-aligned columns; ``columns`` are ``(key, title)`` pairs.
+
+    Cells may hold tenant-set names, so each is shown clean (an escape
+    sequence in a lease name would otherwise drive the terminal).
+    """
+    cells = [[safe_text.clean(row.get(key, '')) for key, _ in columns]
+             for row in rows]
+    widths = [max([len(title)] + [len(line[i]) for line in cells])
+              for i, (_, title) in enumerate(columns)]
     lines = ['  '.join(title.ljust(w) for (_, title), w in
                        zip(columns, widths)).rstrip()]
-    for row in rows:
-        lines.append('  '.join(str(row.get(key, '')).ljust(w) for
-                               (key, _), w in zip(columns, widths)).rstrip())
+    for line in cells:
+        lines.append('  '.join(cell.ljust(w) for cell, w in
+                               zip(line, widths)).rstrip())
     return '\n'.join(lines)
 
 

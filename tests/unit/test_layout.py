@@ -30,8 +30,9 @@ ROOT = os.path.join(os.path.dirname(__file__), '..', '..')
 PACKAGE = 'masakari_blazar'
 
 # What each subpackage may import from the project.  The top-level modules
-# (conf, exceptions) are open to all but the simulator.
-TOP = {'masakari_blazar.conf', 'masakari_blazar.exceptions'}
+# (conf, exceptions, safe_text) are open to all but the simulator.
+TOP = {'masakari_blazar.conf', 'masakari_blazar.exceptions',
+       'masakari_blazar.safe_text'}
 MAY_IMPORT = {
     'decisions': {'decisions'},
     'cloud': {'decisions', 'cloud'},

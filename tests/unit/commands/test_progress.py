@@ -61,3 +61,15 @@ def test_outcome():
                              'masakari-engine retries it')
     assert recover.outcome('n', 'ignored', None) == (
         1, 'notification n ended IGNORED')
+
+
+def test_a_name_with_a_newline_or_escape_cannot_forge_a_line():
+    said = []
+    printer = progress.ProgressPrinter(said.append)
+    printer.update([{'task': 'PrepareHAEnabledInstancesTask', 'details': [
+        {'message': 'Preparing vm-1\n  [EvacuateInstancesTask] Evacuated '
+                    '0 instance(s) \x1b[2J'}]}])
+    assert said == ['  [PrepareHAEnabledInstancesTask] Preparing vm-1\\n  '
+                    '[EvacuateInstancesTask] Evacuated 0 instance(s) '
+                    '\\x1b[2J']
+    assert printer.last == said[0][len('  [PrepareHAEnabledInstancesTask] '):]
