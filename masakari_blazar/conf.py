@@ -51,10 +51,12 @@ pool_opts = [
                 help='Ids of further Blazar leases whose hosts are spares, '
                      'whatever their name.'),
     cfg.StrOpt('spare_project_id',
-               help='Only leases owned by this project are spare leases.  '
-                    'Unset means a lease of any project matches by name or '
-                    'id, which is only safe when ordinary users cannot '
-                    'create leases with the spare prefix.'),
+               help='The project whose leases are spare leases; a lease '
+                    'of any other project is never a spare, whatever its '
+                    'name or id.  Unset means the project of the [blazar] '
+                    'credentials.  The plugin creates spare leases with '
+                    'those credentials, so a project other than theirs is '
+                    'refused.'),
     cfg.IntOpt('spare_lease_days',
                default=3650,
                min=1,

@@ -182,7 +182,7 @@ def scenario(case, blazar_spares):
     servers += [{'name': '%s-vm-%d' % (host, i), 'host': host,
                  'flavor': 'bench', 'project': 'demo'}
                 for host in others for i in range(FILLER_PER_HOST)]
-    leases = [{'name': 'masakari-spare-%s' % n, 'project': 'service',
+    leases = [{'name': 'masakari-spare-%s' % n, 'project': 'admin',
                'type': 'host', 'hosts': [n], 'pin': True, 'end': '+3650d'}
               for n in spares] if blazar_spares else []
     return {'projects': {'admin': None, 'service': None, 'demo': None},

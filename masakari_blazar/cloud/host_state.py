@@ -23,7 +23,6 @@ time (see :func:`masakari_blazar.decisions.host_return.steps`).
 from masakari_blazar.decisions import host_return
 from masakari_blazar.decisions import hosts
 from masakari_blazar.decisions import reservations
-from masakari_blazar.decisions import spare_pool
 
 
 def _leases_of(allocations, blazar_id, leases):
@@ -50,7 +49,6 @@ def read_state(recovery, hostname, notification_status=None):
         the claim's notification, or None when it cannot be known.
     """
     inv = recovery.inventory
-    opts = recovery.opts
     state = host_return.HostState(hostname)
     services = inv.services()
     hypervisors = inv.hypervisors()
@@ -74,9 +72,7 @@ def read_state(recovery, hostname, notification_status=None):
                              leases)
         for lease in held_by:
             status = lease.get('status')
-            if spare_pool.is_spare_lease(lease, opts.spare_lease_prefix,
-                                         opts.spare_lease_ids,
-                                         opts.spare_project_id):
+            if inv.is_spare_lease(lease):
                 state.spare_lease = lease.get('name') or lease['id']
                 state.spare_lease_status = status
             elif status not in ('TERMINATED', 'DELETED'):

@@ -26,6 +26,7 @@ calls, so they can be tested with literals.
 from masakari_blazar import conf as mb_conf
 from masakari_blazar.decisions import hosts
 from masakari_blazar.decisions import spare_pool
+from masakari_blazar import exceptions
 
 # Placement lists no usages of many providers at once, but the summaries of
 # allocation candidates give each provider's capacity and usage: from 1.27
@@ -47,6 +48,7 @@ class Inventory(object):
         self.opts = conf[mb_conf.PLUGIN_GROUP]
         self.freepool = freepool
         self.call = clients.call
+        self._spare_project = None
 
     # Blazar --------------------------------------------------------------
     def leases(self):
@@ -61,10 +63,39 @@ class Inventory(object):
         return self.call('Blazar', 'GET /os-hosts/allocations',
                          self.clients.blazar.allocation.list, 'os-hosts')
 
+    def spare_project(self):
+        """The project whose leases hold the spares.
+
+        ``spare_project_id``, or else the project of the ``[blazar]``
+        credentials.  Leases the plugin creates (on a revert, a split,
+        replenishing or a return) belong to the credentials' project, so a
+        different ``spare_project_id`` would let them drop out of the pool:
+        that is refused before anything is changed.
+        """
+        if self._spare_project is None:
+            own = self.call('Keystone', 'project of the [blazar] credentials',
+                            self.clients.session.get_project_id)
+            configured = self.opts.spare_project_id
+            if configured and configured != own:
+                raise exceptions.ConfigError(
+                    '[%s] spare_project_id %s is not the project of the '
+                    '[blazar] credentials (%s): the spare leases the plugin '
+                    'creates would belong to %s and drop out of the pool; '
+                    'scope the [blazar] credentials to project %s, or unset '
+                    'spare_project_id' % (mb_conf.PLUGIN_GROUP, configured,
+                                          own, own, configured))
+            self._spare_project = own
+        return self._spare_project
+
+    def is_spare_lease(self, lease):
+        return spare_pool.is_spare_lease(
+            lease, self.opts.spare_lease_prefix, self.opts.spare_lease_ids,
+            self.spare_project())
+
     def spares(self, leases, blazar_hosts, allocations):
-        chosen = spare_pool.spare_leases(leases, self.opts.spare_lease_prefix,
-                                         self.opts.spare_lease_ids,
-                                         self.opts.spare_project_id)
+        chosen = spare_pool.spare_leases(
+            leases, self.opts.spare_lease_prefix, self.opts.spare_lease_ids,
+            self.spare_project())
         return spare_pool.spares(chosen, allocations, blazar_hosts)
 
     # Nova -----------------------------------------------------------------

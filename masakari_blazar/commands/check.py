@@ -140,11 +140,6 @@ def check_options(opts, coordination_url):
         found.append(Finding(ERROR, '[masakari_blazar] spare_lease_prefix '
                              'is empty and spare_lease_ids lists nothing: no '
                              'lease can hold a spare'))
-    if not opts.spare_project_id:
-        found.append(Finding(WARNING, '[masakari_blazar] spare_project_id is '
-                             'not set: a lease of any project whose name '
-                             'starts with "%s" holds spares' %
-                             opts.spare_lease_prefix))
     if not opts.lock_url and not coordination_url:
         found.append(Finding(WARNING, 'neither [masakari_blazar] lock_url '
                              'nor [coordination] backend_url is set: the '
@@ -163,17 +158,34 @@ def check_options(opts, coordination_url):
     return found
 
 
-def check_leases(leases, spares, opts):
+def check_leases(leases, spares, opts, spare_project):
     """Findings about the spare leases and the spares they hold.
 
     :param leases: Blazar's lease list.
     :param spares: the pool's rows (:func:`pool_reader.pool_rows`).
+    :param spare_project: the project whose leases are spare leases.
     """
     found = []
     designated = [lease for lease in leases
                   if spare_pool.is_spare_lease(lease, opts.spare_lease_prefix,
                                                opts.spare_lease_ids,
-                                               opts.spare_project_id)]
+                                               spare_project)]
+    for lease in leases:
+        named = opts.spare_lease_prefix and (
+            lease.get('name') or '').startswith(opts.spare_lease_prefix)
+        if (named or lease.get('id') in opts.spare_lease_ids) and \
+                lease.get('project_id') != spare_project and \
+                lease.get('status') not in ('TERMINATED', 'DELETED'):
+            # Often a spare lease created as another user: it is ignored,
+            # and its host is no spare.
+            found.append(Finding(WARNING, 'lease %s of project %s looks like '
+                                 'a spare lease but is none: only the '
+                                 'leases of project %s (the [blazar] '
+                                 'credentials\' project, or '
+                                 'spare_project_id) are' % (
+                                     lease.get('name') or lease['id'],
+                                     lease.get('project_id'),
+                                     spare_project)))
     ids = {lease['id'] for lease in leases}
     for lease_id in opts.spare_lease_ids:
         if lease_id not in ids:
@@ -358,13 +370,15 @@ def run(conf, recovery_factory, records_factory):
     opts = conf[mb_conf.PLUGIN_GROUP]
     found.extend(check_options(opts, conf.coordination.backend_url))
     try:
-        rows, leases = _check_apis(found, recovery_factory())
+        recovery = recovery_factory()
+        rows, leases = _check_apis(found, recovery)
     except exceptions.ConfigError:
         # A configuration that cannot build a client fails every call.
         return found
     if rows is None:
         return found
-    found.extend(check_leases(leases, rows, opts))
+    found.extend(check_leases(leases, rows, opts,
+                              recovery.inventory.spare_project()))
     try:
         segments = records_factory().segments()
     except exceptions.ConfigError as exc:

@@ -15,8 +15,9 @@
 """Which hosts are spares: reading the pool out of Blazar's answers.
 
 A spare is a Blazar host allocated to an ACTIVE reservation of a spare
-lease.  Spare leases are recognised by name prefix or id, and optionally by
-owner, so that an ordinary user's lease never turns into a spare pool.
+lease.  Spare leases are recognised by name prefix or id, and always by
+owner: the plugin deletes a spare's lease when it claims the spare, so a
+tenant's lease that merely carries the prefix must never be taken for one.
 """
 
 from masakari_blazar.decisions import model
@@ -26,8 +27,12 @@ ACTIVE = 'ACTIVE'
 
 
 def is_spare_lease(lease, prefix, lease_ids, project_id):
-    """Whether ``lease`` is designated by the operator as a spare lease."""
-    if project_id and lease.get('project_id') != project_id:
+    """Whether ``lease`` is designated by the operator as a spare lease.
+
+    :param project_id: the spare project; a lease of any other project is
+        never a spare, whatever its name or id.
+    """
+    if not project_id or lease.get('project_id') != project_id:
         return False
     named = bool(prefix) and (lease.get('name') or '').startswith(prefix)
     return named or lease.get('id') in lease_ids

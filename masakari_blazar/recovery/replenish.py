@@ -63,12 +63,9 @@ def candidates(recovery):
 def starting_spares(recovery):
     """Hosts of spare leases that Blazar has not started yet."""
     inv = recovery.inventory
-    opts = recovery.opts
     leases = [lease for lease in inv.leases()
               if lease.get('status') in STARTING and
-              spare_pool.is_spare_lease(lease, opts.spare_lease_prefix,
-                                        opts.spare_lease_ids,
-                                        opts.spare_project_id)]
+              inv.is_spare_lease(lease)]
     names = {str(h['id']): h['hypervisor_hostname']
              for h in inv.blazar_hosts()}
     reservations = {r['id'] for lease in leases

@@ -40,7 +40,7 @@ def levels(findings, level):
 
 def good_conf(tmp_path, runner, cloud, plugin='', flows=cli.FLOWS):
     plugin = 'spare_project_id = %s\nlock_url = file://%s/tooz\n%s' % (
-        cloud.project_id('service'), runner.engine.workdir, plugin)
+        cloud.project_id('admin'), runner.engine.workdir, plugin)
     return cli.write_conf(tmp_path, runner, cloud, plugin=plugin, tail=flows)
 
 

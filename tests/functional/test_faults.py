@@ -344,7 +344,7 @@ def test_spare_lease_ending_mid_claim_still_recovers(runner):
     cloud = runner.cloud('basic')
 
     def end_spare_lease():
-        blazar = blazar_for(cloud, project_name='service')
+        blazar = blazar_for(cloud, project_name='admin')
         for lease in blazar.lease.list():
             if lease['name'] == 'masakari-spare-spare-1':
                 blazar.lease.update(

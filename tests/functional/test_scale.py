@@ -45,7 +45,7 @@ def _cloud_spec(instances, spares, others=2):
         'hosts': ([dict(big, name='failed')] +
                   [dict(big, name='compute-%03d' % i) for i in range(others)]
                   + [dict(big, name=n, blazar=True) for n in spare_names]),
-        'leases': [{'name': 'masakari-spare-' + n, 'project': 'service',
+        'leases': [{'name': 'masakari-spare-' + n, 'project': 'admin',
                     'type': 'host', 'hosts': [n], 'pin': True,
                     'end': '+3650d'} for n in spare_names],
         'servers': [{'name': 'vm-%03d' % i, 'host': 'failed',

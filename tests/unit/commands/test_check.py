@@ -144,16 +144,16 @@ def test_options_findings():
                                      spare_host_properties='[',
                                      replenish_pool=True, pool_min_size=0),
                                 None)
-    assert levels(found) == [check.ERROR, check.WARNING, check.WARNING,
-                             check.ERROR, check.WARNING]
+    assert levels(found) == [check.ERROR, check.WARNING, check.ERROR,
+                             check.WARNING]
     # Masakari's coordination backend serves as the lock as well.
     assert levels(check.check_options(opts(lock_url=None), 'etcd3://')) == [
         check.OK]
 
 
-def lease(name, status, lease_id=None):
+def lease(name, status, lease_id=None, project='service'):
     return {'id': lease_id or 'id-' + name, 'name': name, 'status': status,
-            'project_id': 'service'}
+            'project_id': project}
 
 
 def row(name, lease_name, state=pool_reader.FREE):
@@ -165,12 +165,19 @@ def test_lease_findings():
               lease('masakari-spare-b', 'PENDING'),
               lease('masakari-spare-c', 'ERROR'),
               lease('masakari-spare-d', 'TERMINATED'),
-              lease('user-lease', 'ACTIVE')]
+              lease('user-lease', 'ACTIVE'),
+              lease('masakari-spare-mine', 'ACTIVE', project='tenant'),
+              lease('masakari-spare-old', 'TERMINATED', project='tenant')]
     rows = [row('a', 'masakari-spare-a', 'unhealthy: nova-compute is down')]
 
-    found = check.check_leases(leases, rows, opts(spare_lease_ids=['gone']))
+    found = check.check_leases(leases, rows, opts(spare_lease_ids=['gone']),
+                               'service')
 
     assert [(f.level, f.text) for f in found] == [
+        (check.WARNING, 'lease masakari-spare-mine of project tenant looks '
+                        'like a spare lease but is none: only the leases of '
+                        'project service (the [blazar] credentials\' '
+                        'project, or spare_project_id) are'),
         (check.ERROR, 'spare lease gone (spare_lease_ids) does not exist in '
                       'Blazar'),
         (check.OK, 'spare lease masakari-spare-a is ACTIVE with 1 spare(s)'),
@@ -183,7 +190,8 @@ def test_lease_findings():
 
 
 def test_no_spare_lease_is_an_error():
-    found = check.check_leases([lease('user', 'ACTIVE')], [], opts())
+    found = check.check_leases([lease('user', 'ACTIVE')], [], opts(),
+                               'service')
 
     assert found[0].level == check.ERROR
     assert found[0].text.startswith('no Blazar lease is a spare lease')

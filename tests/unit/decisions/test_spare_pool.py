@@ -76,7 +76,7 @@ HOSTS = [host('1', 'compute-1'), host('2', 'spare-a'), host('3', 'spare-b'),
          host('4', 'spare-c'), host('5', 'compute-2')]
 
 
-def read(leases, allocations, prefix=PREFIX, lease_ids=(), project=None,
+def read(leases, allocations, prefix=PREFIX, lease_ids=(), project=OPS,
          hosts=HOSTS):
     chosen = spare_pool.spare_leases(leases, prefix, list(lease_ids), project)
     return spare_pool.spares(chosen, allocations, hosts)
@@ -159,7 +159,7 @@ def test_prefix_selects_leases_by_name():
     leases = [lease('l-a', 'masakari-spare-spare-a', ['r-a']),
               lease('l-b', 'other-spare-b', ['r-b'])]
     assert [x['id'] for x in spare_pool.spare_leases(
-        leases, PREFIX, [], None)] == ['l-a']
+        leases, PREFIX, [], OPS)] == ['l-a']
 
 
 def test_explicit_ids_select_leases_whatever_their_name():
@@ -167,20 +167,20 @@ def test_explicit_ids_select_leases_whatever_their_name():
               lease('l-b', 'ops-reserve', ['r-b']),
               lease('l-c', 'ops-reserve-2', ['r-c'])]
     assert [x['id'] for x in spare_pool.spare_leases(
-        leases, PREFIX, ['l-b'], None)] == ['l-a', 'l-b']
+        leases, PREFIX, ['l-b'], OPS)] == ['l-a', 'l-b']
 
 
 def test_empty_prefix_means_only_explicit_ids():
     leases = [lease('l-a', 'masakari-spare-spare-a', ['r-a']),
               lease('l-b', 'ops-reserve', ['r-b'])]
     assert [x['id'] for x in spare_pool.spare_leases(
-        leases, '', ['l-b'], None)] == ['l-b']
-    assert spare_pool.spare_leases(leases, '', [], None) == []
+        leases, '', ['l-b'], OPS)] == ['l-b']
+    assert spare_pool.spare_leases(leases, '', [], OPS) == []
 
 
 def test_a_lease_without_a_name_never_matches_by_prefix():
     nameless = lease('l-a', None, ['r-a'])
-    assert not spare_pool.is_spare_lease(nameless, PREFIX, [], None)
+    assert not spare_pool.is_spare_lease(nameless, PREFIX, [], OPS)
 
 
 def test_project_owner_restricts_both_prefix_and_ids():
@@ -193,10 +193,13 @@ def test_project_owner_restricts_both_prefix_and_ids():
     assert [x['id'] for x in chosen] == ['l-ops']
 
 
-def test_without_project_owner_any_project_matches():
-    leases = [lease('l-user', 'masakari-spare-mine', ['r-u'], project=USER)]
-    assert [x['id'] for x in spare_pool.spare_leases(
-        leases, PREFIX, [], None)] == ['l-user']
+def test_without_a_spare_project_no_lease_is_a_spare():
+    # The caller always knows the spare project (the configured one, or
+    # the credentials'); not knowing it must never mean "any project".
+    leases = [lease('l-user', 'masakari-spare-mine', ['r-u'], project=USER),
+              lease('l-ops', 'masakari-spare-spare-a', ['r-a'])]
+    assert spare_pool.spare_leases(leases, PREFIX, ['l-ops'], None) == []
+    assert spare_pool.spare_leases(leases, PREFIX, ['l-ops'], '') == []
 
 
 def test_spares_are_ordered_by_host_name_across_leases():
