@@ -17,6 +17,7 @@
 extensions = [
     'openstackdocstheme',
     'oslo_config.sphinxext',
+    'reno.sphinxext',
 ]
 
 project = 'masakari-blazar'
