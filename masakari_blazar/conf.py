@@ -29,7 +29,7 @@ PLUGIN_GROUP = 'masakari_blazar'
 BLAZAR_GROUP = 'blazar'
 NOVA_GROUP = 'nova'
 PLACEMENT_GROUP = 'placement'
-# "masakari-blazar recover" reaches the Masakari API (service type
+# The masakari-blazar command reaches the Masakari API (service type
 # instance-ha) with the [blazar] credentials; this group only chooses the
 # endpoint, as [nova] and [placement] do.  Its name is the project's, as
 # openstacksdk expects of oslo.config sections.

@@ -88,7 +88,12 @@ def is_transient(exc):
     return status is not None and status >= 500
 
 
-def _describe(exc):
+def describe(exc):
+    """The failure in one line, naming the option to fix if one is to blame.
+
+    Shared with :mod:`masakari_blazar.cloud.masakari_api`, whose calls go
+    over the same keystoneauth session and fail the same ways.
+    """
     if isinstance(exc, ks_exc.DiscoveryFailure):
         return ('Keystone cannot be reached (%s); check [blazar] auth_url'
                 % ' '.join(str(exc).split())[:300])
@@ -136,7 +141,7 @@ class Caller(object):
         try:
             return self._retrying(fn, *args, **kwargs)
         except CLIENT_ERRORS as exc:
-            raise exceptions.ApiError(service, call, _describe(exc),
+            raise exceptions.ApiError(service, call, describe(exc),
                                       status=http_status(exc),
                                       code=error_code(exc)) from exc
 

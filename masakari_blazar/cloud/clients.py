@@ -32,6 +32,9 @@ from masakari_blazar import conf as mb_conf
 from masakari_blazar import exceptions
 
 PLACEMENT_MICROVERSION = '1.14'
+# What the simulated cloud's Keystone lists in its catalog to name itself
+# (doc/source/simulator.rst).
+SIMULATOR_SERVICE_TYPE = 'masakari-blazar-simulator'
 _CLIENT_KEYS = ('service_type', 'service_name', 'interface', 'region_name',
                 'endpoint_override')
 
@@ -74,6 +77,17 @@ class Clients(object):
             self._session = ks_loading.load_session_from_conf_options(
                 self._conf, group, auth=auth)
         return self._session
+
+    def simulated(self):
+        """Whether the ``[blazar]`` credentials reach the simulated cloud.
+
+        ``recover --local`` leaves its recovery in a scratch database that
+        Masakari never sees, which only the simulated cloud can afford.
+        """
+        access = self.call('Keystone', 'POST /v3/auth/tokens',
+                           self.session.auth.get_access, self.session)
+        return bool(access.service_catalog.get_urls(
+            service_type=SIMULATOR_SERVICE_TYPE))
 
     @property
     def blazar(self):

@@ -16,10 +16,10 @@
 
 Masakari loads the tasks of a flow by name and silently skips a name it
 cannot find, so a typo drops a step and the mistake shows only when a host
-fails.  The checks here read the configuration, Blazar, Nova, Placement
-and Masakari's database as masakari-engine would, and say one line per
-finding.  The judgements are plain functions of what was read, so each is
-tested with literals.
+fails.  The checks here read the configuration as masakari-engine would,
+Blazar, Nova and Placement as the plugin's tasks do, and Masakari through
+its API, and say one line per finding.  The judgements are plain functions
+of what was read, so each is tested with literals.
 """
 
 import collections
@@ -27,12 +27,14 @@ import difflib
 
 from oslo_config import cfg
 
+from masakari_blazar.cloud import masakari_api
 from masakari_blazar.cloud import pool_reader
 from masakari_blazar import conf as mb_conf
 from masakari_blazar.decisions import replenishment
 from masakari_blazar.decisions import spare_pool
 from masakari_blazar import exceptions
 from masakari_blazar.recovery import replenish
+from masakari_blazar.recovery import spare_recovery
 
 OK = 'OK'
 WARNING = 'WARNING'
@@ -227,7 +229,8 @@ def check_leases(leases, spares, opts, spare_project):
 def check_segments(segments, free_spares, spare_hosts):
     """Findings about Masakari's segments and their recovery methods.
 
-    :param segments: :class:`masakari_records.Segment` objects.
+    :param segments: :class:`masakari_blazar.decisions.segments.Segment`
+        objects.
     :param free_spares: names of the free spares.
     :param spare_hosts: names of every spare, free or claimed.
     """
@@ -348,15 +351,8 @@ def _check_apis(found, recovery):
     return rows, leases
 
 
-def run(conf, recovery_factory, records_factory):
-    """Every check, in order; returns the findings.
-
-    :param recovery_factory: returns a :class:`SpareRecovery`; called once
-        the options are known to be valid, since it reads them.
-    :param records_factory: returns :class:`masakari_records.Records`, or
-        raises :class:`exceptions.ConfigError` when Masakari's database cannot
-        be read.
-    """
+def run(conf):
+    """Every check, in order; returns the findings."""
     found = []
     names, load_errors = installed_tasks()
     found.extend(load_errors)
@@ -370,7 +366,8 @@ def run(conf, recovery_factory, records_factory):
     opts = conf[mb_conf.PLUGIN_GROUP]
     found.extend(check_options(opts, conf.coordination.backend_url))
     try:
-        recovery = recovery_factory()
+        # SpareRecovery reads the options: built once they are valid.
+        recovery = spare_recovery.SpareRecovery(conf)
         rows, leases = _check_apis(found, recovery)
     except exceptions.ConfigError:
         # A configuration that cannot build a client fails every call.
@@ -379,14 +376,26 @@ def run(conf, recovery_factory, records_factory):
         return found
     found.extend(check_leases(leases, rows, opts,
                               recovery.inventory.spare_project()))
-    try:
-        segments = records_factory().segments()
-    except exceptions.ConfigError as exc:
-        found.append(Finding(ERROR, str(exc)))
+    segments, unread = masakari_api.MasakariApi(
+        conf, recovery.clients).segments_or_reason()
+    if unread:
+        found.append(Finding(ERROR, unread))
         return found
-    found.append(Finding(OK, 'Masakari\'s database answers (%d segment(s))'
-                         % len(segments)))
+    found.append(Finding(OK, 'Masakari answers with the [blazar] '
+                         'credentials (%d segment(s))' % len(segments)))
     found.extend(check_segments(
         segments, {r.hostname for r in rows if r.state == pool_reader.FREE},
         {r.hostname for r in rows}))
     return found
+
+
+def main(conf):
+    """Print the findings; fails, in one line, on any ERROR."""
+    findings = run(conf)
+    for finding in findings:
+        print('%s: %s' % finding)
+    errors = sum(1 for f in findings if f.level == ERROR)
+    if errors:
+        raise exceptions.RecoveryError('the check found %d error(s)' %
+                                       errors)
+    return 0

@@ -23,11 +23,17 @@ modelled too, because it decides what the plugin is asked: which instances move
 offers, in which order, and what happens when none is usable.
 """
 
+import json
+
+from masakari_blazar.cloud import masakari_api
 from masakari_blazar.commands import tables
+from masakari_blazar.decisions import evacuees
 from masakari_blazar.decisions import model
 from masakari_blazar.decisions import planner as planner_mod
 from masakari_blazar.decisions import reservations
+from masakari_blazar.decisions import segments as segments_mod
 from masakari_blazar import exceptions
+from masakari_blazar.recovery import spare_recovery
 
 AUTO = 'auto'
 RESERVED_HOST = 'reserved_host'
@@ -186,9 +192,10 @@ def plan_failure(recovery, hostname, would_move, segment=None, peers=(),
 
     :param would_move: Masakari's choice of what moves
         (:func:`masakari_blazar.decisions.evacuees.selector`).
-    :param segment: the host's :class:`masakari_records.Segment`, or None.
+    :param segment: the host's
+        :class:`masakari_blazar.decisions.segments.Segment`, or None.
     :param peers: the hosts of that segment.
-    :param segment_known: False when Masakari's records could not be read,
+    :param segment_known: False when Masakari's API could not be read,
         so that a missing segment is not taken for a host in none.
     """
     inv = recovery.inventory
@@ -263,3 +270,24 @@ def as_text(report):
     lines.append(report['outcome'] + '.')
     lines.append('Nothing was changed.')
     return '\n'.join(lines)
+
+
+def main(conf, hostname, output_format='text'):
+    """Print the plan of ``hostname``'s failure; changes nothing."""
+    recovery = spare_recovery.SpareRecovery(conf)
+    segments, unread = masakari_api.MasakariApi(
+        conf, recovery.clients).segments_or_reason()
+    segment = segments_mod.segment_of(segments or (), hostname)
+    report = plan_failure(
+        recovery, hostname, evacuees.selector(conf), segment=segment,
+        peers=segment.hosts if segment else (),
+        segment_known=unread is None)
+    if unread:
+        report['notes'].append(
+            'Masakari\'s segments were not read (%s): the segment, its '
+            'recovery_method and reserved hosts are unknown' % unread)
+    if output_format == 'json':
+        print(json.dumps(report, indent=2, sort_keys=True))
+    else:
+        print(as_text(report))
+    return 0

@@ -17,16 +17,27 @@
 Free spares come from Blazar; claimed ones from the claim ledger, since a
 claimed spare has left Blazar.  Health and capacity come from Nova and
 Placement, exactly as the recovery reads them, so what the operator sees is
-what the next recovery will decide on.
+what the next recovery will decide on.  Masakari's segments only feed the
+``same_segment`` preference, so the pool is shown without them, with a
+note, when Masakari's API cannot be read.
 """
 
 import dataclasses
+import json
 
+from masakari_blazar.cloud import masakari_api
 from masakari_blazar.cloud import pool_reader
+from masakari_blazar.commands import tables
+from masakari_blazar.decisions import evacuees
 from masakari_blazar.decisions import headroom
 from masakari_blazar.decisions import hosts
 from masakari_blazar.decisions import model
 from masakari_blazar.decisions import planner as planner_mod
+from masakari_blazar.decisions import segments as segments_mod
+from masakari_blazar.recovery import spare_recovery
+
+# The exit status when the pool is below pool_min_size, for monitoring.
+BELOW_MINIMUM = 3
 
 
 def warnings(rows, min_size):
@@ -47,8 +58,7 @@ def report(recovery, would_move, peers=None):
     :param would_move: Masakari's choice of the instances a failure moves
         (:func:`masakari_blazar.decisions.evacuees.selector`).
     :param peers: ``{hostname: hosts of its Masakari segment}``, for the
-        same_segment preference; None when Masakari's database was not
-        read.
+        same_segment preference; None when Masakari's API was not read.
     """
     rows = pool_reader.pool_rows(recovery)
     free = {r.hostname for r in rows if r.state == pool_reader.FREE}
@@ -128,3 +138,34 @@ def plan_headroom(recovery, would_move, free_spares, segment_hosts=None):
             'loaded_hosts': len(order),
             'absorbed': [s.to_dict() for s in absorbed],
             'limit': limit.to_dict() if limit else None}
+
+
+def main(conf, output_format='table'):
+    """Show the pool; :data:`BELOW_MINIMUM` when it is below the minimum.
+
+    The output is complete either way, so that monitoring can act on the
+    status and a person still reads everything.
+    """
+    recovery = spare_recovery.SpareRecovery(conf)
+    segments, unread = masakari_api.MasakariApi(
+        conf, recovery.clients).segments_or_reason()
+    result = report(recovery, evacuees.selector(conf),
+                    segments_mod.peers(segments) if unread is None else None)
+    result['notes'] = [] if unread is None else [
+        'Masakari\'s segments were not read (%s): the headroom is planned '
+        'without the same_segment preference' % unread]
+    if output_format == 'json':
+        print(json.dumps(as_json(result), indent=2, sort_keys=True))
+    else:
+        if result['spares']:
+            print(tables.pool_table(result['spares']))
+        else:
+            print('The spare pool is empty: no ACTIVE lease matches '
+                  '[masakari_blazar] spare_lease_prefix / spare_lease_ids.')
+        print()
+        for note in result['notes']:
+            print('Note: %s' % note)
+        print(headroom.summary(result['headroom']))
+        for warning in result['warnings']:
+            print('WARNING: %s' % warning)
+    return BELOW_MINIMUM if result['warnings'] else 0

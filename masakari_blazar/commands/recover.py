@@ -16,15 +16,17 @@
 
 By default it does what an operator does with ``openstack notification
 create COMPUTE_HOST``: it posts the notification that masakari-hostmonitor
-would post for a fenced host to the Masakari API (through openstacksdk's
-instance-ha proxy, with the ``[blazar]`` credentials and the ``[masakari]``
-endpoint options), then reads the notification back until it ends,
-printing each progress detail once.  masakari-engine runs the recovery.
+would post for a fenced host to the Masakari API
+(:mod:`masakari_blazar.cloud.masakari_api`), then reads the notification
+back until it ends, printing each progress detail once.  masakari-engine
+runs the recovery.
 
 With ``--local`` no Masakari service is needed: Masakari's own engine runs
 in this process (:mod:`masakari_blazar.local.engine`), with its records in
-a scratch directory, against the configured cloud.  The demo and the tests
-use that; so can an operator whose Masakari is down.
+a scratch directory, against the configured cloud.  Masakari never records
+such a recovery, and its claims name a notification only that scratch
+database knows, so it runs on the simulated cloud only, unless the
+operator says ``--unrecorded``.
 
 Either way the host must already be down in Nova: Nova refuses to
 evacuate from a host whose nova-compute is up, and a recovery that fails
@@ -37,22 +39,19 @@ import tempfile
 import threading
 import time
 
-from oslo_utils import timeutils
-
+from masakari_blazar.cloud import masakari_api
 from masakari_blazar.cloud import pool_reader
 from masakari_blazar.commands import progress
-from masakari_blazar import conf as mb_conf
+from masakari_blazar.decisions import reserved_flags
 from masakari_blazar import exceptions
+from masakari_blazar.recovery import spare_recovery
 
 # What masakari-hostmonitor reports once IPMI confirms the power is off;
 # the engine recovers only host_status NORMAL.
 PAYLOAD = {'event': 'STOPPED', 'host_status': 'NORMAL',
            'cluster_status': 'OFFLINE'}
 ENDED = ('finished', 'error', 'failed', 'ignored')
-RESERVED_METHODS = ('reserved_host', 'rh_priority')
 LOCAL_SEGMENT = 'masakari-blazar-local'
-# recovery_workflow_details came with Masakari API microversion 1.1.
-MICROVERSION = '1.1'
 
 
 def require_down(recovery, hostname):
@@ -88,13 +87,30 @@ def outcome(notification_uuid, status, last_message):
 
 # In-process -----------------------------------------------------------------
 
-def run_local(recovery, hostname, recovery_method, say, workdir=None):
+def refuse_unrecorded(recovery, hostname, unrecorded):
+    """Refuse, in one line, a local recovery of any but the simulated cloud.
+
+    :returns: True when the operator asked for it anyway (``unrecorded``),
+        so that the output says that Masakari never records it.
+    """
+    if recovery.clients.simulated():
+        return False
+    if not unrecorded:
+        raise exceptions.RecoveryError(
+            '--local would recover %s with Masakari\'s engine on a scratch '
+            'database that Masakari never reads, and this cloud is not the '
+            'simulated one: drop --local to recover through the Masakari '
+            'API, or add --unrecorded to run it anyway' % hostname)
+    return True
+
+
+def run_local(recovery, hostname, recovery_method, say, workdir):
     """Recover ``hostname`` with Masakari's engine in this process.
 
-    Masakari's records live in ``workdir`` (a new scratch directory by
-    default): one segment holding every nova-compute host, with
-    ``recovery_method``; for reserved-host methods the free spares are its
-    reserved hosts, as "sync-reserved" would flag them.
+    Masakari's records live in ``workdir``: one segment holding every
+    nova-compute host, with ``recovery_method``; for reserved-host methods
+    the free spares are its reserved hosts, as "sync-reserved" would flag
+    them.
 
     :returns: ``(notification uuid, status, last progress message)``.
     """
@@ -103,14 +119,13 @@ def run_local(recovery, hostname, recovery_method, say, workdir=None):
     hosts = sorted(recovery.inventory.services())
     free = [r.hostname for r in pool_reader.pool_rows(recovery)
             if r.state == pool_reader.FREE]
-    workdir = workdir or tempfile.mkdtemp(prefix='masakari-blazar-recover-')
     engine = local_engine.get_engine(workdir)
     log_path = _log_to(os.path.join(workdir, 'masakari-engine.log'))
     say('Masakari\'s engine runs in this process; its log: %s' % log_path)
     engine.reset()
     engine.add_segment(LOCAL_SEGMENT, recovery_method, hosts,
-                       reserved=free if recovery_method in RESERVED_METHODS
-                       else ())
+                       reserved=free if recovery_method in
+                       reserved_flags.RESERVED_METHODS else ())
     notification_uuid = engine.create_notification(hostname)
     say('Masakari notification %s for %s, processed in this process '
         '(segment recovery_method %s):' % (notification_uuid, hostname,
@@ -152,65 +167,7 @@ def _log_to(path):
 
 # Through the Masakari API ---------------------------------------------------
 
-class MasakariApi(object):
-    """The Masakari API through openstacksdk's instance-ha proxy."""
-
-    def __init__(self, conf, clients):
-        from openstack.config import cloud_region
-        from openstack.config import defaults
-        from openstack import connection
-        config = dict(defaults.get_defaults(),
-                      instance_ha_default_microversion=MICROVERSION)
-        # The [masakari] section chooses the endpoint, as openstacksdk
-        # reads adapter options from a section named after the project.
-        region = cloud_region.from_conf(
-            conf, session=clients.session, service_types={'instance-ha'},
-            config=config, app_name='masakari-blazar')
-        self._conn = connection.Connection(config=region)
-
-    @staticmethod
-    def _call(what, fn):
-        from keystoneauth1 import exceptions as ks_exc
-        from openstack import exceptions as sdk_exc
-        try:
-            return fn()
-        except sdk_exc.HttpException as exc:
-            raise exceptions.ApiError(
-                'Masakari', what, 'HTTP %s: %s' % (
-                    exc.status_code, ' '.join(str(
-                        exc.details or exc.message).split())),
-                status=exc.status_code) from exc
-        except (sdk_exc.SDKException, ks_exc.ClientException) as exc:
-            detail = ' '.join(str(exc).split())
-            if isinstance(exc, (ks_exc.EndpointNotFound,
-                                sdk_exc.ServiceDisabledException)):
-                detail = ('no Masakari (instance-ha) endpoint: %s; set [%s] '
-                          'endpoint_override, or check its interface and '
-                          'region_name' % (detail, mb_conf.MASAKARI_GROUP))
-            raise exceptions.ApiError('Masakari', what, detail) from exc
-
-    def create(self, hostname):
-        """Post a COMPUTE_HOST notification; returns its uuid."""
-        notification = self._call(
-            'POST /notifications (%s)' % hostname,
-            lambda: self._conn.instance_ha.create_notification(
-                type='COMPUTE_HOST', hostname=hostname,
-                generated_time=timeutils.utcnow().isoformat(
-                    timespec='seconds'),
-                payload=dict(PAYLOAD)))
-        return notification.notification_uuid
-
-    def read(self, notification_uuid):
-        """A notification's status and tasks, as ProgressPrinter takes them."""
-        notification = self._call(
-            'GET /notifications/%s' % notification_uuid,
-            lambda: self._conn.instance_ha.get_notification(
-                notification_uuid))
-        return (notification.status,
-                progress.from_api(notification.recovery_workflow_details))
-
-
-def run_api(conf, recovery, hostname, say, timeout, interval, api=None):
+def run_api(conf, recovery, hostname, say, timeout, interval):
     """Recover ``hostname`` through the Masakari API and follow it.
 
     A read that fails while following (Masakari restarting, a database
@@ -220,8 +177,8 @@ def run_api(conf, recovery, hostname, say, timeout, interval, api=None):
     :returns: ``(notification uuid, status, last progress message)``.
     """
     require_down(recovery, hostname)
-    api = api or MasakariApi(conf, recovery.clients)
-    notification_uuid = api.create(hostname)
+    api = masakari_api.MasakariApi(conf, recovery.clients)
+    notification_uuid = api.create_notification(hostname, PAYLOAD)
     say('Masakari notification %s created for %s; masakari-engine '
         'recovers it:' % (notification_uuid, hostname))
     printer = progress.ProgressPrinter(say)
@@ -229,8 +186,8 @@ def run_api(conf, recovery, hostname, say, timeout, interval, api=None):
     status = 'new'
     while True:
         try:
-            status, tasks = api.read(notification_uuid)
-            printer.update(tasks)
+            status, details = api.notification(notification_uuid)
+            printer.update(progress.from_api(details))
         except exceptions.ApiError as exc:
             if exc.status is not None and exc.status < 500:
                 raise
@@ -242,3 +199,36 @@ def run_api(conf, recovery, hostname, say, timeout, interval, api=None):
                 '"openstack notification show %s"' % (
                     notification_uuid, status, timeout, notification_uuid))
         time.sleep(interval)
+
+
+def _say(text=''):
+    print(text, flush=True)
+
+
+def main(conf, hostname, local=False, unrecorded=False,
+         recovery_method='auto', workdir=None, timeout=1800,
+         poll_interval=2.0):
+    """Recover ``hostname``; one line on why unless it ends FINISHED."""
+    recovery = spare_recovery.SpareRecovery(conf)
+    note = None
+    if local:
+        unrecorded = refuse_unrecorded(recovery, hostname, unrecorded)
+        workdir = workdir or tempfile.mkdtemp(
+            prefix='masakari-blazar-recover-')
+        if unrecorded:
+            note = ('Masakari does not record this recovery: its '
+                    'notification, and the claims naming it, exist only in '
+                    '%s.' % workdir)
+            _say(note)
+        uuid, status, last = run_local(recovery, hostname, recovery_method,
+                                       _say, workdir)
+    else:
+        uuid, status, last = run_api(conf, recovery, hostname, _say, timeout,
+                                     poll_interval)
+    _say('Notification %s ended %s.' % (uuid, status.upper()))
+    if note:
+        _say(note)
+    code, reason = outcome(uuid, status, last)
+    if reason:
+        raise exceptions.RecoveryError(reason)
+    return code

@@ -12,23 +12,38 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""``masakari-blazar sync-reserved``: Masakari's reserved flags, read and
-set.
+"""``masakari-blazar sync-reserved``: Masakari's reserved flags, in step
+with the spare pool.
 
 Which flags change is decided by
-:func:`masakari_blazar.decisions.reserved_flags.changes`.
+:func:`masakari_blazar.decisions.reserved_flags.changes`; each change goes
+through the Masakari API, as ``openstack segment host update --reserved``
+would make it.
 """
 
+from masakari_blazar.cloud import masakari_api
+from masakari_blazar.cloud import pool_reader
+from masakari_blazar.decisions import reserved_flags
+from masakari_blazar.recovery import spare_recovery
 
-def masakari_hosts(context):
-    from masakari import objects
-    return [(h.name, h.reserved, h.failover_segment.recovery_method)
-            for h in objects.HostList.get_all(context)]
 
-
-def apply(context, to_change):
-    from masakari import objects
-    for name, reserved in to_change:
-        host = objects.Host.get_by_name(context, name)
-        host.reserved = reserved
-        host.save()
+def main(conf, dry_run=False):
+    """Set, or with ``dry_run`` show, the flags that must change."""
+    recovery = spare_recovery.SpareRecovery(conf)
+    masakari = masakari_api.MasakariApi(conf, recovery.clients)
+    segments = masakari.segments()
+    free = {r.hostname for r in pool_reader.pool_rows(recovery)
+            if r.state == pool_reader.FREE}
+    where = {member.name: (segment, member) for segment in segments
+             for member in segment.members}
+    todo = reserved_flags.changes(
+        [(name, member.reserved, segment.recovery_method)
+         for name, (segment, member) in where.items()], free)
+    for name, reserved in todo:
+        if not dry_run:
+            masakari.set_reserved(*where[name], reserved=reserved)
+        print('%s %s: reserved=%s' % ('Would set' if dry_run else 'Set',
+                                      name, reserved))
+    if not todo:
+        print('Masakari\'s reserved flags already match the spare pool.')
+    return 0

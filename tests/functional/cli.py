@@ -15,10 +15,12 @@
 """Running ``masakari-blazar`` as operators run it, in the tests.
 
 The command runs as a separate process that reads a masakari.conf naming a
-simulated cloud and the test's Masakari database; the test process holds
-the cloud and, for ``recover`` without ``--local``, Masakari itself: its
-real WSGI API application, served with wsgiref, and its engine manager as
-the RPC server behind it, on oslo.messaging's fake transport.
+simulated cloud and, when the test serves one, Masakari's API; it has no
+``[database]`` section, since the command asks Masakari through its API
+only.  The test process holds the cloud and Masakari itself: its real WSGI
+API application, served with wsgiref, on the test's Masakari database, and
+its engine manager as the RPC server behind it, on oslo.messaging's fake
+transport.
 """
 
 import json
@@ -44,9 +46,6 @@ os_project_domain_name = {project_domain_name}
 [keystone_authtoken]
 auth_type = password
 
-[database]
-connection = sqlite:///{workdir}/masakari.sqlite
-
 [blazar]
 auth_type = password
 auth_url = {auth_url}
@@ -70,18 +69,25 @@ with open(FLOWS_FILE) as _flows:
     FLOWS = '\n' + _flows.read()
 
 
-def write_conf(directory, runner, cloud, extra='', plugin='', tail=''):
+def write_conf(directory, runner, cloud, extra='', plugin='', tail='',
+               masakari=None):
     """A masakari.conf for ``cloud``; returns its path.
 
     :param extra: lines for the ``[blazar]`` section.
     :param plugin: lines for the ``[masakari_blazar]`` section.
     :param tail: further sections.
+    :param masakari: a started :class:`MasakariService` to name in
+        ``[masakari] endpoint_override``.
     """
+    text = CONF_TEMPLATE.format(workdir=runner.engine.workdir, extra=extra,
+                                plugin=plugin, **cloud.credentials) + tail
+    if masakari is not None:
+        text += '\n[masakari]\nendpoint_override = %s\n' % masakari.endpoint
+    # The command must work without Masakari's database.
+    assert '[database]' not in text
     path = os.path.join(str(directory), 'masakari.conf')
     with open(path, 'w') as conf:
-        conf.write(CONF_TEMPLATE.format(
-            workdir=runner.engine.workdir, extra=extra, plugin=plugin,
-            **cloud.credentials) + tail)
+        conf.write(text)
     return path
 
 
@@ -120,15 +126,18 @@ class MasakariService(object):
     """masakari-api and masakari-engine in the test process.
 
     The API is Masakari's own paste application (``api-paste.ini`` as
-    installed with Masakari) with ``auth_strategy = noauth2``, since the
-    simulated Keystone issues tokens that no keystonemiddleware would
-    validate; every request is then an admin's.  It shares the engine's
-    sqlite database (the process's oslo.config), and its RPC casts and
-    calls reach the engine manager through the fake transport.
+    installed with Masakari).  By default its ``auth_strategy`` is
+    ``noauth2``, which makes every request an admin's; given ``keystone``,
+    a started simulated cloud, keystonemiddleware validates each token
+    with that cloud's Keystone, as a deployed masakari-api does.  It
+    shares the engine's sqlite database (the process's oslo.config), and
+    its RPC casts and calls reach the engine manager through the fake
+    transport.
     """
 
-    def __init__(self, engine):
+    def __init__(self, engine, keystone=None):
         self.engine = engine
+        self.keystone = keystone
         self._httpd = None
         self._rpc = None
 
@@ -137,15 +146,39 @@ class MasakariService(object):
         path = os.path.join(sys.prefix, 'etc', 'masakari', 'api-paste.ini')
         return path if os.path.exists(path) else None
 
+    def _validating_paste_config(self):
+        """api-paste.ini with keystonemiddleware's options for ``keystone``.
+
+        Options given to the filter in the paste file win over
+        ``[keystone_authtoken]``, which the process shares.
+        """
+        with open(self.paste_config()) as installed:
+            text = installed.read()
+        factory = ('paste.filter_factory = '
+                   'keystonemiddleware.auth_token:filter_factory\n')
+        assert factory in text
+        options = dict(self.keystone.credentials, auth_type='password',
+                       www_authenticate_uri=self.keystone.auth_url)
+        text = text.replace(factory, factory + ''.join(
+            '%s = %s\n' % item for item in sorted(options.items())))
+        path = os.path.join(self.engine.workdir, 'api-paste-keystone.ini')
+        with open(path, 'w') as changed:
+            changed.write(text)
+        return path
+
     def start(self):
         from masakari.objects import base as objects_base
         from masakari import rpc
         import oslo_messaging as messaging
         from paste import deploy
         conf = cfg.CONF
-        conf.set_override('auth_strategy', 'noauth2')
-        app = deploy.loadapp('config:' + self.paste_config(),
-                             name='masakari_api')
+        if self.keystone is None:
+            conf.set_override('auth_strategy', 'noauth2')
+            paste = self.paste_config()
+        else:
+            conf.set_override('auth_strategy', 'keystone')
+            paste = self._validating_paste_config()
+        app = deploy.loadapp('config:' + paste, name='masakari_api')
         self._httpd = simple_server.make_server(
             '127.0.0.1', 0, app, server_class=_ThreadingServer,
             handler_class=_QuietHandler)

@@ -26,6 +26,7 @@ import pytest
 
 from masakari_blazar.simulator import scenario as scenario_mod
 from masakari_blazar.simulator import SimulatedCloud
+from tests.functional import cli
 
 
 def scenario_dict(name):
@@ -101,3 +102,13 @@ def force_down(nova, host):
     """Fence ``host`` as a monitor would: forced_down through the API."""
     service = nova.services.list(host=host, binary='nova-compute')[0]
     nova.services.force_down(service.id, True)
+
+
+@pytest.fixture
+def masakari(runner):
+    """Masakari's real API on the module ``runner``'s engine and database."""
+    if cli.MasakariService.paste_config() is None:
+        pytest.skip('Masakari\'s api-paste.ini is not installed')
+    service = cli.MasakariService(runner.engine).start()
+    yield service
+    service.stop()

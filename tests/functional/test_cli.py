@@ -16,6 +16,8 @@
 process reading a masakari.conf, against a simulated cloud."""
 
 import json
+import os
+import re
 
 import pytest
 
@@ -30,9 +32,9 @@ def runner(tmp_path_factory):
     runner.stop()
 
 
-def write_conf(tmp_path, runner, cloud, extra='', plugin=''):
+def write_conf(tmp_path, runner, cloud, extra='', plugin='', masakari=None):
     return cli.write_conf(tmp_path, runner, cloud, extra=extra,
-                          plugin=plugin)
+                          plugin=plugin, masakari=masakari)
 
 
 run = cli.run
@@ -171,13 +173,14 @@ def test_missing_credentials_say_what_to_configure(tmp_path):
         'and Placement in the [blazar] section')
 
 
-def test_sync_reserved_flags_exactly_the_free_spares(runner, tmp_path):
+def test_sync_reserved_flags_exactly_the_free_spares(
+        runner, masakari, tmp_path):
     cloud = runner.cloud('basic')
     # Masakari's flags disagree with Blazar: compute-2 is flagged, spare-2
     # is not.
     runner.prepare(cloud, method='reserved_host',
                    reserved=('spare-1', 'compute-2'))
-    conf = write_conf(tmp_path, runner, cloud)
+    conf = write_conf(tmp_path, runner, cloud, masakari=masakari)
 
     dry = run('--config-file', conf, 'sync-reserved', '--dry-run')
     assert dry.returncode == 0, dry.stderr
@@ -207,3 +210,33 @@ def test_demo_recovers_the_basic_scenario_as_json():
     assert report['failed_host'] == 'compute-1'
     assert {p['to'] for p in report['placements']} == {'spare-1'}
     assert report['lost_at_lease_end'] == []
+
+
+GUIDE = os.path.join(os.path.dirname(__file__), '..', '..', 'doc', 'source',
+                     'operator-guide.rst')
+
+
+def guide_sections():
+    """The operator guide's headings, as text without markup."""
+    with open(GUIDE) as f:
+        lines = f.read().splitlines()
+    return {line.replace('``', '') for line, under in zip(lines, lines[1:])
+            if line and under and set(under) <= set('=-') and
+            len(under) >= len(line)}
+
+
+@pytest.mark.parametrize('command', [
+    ['demo'], ['pool', 'status'], ['plan'], ['return'], ['recover'],
+    ['check'], ['replenish'], ['sync-reserved']])
+def test_help_is_short_and_points_to_the_guide(command):
+    done = run(*command, '--help')
+
+    assert done.returncode == 0, done.stderr
+    paragraphs = done.stdout.split('\n\n')
+    # After the usage, one paragraph says what the command does.
+    assert len(' '.join(paragraphs[1].split())) < 250, paragraphs[1]
+    match = re.search(r'More in the operator guide '
+                      r'\(doc/source/operator-guide\.rst\), section "(.+)"\.',
+                      ' '.join(paragraphs[-1].split()))
+    assert match, paragraphs[-1]
+    assert match.group(1) in guide_sections()

@@ -38,16 +38,17 @@ def levels(findings, level):
     return [text for lvl, text in findings if lvl == level]
 
 
-def good_conf(tmp_path, runner, cloud, plugin='', flows=cli.FLOWS):
+def good_conf(tmp_path, runner, cloud, masakari, plugin='', flows=cli.FLOWS):
     plugin = 'spare_project_id = %s\nlock_url = file://%s/tooz\n%s' % (
         cloud.project_id('admin'), runner.engine.workdir, plugin)
-    return cli.write_conf(tmp_path, runner, cloud, plugin=plugin, tail=flows)
+    return cli.write_conf(tmp_path, runner, cloud, plugin=plugin, tail=flows,
+                          masakari=masakari)
 
 
-def test_a_sound_deployment_passes(runner, tmp_path):
+def test_a_sound_deployment_passes(runner, masakari, tmp_path):
     cloud = runner.cloud('basic')
     runner.prepare(cloud)
-    done, findings = check(good_conf(tmp_path, runner, cloud))
+    done, findings = check(good_conf(tmp_path, runner, cloud, masakari))
 
     assert done.returncode == 0, done.stdout + done.stderr
     assert levels(findings, 'ERROR') == []
@@ -61,6 +62,8 @@ def test_a_sound_deployment_passes(runner, tmp_path):
             'blazar_evacuate_instances_task; post -') in ok
     assert 'spare lease masakari-spare-spare-1 is ACTIVE with 1 spare(s)' \
         in ok
+    assert 'Masakari answers with the [blazar] credentials (1 segment(s))' \
+        in ok
     assert 'segment segment (auto) runs host_auto_failure_recovery_tasks; ' \
         'the plugin picks the spares' in ok
     assert any(t.startswith('Blazar answers') for t in ok)
@@ -68,12 +71,13 @@ def test_a_sound_deployment_passes(runner, tmp_path):
     assert any(t.startswith('Placement answers') for t in ok)
 
 
-def test_a_misspelt_task_is_an_error(runner, tmp_path):
+def test_a_misspelt_task_is_an_error(runner, masakari, tmp_path):
     cloud = runner.cloud('basic')
     runner.prepare(cloud)
     flows = cli.FLOWS.replace("'blazar_prepare_spare_task'",
                               "'blazar_prepare_spare_tsk'")
-    done, findings = check(good_conf(tmp_path, runner, cloud, flows=flows))
+    done, findings = check(good_conf(tmp_path, runner, cloud, masakari,
+                                     flows=flows))
 
     assert done.returncode == 1
     assert cli.one_line_error(done) == 'the check found 4 error(s)'
@@ -84,10 +88,11 @@ def test_a_misspelt_task_is_an_error(runner, tmp_path):
         levels(findings, 'ERROR')
 
 
-def test_masakari_s_own_flows_are_errors(runner, tmp_path):
+def test_masakari_s_own_flows_are_errors(runner, masakari, tmp_path):
     cloud = runner.cloud('basic')
     runner.prepare(cloud)
-    done, findings = check(good_conf(tmp_path, runner, cloud, flows=''))
+    done, findings = check(good_conf(tmp_path, runner, cloud, masakari,
+                                     flows=''))
 
     assert done.returncode == 1
     errors = levels(findings, 'ERROR')
@@ -101,10 +106,11 @@ def test_masakari_s_own_flows_are_errors(runner, tmp_path):
                for e in errors)
 
 
-def test_reserved_host_segments_need_free_spares_flagged(runner, tmp_path):
+def test_reserved_host_segments_need_free_spares_flagged(
+        runner, masakari, tmp_path):
     cloud = runner.cloud('basic')
     runner.prepare(cloud, method='reserved_host', reserved=('compute-2',))
-    conf = good_conf(tmp_path, runner, cloud)
+    conf = good_conf(tmp_path, runner, cloud, masakari)
     done, findings = check(conf)
 
     assert done.returncode == 1
@@ -131,10 +137,11 @@ def test_reserved_host_segments_need_free_spares_flagged(runner, tmp_path):
     assert sorted(offered[0].split(', ')) == ['spare-1', 'spare-2']
 
 
-def test_missing_spare_leases_and_bad_options_are_errors(runner, tmp_path):
+def test_missing_spare_leases_and_bad_options_are_errors(
+        runner, masakari, tmp_path):
     cloud = runner.cloud('basic')
     runner.prepare(cloud)
-    conf = good_conf(tmp_path, runner, cloud,
+    conf = good_conf(tmp_path, runner, cloud, masakari,
                      plugin='spare_lease_ids = no-such-lease\n'
                             'spare_host_properties = [">", "$$vcpus"]')
     done, findings = check(conf)
@@ -147,9 +154,10 @@ def test_missing_spare_leases_and_bad_options_are_errors(runner, tmp_path):
                             'a Blazar query') for e in errors)
 
 
-def test_an_invalid_option_value_is_a_finding(runner, tmp_path):
+def test_an_invalid_option_value_is_a_finding(
+        runner, masakari, tmp_path):
     cloud = runner.cloud('basic')
-    conf = good_conf(tmp_path, runner, cloud,
+    conf = good_conf(tmp_path, runner, cloud, masakari,
                      plugin='no_spare_action = panic')
     done, findings = check(conf)
 
@@ -179,4 +187,4 @@ def test_check_help_explains_it():
 
     assert done.returncode == 0
     text = ' '.join(done.stdout.split())
-    assert 'skips unknown names silently' in text
+    assert 'skips unknown task names silently' in text

@@ -40,10 +40,10 @@ def targets(report):
     return {t['host']: t for t in report['targets']}
 
 
-def test_plan_changes_nothing_in_the_cloud(runner, tmp_path):
+def test_plan_changes_nothing_in_the_cloud(runner, masakari, tmp_path):
     cloud = runner.cloud('basic')
     runner.prepare(cloud)
-    conf = cli.write_conf(tmp_path, runner, cloud)
+    conf = cli.write_conf(tmp_path, runner, cloud, masakari=masakari)
     before = cli.snapshot(cloud)
 
     text = cli.run('--config-file', conf, 'plan', 'compute-1')
@@ -63,7 +63,10 @@ def test_plan_changes_nothing_in_the_cloud(runner, tmp_path):
                                'deleted, and the host removed from Blazar')
     assert spare['changes'] == []
     assert report['fallback'] == []
-    assert report['recovery_method'] == 'auto'
+    # Masakari's API says which segment, and so which flow.
+    assert (report['segment'], report['recovery_method']) == ('segment',
+                                                              'auto')
+    assert report['notes'] == []
     assert report['outcome'] == '3 of 3 instance(s) would move to 1 host(s)'
 
 
@@ -141,10 +144,10 @@ def test_plan_shows_the_fallback_for_what_fits_nowhere(runner, tmp_path):
 
 
 def test_plan_follows_the_reserved_hosts_masakari_would_offer(
-        runner, tmp_path):
+        runner, masakari, tmp_path):
     cloud = runner.cloud('basic')
     runner.prepare(cloud, method='rh_priority', reserved=('compute-2',))
-    conf = cli.write_conf(tmp_path, runner, cloud)
+    conf = cli.write_conf(tmp_path, runner, cloud, masakari=masakari)
 
     report = plan(conf, 'compute-1')
 
@@ -171,11 +174,11 @@ def test_plan_follows_the_reserved_hosts_masakari_would_offer(
 
 
 def test_plan_says_when_masakari_would_not_recover_the_host(
-        runner, tmp_path):
+        runner, masakari, tmp_path):
     cloud = runner.cloud('basic')
     runner.prepare(cloud)
     runner.engine.reset()
-    conf = cli.write_conf(tmp_path, runner, cloud)
+    conf = cli.write_conf(tmp_path, runner, cloud, masakari=masakari)
 
     report = plan(conf, 'compute-1')
 
@@ -218,21 +221,19 @@ def test_plan_help_explains_it():
     assert 'Only reads' in ' '.join(done.stdout.split())
 
 
-def test_plan_without_masakari_s_database_says_what_it_does_not_know(
-        runner, tmp_path):
+def test_plan_without_masakari_says_what_it_does_not_know(runner, tmp_path):
     cloud = runner.cloud('basic')
-    runner.prepare(cloud)
+    runner.prepare(cloud, method='reserved_host', reserved=('spare-2',))
     conf = cli.write_conf(tmp_path, runner, cloud)
-    with open(conf) as f:
-        text = f.read().replace(
-            'connection = sqlite:///%s' % runner.engine.workdir,
-            'connection = sqlite:////nonexistent-directory')
-    with open(conf, 'w') as f:
-        f.write(text)
 
     report = plan(conf, 'compute-1')
 
     assert report['notes'] == [
-        'Masakari\'s database was not read ([database] connection): the '
-        'segment, its recovery_method and reserved hosts are unknown']
+        'Masakari\'s segments were not read (Masakari call "GET /segments" '
+        'failed: no Masakari (instance-ha) endpoint in the Keystone catalog; '
+        'set [masakari] endpoint_override, or check [masakari] interface and '
+        'region_name): the segment, its recovery_method and reserved hosts '
+        'are unknown']
+    # Planned as the auto flow, not the segment's reserved_host.
+    assert report['recovery_method'] == 'auto'
     assert sorted(targets(report)) == ['spare-1']

@@ -19,10 +19,13 @@ application, served in the test process, with its engine manager behind it
 on oslo.messaging's fake transport (see :class:`cli.MasakariService`).
 """
 
+import types
+
 import pytest
 
 from tests.functional import cli
 from tests.functional import harness
+from tools.real_services import keystone_service
 
 
 @pytest.fixture(scope='module')
@@ -33,18 +36,33 @@ def runner(tmp_path_factory):
 
 
 @pytest.fixture
-def masakari(runner):
-    if cli.MasakariService.paste_config() is None:
-        pytest.skip('Masakari\'s api-paste.ini is not installed')
-    service = cli.MasakariService(runner.engine).start()
-    yield service
-    service.stop()
+def unmarked(runner):
+    """The 'basic' cloud behind a Keystone that does not call it simulated.
+
+    The real-services harness's Keystone stand-in lists only the simulated
+    cloud's Nova, Placement and Blazar, and shares its tokens, so the cloud
+    works as before while its catalog says nothing of a simulator.
+    """
+    cloud = runner.cloud('basic')
+    services = [(kind, name, cloud.base_url + path)
+                for kind, name, path in (
+                    ('compute', 'nova', '/compute/v2.1'),
+                    ('placement', 'placement', '/placement'),
+                    ('reservation', 'blazar', '/reservation/v1'))]
+    realm = keystone_service.Realm(cloud.projects, cloud.users, services)
+    realm.tokens, realm.trusts = cloud.tokens, cloud.trusts
+    server = keystone_service.serve(realm, 0)
+    url = 'http://127.0.0.1:%d' % server.server_address[1]
+    realm.catalog.append(('identity', 'keystone', url + '/identity'))
+    yield cloud, types.SimpleNamespace(credentials=dict(
+        cloud.credentials, auth_url=url + '/identity/v3'))
+    server.shutdown()
+    server.server_close()
 
 
 def api_conf(tmp_path, runner, cloud, masakari, plugin=''):
     return cli.write_conf(tmp_path, runner, cloud, plugin=plugin,
-                          tail=cli.FLOWS + '\n[masakari]\nendpoint_override '
-                          '= %s\n' % masakari.endpoint)
+                          tail=cli.FLOWS, masakari=masakari)
 
 
 def progress_lines(done):
@@ -86,6 +104,47 @@ def test_local_recovery_that_fails_ends_in_one_line(runner, tmp_path):
     assert reason.startswith('notification ')
     assert 'ended ERROR: No spare can hold 2 instance(s)' in reason
     assert cloud.server('ha-vm-1')['host'] == 'compute-1'
+
+
+def test_local_recovery_of_another_cloud_is_refused(
+        runner, unmarked, tmp_path):
+    cloud, elsewhere = unmarked
+    conf = cli.write_conf(tmp_path, runner, elsewhere)
+    cloud.fail_host('compute-1', forced_down=True)
+    before = cli.snapshot(cloud)
+
+    done = cli.run('--config-file', conf, 'recover', 'compute-1', '--local',
+                   '--workdir', str(tmp_path / 'local'))
+
+    assert cli.one_line_error(done) == (
+        '--local would recover compute-1 with Masakari\'s engine on a '
+        'scratch database that Masakari never reads, and this cloud is not '
+        'the simulated one: drop --local to recover through the Masakari '
+        'API, or add --unrecorded to run it anyway')
+    assert done.stdout == ''
+    assert cli.snapshot(cloud) == before
+    assert not (tmp_path / 'local').exists()
+
+
+def test_unrecorded_local_recovery_of_another_cloud_says_so(
+        runner, unmarked, tmp_path):
+    cloud, elsewhere = unmarked
+    conf = cli.write_conf(tmp_path, runner, elsewhere)
+    cloud.fail_host('compute-1', forced_down=True)
+    workdir = tmp_path / 'local'
+
+    done = cli.run('--config-file', conf, 'recover', 'compute-1', '--local',
+                   '--unrecorded', '--workdir', str(workdir))
+
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    said = ('Masakari does not record this recovery: its notification, and '
+            'the claims naming it, exist only in %s.' % workdir)
+    assert lines[0] == said
+    assert lines[-2].endswith('ended FINISHED.')
+    assert lines[-1] == said
+    for name in ('ha-vm-1', 'ha-vm-2', 'plain-vm-1'):
+        assert cloud.server(name)['host'] == 'spare-1'
 
 
 @pytest.mark.parametrize('local', [True, False])

@@ -47,14 +47,14 @@ def free_spares(conf):
                   if r['state'] == 'free')
 
 
-def test_a_claimed_spare_returns_once_empty(runner, tmp_path):
+def test_a_claimed_spare_returns_once_empty(runner, masakari, tmp_path):
     cloud = runner.cloud('instance-reservation')
     runner.prepare(cloud)
     result = runner.fail(cloud, 'compute-1')
     assert result.status == 'finished'
     reservation = cloud.server('ir-vm-1')['flavor']['extra_specs'][
         'aggregate_instance_extra_specs:reservation']
-    conf = cli.write_conf(tmp_path, runner, cloud)
+    conf = cli.write_conf(tmp_path, runner, cloud, masakari=masakari)
 
     busy = cli.run('--config-file', conf, 'return', 'spare-1')
     assert cli.one_line_error(busy) == (
@@ -93,12 +93,12 @@ def test_a_claimed_spare_returns_once_empty(runner, tmp_path):
         'nothing to do')
 
 
-def test_a_repaired_failed_host_becomes_a_spare(runner, tmp_path):
+def test_a_repaired_failed_host_becomes_a_spare(runner, masakari, tmp_path):
     cloud = runner.cloud('basic')
     runner.prepare(cloud)
     result = runner.fail(cloud, 'compute-1')
     assert result.status == 'finished'
-    conf = cli.write_conf(tmp_path, runner, cloud)
+    conf = cli.write_conf(tmp_path, runner, cloud, masakari=masakari)
 
     # Masakari disabled nova-compute on the failed host, which is still
     # powered off and forced down.
@@ -166,7 +166,8 @@ def test_return_refuses_in_one_line_and_changes_nothing(
     assert cli.snapshot(cloud) == before
 
 
-def test_return_waits_for_the_claiming_recovery_to_end(runner, tmp_path):
+def test_return_waits_for_the_claiming_recovery_to_end(
+        runner, masakari, tmp_path):
     """A claim whose notification still runs may be receiving instances."""
     from masakari.objects import fields
     cloud = runner.cloud('basic')
@@ -177,7 +178,7 @@ def test_return_waits_for_the_claiming_recovery_to_end(runner, tmp_path):
     nova.aggregates.set_metadata(ledger, {'claim:spare-1': json.dumps({
         'notification': notification_uuid, 'since': '2026-01-01T00:00:00',
         'group': None, 'lease': 'masakari-spare-spare-1'})})
-    conf = cli.write_conf(tmp_path, runner, cloud)
+    conf = cli.write_conf(tmp_path, runner, cloud, masakari=masakari)
 
     done = cli.run('--config-file', conf, 'return', 'spare-1')
     assert cli.one_line_error(done) == (

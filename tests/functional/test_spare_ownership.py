@@ -79,7 +79,7 @@ def test_a_spare_project_other_than_the_credentials_is_refused_first(
 
 
 def test_check_reports_a_foreign_spare_project_and_lookalike_leases(
-        runner, tmp_path):
+        runner, masakari, tmp_path):
     def lookalike(spec):
         spec['hosts'].append({'name': 'tenant-host', 'blazar': True})
         spec['leases'].append({'name': 'masakari-spare-mine',
@@ -90,7 +90,7 @@ def test_check_reports_a_foreign_spare_project_and_lookalike_leases(
     runner.prepare(cloud)
     plugin = 'lock_url = file://%s/tooz\n' % runner.engine.workdir
     good = cli.write_conf(tmp_path, runner, cloud, plugin=plugin,
-                          tail=cli.FLOWS)
+                          tail=cli.FLOWS, masakari=masakari)
     done = cli.run('--config-file', good, 'check')
     assert done.returncode == 0, done.stdout + done.stderr
     assert ('WARNING: lease masakari-spare-mine of project %s looks like a '
@@ -98,7 +98,7 @@ def test_check_reports_a_foreign_spare_project_and_lookalike_leases(
             in done.stdout)
 
     foreign = cli.write_conf(
-        tmp_path, runner, cloud, tail=cli.FLOWS,
+        tmp_path, runner, cloud, tail=cli.FLOWS, masakari=masakari,
         plugin=plugin + 'spare_project_id = %s\n' % cloud.project_id(
             'service'))
     done = cli.run('--config-file', foreign, 'check')

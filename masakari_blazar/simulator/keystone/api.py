@@ -24,7 +24,7 @@ The handlers take a ``cloud``: anything with ``users``, ``projects``,
 ``tokens``, ``user_id(name)`` and, optionally, ``trusts`` (a TrustStore)
 and ``catalog`` ((type, name, url) triples: the real-services harness
 lists services on ports of their own; the simulated cloud serves them all
-under one root, as SERVICES says).
+under one root, as SERVICES says, and names itself there).
 """
 
 import datetime
@@ -39,11 +39,17 @@ from masakari_blazar.simulator import web
 DOMAIN_ID = 'default'
 DOMAIN_NAME = 'Default'
 REGION = 'RegionOne'
+# The simulated cloud names itself in the catalog, which every client reads
+# anyway, so that "masakari-blazar recover --local" can tell it from a real
+# cloud (doc/source/simulator.rst).  The real-services harness lists a
+# catalog of its own, without it.
+SIMULATOR_SERVICE_TYPE = 'masakari-blazar-simulator'
 # (catalog type, name, path under the server root)
 SERVICES = (('identity', 'keystone', '/identity'),
             ('compute', 'nova', '/compute/v2.1'),
             ('placement', 'placement', '/placement'),
-            ('reservation', 'blazar', '/reservation/v1'))
+            ('reservation', 'blazar', '/reservation/v1'),
+            (SIMULATOR_SERVICE_TYPE, 'simulator', ''))
 
 
 class TokenStore(object):

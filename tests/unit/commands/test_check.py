@@ -16,9 +16,9 @@
 
 import types
 
-from masakari_blazar.cloud import masakari_records
 from masakari_blazar.cloud import pool_reader
 from masakari_blazar.commands import check
+from masakari_blazar.decisions import segments
 
 INSTALLED = {'disable_compute_service_task',
              'blazar_disable_compute_service_task',
@@ -198,19 +198,19 @@ def test_no_spare_lease_is_an_error():
 
 
 def segment(name, method, hosts, reserved=(), enabled=True):
-    return masakari_records.Segment(name, method, enabled, list(hosts),
-                                    list(reserved))
+    return segments.Segment(name, method, enabled, tuple(
+        segments.Member(host, reserved=host in reserved) for host in hosts))
 
 
 def test_segment_findings():
-    segments = [
+    listed = [
         segment('a', 'auto', ['c-1', 's-1']),
         segment('rh', 'reserved_host', ['c-2', 's-2', 's-3'],
                 reserved=['c-2']),
         segment('rhp', 'rh_priority', ['c-3'], enabled=False),
     ]
 
-    found = check.check_segments(segments, {'s-1', 's-2', 's-3'},
+    found = check.check_segments(listed, {'s-1', 's-2', 's-3'},
                                  {'s-1', 's-2', 's-3', 's-4'})
 
     assert [(f.level, f.text.split(':')[0]) for f in found] == [

@@ -16,10 +16,10 @@
 
 import pytest
 
-from masakari_blazar.cloud import masakari_records
 from masakari_blazar.commands import plan as plan_command
 from masakari_blazar.decisions import model
 from masakari_blazar.decisions import planner
+from masakari_blazar.decisions import segments
 from masakari_blazar import exceptions
 
 
@@ -65,7 +65,7 @@ def test_choose_reports_every_refusal_when_nothing_works():
 
 
 def test_no_reserved_host_is_masakari_s_own_error():
-    segment = masakari_records.Segment('seg', 'reserved_host')
+    segment = segments.Segment('seg', 'reserved_host')
 
     assert 'ReservedHostsUnavailable' in plan_command.error_outcome(
         [], segment)
