@@ -18,6 +18,7 @@ import pytest
 
 from masakari_blazar.cloud import masakari_records
 from masakari_blazar.commands import plan as plan_command
+from masakari_blazar.decisions import failure
 from masakari_blazar.decisions import model
 from masakari_blazar.decisions import planner
 from masakari_blazar import exceptions
@@ -45,7 +46,7 @@ class FakePlanner(object):
         return planner.Plan(spares=[offered or 'auto'])
 
 
-VIEW = {'instances': [], 'targets': [], 'failed_az': None}
+VIEW = failure.FailureView()
 
 
 def test_choose_takes_the_first_accepted_try():
