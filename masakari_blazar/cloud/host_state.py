@@ -17,27 +17,35 @@ pool.
 
 Returning a host is a sequence of steps that a crash may interrupt, so the
 state is read afresh from Blazar, Nova, Placement and the claim ledger each
-time (see :func:`masakari_blazar.decisions.host_return.steps`).
+time (see :func:`masakari_blazar.decisions.host_return.steps`).  What the
+answers mean (which lease holds the host, which aggregates it is in) is
+judged in :mod:`masakari_blazar.decisions.host_return`.
 """
 
 from masakari_blazar.decisions import host_return
 from masakari_blazar.decisions import hosts
-from masakari_blazar.decisions import reservations
 
 
-def _leases_of(allocations, blazar_id, leases):
-    """The leases whose reservations hold the Blazar host ``blazar_id``."""
-    by_reservation = {r['id']: lease for lease in leases
-                      for r in lease.get('reservations', [])}
-    found = []
-    for allocation in allocations:
-        if str(allocation['resource_id']) != blazar_id:
-            continue
-        for reservation in allocation.get('reservations', []):
-            lease = by_reservation.get(reservation['id'])
-            if lease is not None and lease not in found:
-                found.append(lease)
-    return found
+def _read_claim(state, ledger, notification_status):
+    """The claim on the host, and whether its recovery is still running."""
+    state.claim = ledger.read().get(state.hostname)
+    if state.claim and notification_status:
+        state.notification_status = notification_status(
+            state.claim.notification)
+
+
+def _read_blazar(state, inv, opts):
+    """Whether Blazar knows the host, and which leases hold it."""
+    blazar_host = [h for h in inv.blazar_hosts()
+                   if h['hypervisor_hostname'] == state.hostname]
+    state.registered = bool(blazar_host)
+    if blazar_host:
+        leases = inv.leases()
+        host_return.set_leases(
+            state, host_return.leases_holding(
+                str(blazar_host[0]['id']), inv.allocations(), leases),
+            opts.spare_lease_prefix, opts.spare_lease_ids,
+            inv.spare_project())
 
 
 def read_state(recovery, hostname, notification_status=None):
@@ -59,34 +67,11 @@ def read_state(recovery, hostname, notification_status=None):
         hostname, services.get(hostname), hypervisors.get(hostname))
     state.servers = [s.get('name') or s['id']
                      for s in inv.servers_on(hostname)]
-    state.claim = recovery.ledger.read().get(hostname)
-    if state.claim and notification_status:
-        state.notification_status = notification_status(
-            state.claim.notification)
-    blazar_host = [h for h in inv.blazar_hosts()
-                   if h['hypervisor_hostname'] == hostname]
-    state.registered = bool(blazar_host)
-    if blazar_host:
-        leases = inv.leases()
-        held_by = _leases_of(inv.allocations(), str(blazar_host[0]['id']),
-                             leases)
-        for lease in held_by:
-            status = lease.get('status')
-            if inv.is_spare_lease(lease):
-                state.spare_lease = lease.get('name') or lease['id']
-                state.spare_lease_status = status
-            elif status not in ('TERMINATED', 'DELETED'):
-                state.other_lease = lease.get('name') or lease['id']
-                state.other_lease_status = status
-    aggregates = inv.aggregates()
-    state.in_freepool = any(a['name'] == inv.freepool and
-                            hostname in a.get('hosts', [])
-                            for a in aggregates)
-    state.home_az = hosts.home_az(hostname, aggregates, inv.freepool)
-    state.reservation_aggregates = sorted(
-        a['name'] for a in aggregates
-        if hostname in a.get('hosts', []) and
-        reservations.is_reservation_aggregate(a))
+    _read_claim(state, recovery.ledger, notification_status)
+    _read_blazar(state, inv, recovery.opts)
+    host_return.set_aggregates(state, inv.aggregates(), inv.freepool)
     if not state.registered:
+        # Only the provider of a host outside Blazar is the plugin's to
+        # delete (see host_return.steps).
         state.provider = recovery.admission.reservation_provider(hostname)
     return state

@@ -57,79 +57,141 @@ MASAKARI_EVACUATE = 'evacuate_instances_task'
 TASK_NAMESPACE = 'masakari.task_flow.tasks'
 
 
+class FlowFacts(object):
+    """One host-failure flow, indexed the ways its rules look at it.
+
+    A task listed twice counts where it first appears, which is where
+    TaskFlow first runs it.
+    """
+
+    def __init__(self, option, flow, installed):
+        self.option = option
+        self.flow = flow
+        self.installed = installed
+        self.where = '[%s] %s' % (FLOW_GROUP, option)
+        self.sequence = [(phase, name) for phase in PHASES
+                         for name in flow.get(phase) or []]
+        self.names = [name for _, name in self.sequence]
+        self.position = {name: self.names.index(name) for name in self.names}
+        self.phase_of = {name: phase
+                         for phase, name in reversed(self.sequence)}
+
+
+def unknown_tasks(facts):
+    """Masakari skips a task name it cannot load without a word."""
+    found = []
+    for phase, name in facts.sequence:
+        if name not in facts.installed:
+            close = difflib.get_close_matches(name, sorted(facts.installed),
+                                              1)
+            found.append(Finding(ERROR, '%s %s: no installed task is named '
+                                 '"%s", and Masakari skips it without a '
+                                 'word%s' % (facts.where, phase, name,
+                                             '; did you mean "%s"?' % close[0]
+                                             if close else '')))
+    return found
+
+
+def unknown_phases(facts):
+    """A phase other than pre, main and post is never run."""
+    return [Finding(ERROR, '%s: Masakari runs only pre, main and post; "%s" '
+                    'is ignored' % (facts.where, phase))
+            for phase in facts.flow if phase not in PHASES]
+
+
+def repeated_tasks(facts):
+    """A task listed twice runs twice."""
+    names = facts.names
+    return [Finding(WARNING, '%s: %s is listed %d times' % (
+        facts.where, name, names.count(name)))
+        for name in sorted({n for n in names if names.count(n) > 1})]
+
+
+def plugin_tasks(facts):
+    """Without all three of the plugin's tasks, in order, no spare is used."""
+    position = facts.position
+    missing = [name for name in OURS if name not in position]
+    if missing:
+        return [Finding(ERROR, '%s lacks %s: this flow does not recover onto '
+                        'Blazar spares (give the command the --config-file '
+                        'and --config-dir options of masakari-engine)' % (
+                            facts.where, ', '.join(missing)))]
+    if [position[n] for n in OURS] != sorted(position[n] for n in OURS):
+        return [Finding(ERROR, '%s: the plugin\'s tasks must run in the '
+                        'order %s' % (facts.where, ', '.join(OURS)))]
+    return []
+
+
+def masakari_evacuation(facts):
+    """Masakari's own evacuation would move the instances a second way."""
+    if MASAKARI_EVACUATE not in facts.position:
+        return []
+    return [Finding(ERROR, '%s also runs Masakari\'s %s, which evacuates the '
+                    'instances itself, ignoring the plugin\'s plan; remove '
+                    'it' % (facts.where, MASAKARI_EVACUATE))]
+
+
+def masakari_preparation(facts):
+    """The VMoves Masakari's preparation writes say what the plugin moves."""
+    position = facts.position
+    if MASAKARI_PREPARE not in position:
+        return [Finding(ERROR, '%s lacks %s: without its VMoves the plugin '
+                        'has no instance to move' % (facts.where,
+                                                     MASAKARI_PREPARE))]
+    if CLAIM in position and position[MASAKARI_PREPARE] > position[CLAIM]:
+        return [Finding(ERROR, '%s: %s must run before %s' % (
+            facts.where, MASAKARI_PREPARE, CLAIM))]
+    if facts.option == RH_FLOW and facts.phase_of[MASAKARI_PREPARE] == 'main':
+        return [Finding(WARNING, '%s runs %s in main, which the reserved-host '
+                        'flow repeats for each offered host, writing the '
+                        'VMoves again; put it in pre' % (facts.where,
+                                                         MASAKARI_PREPARE))]
+    return []
+
+
+def claim_phase(facts):
+    """Masakari offers its reserved hosts to the main phase only."""
+    phase = facts.phase_of.get(CLAIM, 'main')
+    if facts.option != RH_FLOW or phase == 'main':
+        return []
+    return [Finding(WARNING, '%s runs %s in %s: only main is offered '
+                    'Masakari\'s reserved hosts' % (
+                        facts.where, CLAIM, phase))]
+
+
+def disabling(facts):
+    """The failed host must be disabled in Nova, once."""
+    position = facts.position
+    if MASAKARI_DISABLE not in position and FENCE not in position:
+        return [Finding(WARNING, '%s lacks %s or %s: the failed host stays '
+                        'enabled in Nova' % (facts.where, MASAKARI_DISABLE,
+                                             FENCE))]
+    if MASAKARI_DISABLE in position and FENCE in position:
+        return [Finding(WARNING, '%s runs both %s and %s: Masakari\'s sleeps '
+                        'wait_period_after_service_update for nothing; '
+                        'remove %s' % (facts.where, MASAKARI_DISABLE, FENCE,
+                                       MASAKARI_DISABLE))]
+    return []
+
+
+# In the order their findings are shown.
+FLOW_RULES = (unknown_tasks, unknown_phases, repeated_tasks, plugin_tasks,
+              masakari_evacuation, masakari_preparation, claim_phase,
+              disabling)
+
+
 def check_flow(option, flow, installed):
-    """Findings about one host-failure flow.
+    """Findings about one host-failure flow: those of each rule, then OK.
 
     :param option: the option's name, to name in each finding.
     :param flow: its value, ``{'pre': [...], 'main': [...], 'post': [...]}``.
     :param installed: names of the installed ``masakari.task_flow.tasks``
         entry points.
     """
-    where = '[%s] %s' % (FLOW_GROUP, option)
-    found = []
-    sequence = [(phase, name) for phase in PHASES
-                for name in flow.get(phase) or []]
-    for phase, name in sequence:
-        if name not in installed:
-            close = difflib.get_close_matches(name, sorted(installed), 1)
-            found.append(Finding(ERROR, '%s %s: no installed task is named '
-                                 '"%s", and Masakari skips it without a '
-                                 'word%s' % (where, phase, name,
-                                             '; did you mean "%s"?' % close[0]
-                                             if close else '')))
-    for phase in flow:
-        if phase not in PHASES:
-            found.append(Finding(ERROR, '%s: Masakari runs only pre, main '
-                                 'and post; "%s" is ignored' % (
-                                     where, phase)))
-    names = [name for _, name in sequence]
-    for name in sorted({n for n in names if names.count(n) > 1}):
-        found.append(Finding(WARNING, '%s: %s is listed %d times' % (
-            where, name, names.count(name))))
-    position = {name: names.index(name) for name in names}
-    phase_of = {name: phase for phase, name in reversed(sequence)}
-    missing = [name for name in OURS if name not in position]
-    if missing:
-        found.append(Finding(ERROR, '%s lacks %s: this flow does not '
-                             'recover onto Blazar spares (give the command '
-                             'the --config-file and --config-dir options of '
-                             'masakari-engine)' % (where, ', '.join(missing))))
-    elif [position[n] for n in OURS] != sorted(position[n] for n in OURS):
-        found.append(Finding(ERROR, '%s: the plugin\'s tasks must run in '
-                             'the order %s' % (where, ', '.join(OURS))))
-    if MASAKARI_EVACUATE in position:
-        found.append(Finding(ERROR, '%s also runs Masakari\'s %s, which '
-                             'evacuates the instances itself, ignoring the '
-                             'plugin\'s plan; remove it' % (
-                                 where, MASAKARI_EVACUATE)))
-    if MASAKARI_PREPARE not in position:
-        found.append(Finding(ERROR, '%s lacks %s: without its VMoves the '
-                             'plugin has no instance to move' % (
-                                 where, MASAKARI_PREPARE)))
-    elif CLAIM in position and position[MASAKARI_PREPARE] > position[CLAIM]:
-        found.append(Finding(ERROR, '%s: %s must run before %s' % (
-            where, MASAKARI_PREPARE, CLAIM)))
-    elif option == RH_FLOW and phase_of[MASAKARI_PREPARE] == 'main':
-        found.append(Finding(WARNING, '%s runs %s in main, which the '
-                             'reserved-host flow repeats for each offered '
-                             'host, writing the VMoves again; put it in '
-                             'pre' % (where, MASAKARI_PREPARE)))
-    if option == RH_FLOW and phase_of.get(CLAIM, 'main') != 'main':
-        found.append(Finding(WARNING, '%s runs %s in %s: only main is '
-                             'offered Masakari\'s reserved hosts' % (
-                                 where, CLAIM, phase_of[CLAIM])))
-    if MASAKARI_DISABLE not in position and FENCE not in position:
-        found.append(Finding(WARNING, '%s lacks %s or %s: the failed host '
-                             'stays enabled in Nova' % (
-                                 where, MASAKARI_DISABLE, FENCE)))
-    elif MASAKARI_DISABLE in position and FENCE in position:
-        found.append(Finding(WARNING, '%s runs both %s and %s: Masakari\'s '
-                             'sleeps wait_period_after_service_update for '
-                             'nothing; remove %s' % (
-                                 where, MASAKARI_DISABLE, FENCE,
-                                 MASAKARI_DISABLE)))
+    facts = FlowFacts(option, flow, installed)
+    found = [finding for rule in FLOW_RULES for finding in rule(facts)]
     if not any(f.level == ERROR for f in found):
-        found.append(Finding(OK, '%s: %s' % (where, '; '.join(
+        found.append(Finding(OK, '%s: %s' % (facts.where, '; '.join(
             '%s %s' % (phase, ', '.join(flow.get(phase) or []) or '-')
             for phase in PHASES))))
     return found

@@ -68,8 +68,8 @@ def choose(planner, view, tries):
     refused = []
     for offered in tries:
         try:
-            return planner.plan(view['instances'], view['targets'],
-                                view['failed_az'], offered), refused
+            return planner.plan(view.instances, view.targets,
+                                view.failed_az, offered), refused
         except (exceptions.SpareUnusable, exceptions.NoSpareFits) as exc:
             refused.append((offered, str(exc)))
     return None, refused
@@ -117,55 +117,44 @@ def error_outcome(refused, segment):
             'before any task runs' % (segment.name if segment else '?'))
 
 
-def describe(hostname, view, plan, refused, segment, no_spare_action,
-             segment_known=True):
-    """The plan as a JSON-ready dict; ``plan`` None when every try failed.
+def notes(hostname, segment, segment_known=True):
+    """What Masakari would do with the notification before any task runs.
 
-    When ``no_spare_action`` is ``fail`` the instances that fit nowhere
-    are still listed, from a plan with the scheduler fallback, so that
-    the operator sees what is missing.
+    A host outside every segment, or on maintenance, gets no recovery at
+    all, whatever the plan says.
     """
-    method = segment.recovery_method if segment else AUTO
-    spares = {s.hostname: s for s in view['pool']}
-    names = {i.uuid: i.name for i in view['instances']}
-    report = {
-        'host': hostname,
-        'segment': segment.name if segment else None,
-        'recovery_method': method,
-        'refused_offers': [{'offered': o or 'auto flow', 'reason': r}
-                           for o, r in refused],
-        'instances': [],
-        'targets': [],
-        'fallback': [],
-        'notes': [],
-    }
     if segment is None and segment_known:
-        report['notes'].append(
-            '%s is in no Masakari segment: Masakari refuses a notification '
-            'for it; this plan assumes the auto flow' % hostname)
-    elif segment and hostname in segment.on_maintenance:
-        report['notes'].append(
-            'Masakari has %s on maintenance: it ignores notifications for '
-            'it until that is cleared' % hostname)
-    if not view['instances']:
-        report['outcome'] = (
-            'Nothing would move: %s has no instance that Masakari would '
-            'evacuate, so its recovery ends at once' % hostname)
-        return report
-    for instance in sorted(view['instances'], key=lambda i: (i.name,
-                                                             i.uuid)):
-        report['instances'].append({
-            'name': instance.name, 'id': instance.uuid,
-            'needs': str(instance.resources),
-            'reservation': str(instance.reservation)
-            if instance.reservation else None,
-            'target': plan.moves.get(instance.uuid) if plan else None})
-    if plan is None:
-        report['outcome'] = error_outcome(refused, segment)
-        return report
+        return ['%s is in no Masakari segment: Masakari refuses a '
+                'notification for it; this plan assumes the auto flow' %
+                hostname]
+    if segment and hostname in segment.on_maintenance:
+        return ['Masakari has %s on maintenance: it ignores notifications '
+                'for it until that is cleared' % hostname]
+    return []
+
+
+def instance_rows(instances, plan):
+    """One row per instance that would move, by name, with its target."""
+    return [{'name': instance.name, 'id': instance.uuid,
+             'needs': str(instance.resources),
+             'reservation': str(instance.reservation)
+             if instance.reservation else None,
+             'target': plan.moves.get(instance.uuid) if plan else None}
+            for instance in sorted(instances, key=lambda i: (i.name, i.uuid))]
+
+
+def target_rows(plan, pool, names):
+    """One row per target host: why it was chosen and what it would cost.
+
+    :param pool: the free spares, to tell a spare (which the claim takes
+        out of Blazar) from a host already in the reservation.
+    :param names: instance names by id.
+    """
+    spares = {s.hostname: s for s in pool}
+    rows = []
     for target in sorted(set(t for t in plan.moves.values() if t)):
         spare = spares.get(target)
-        report['targets'].append({
+        rows.append({
             'host': target,
             'kind': 'spare' if spare else 'already in the reservation',
             'lease': spare.lease_name if spare else None,
@@ -174,15 +163,59 @@ def describe(hostname, view, plan, refused, segment, no_spare_action,
             'detach': detach_text(spare) if spare else None,
             'changes': [join_text(target, e)
                         for e in plan.joins.get(target, [])]})
-    for uuid, reason in sorted(plan.unplaced.items()):
-        report['fallback'].append({'instance': names[uuid], 'id': uuid,
-                                   'reason': reason,
-                                   'then': fallback_text(no_spare_action)})
+    return rows
+
+
+def fallback_rows(plan, names, no_spare_action):
+    """One row per instance no target holds, and what then happens."""
+    return [{'instance': names[uuid], 'id': uuid, 'reason': reason,
+             'then': fallback_text(no_spare_action)}
+            for uuid, reason in sorted(plan.unplaced.items())]
+
+
+def outcome(plan, targets):
+    """The plan in one line: how much would move, and onto how many hosts."""
     moved = sum(1 for t in plan.moves.values() if t)
-    report['outcome'] = '%d of %d instance(s) would move to %d host(s)%s' % (
-        moved, len(plan.moves), len(report['targets']),
+    return '%d of %d instance(s) would move to %d host(s)%s' % (
+        moved, len(plan.moves), targets,
         '; %d left to no_spare_action' % len(plan.unplaced)
         if plan.unplaced else '')
+
+
+def describe(hostname, view, plan, refused, segment, no_spare_action,
+             segment_known=True):
+    """The plan as a JSON-ready dict; ``plan`` None when every try failed.
+
+    When ``no_spare_action`` is ``fail`` the instances that fit nowhere
+    are still listed, from a plan with the scheduler fallback, so that
+    the operator sees what is missing.
+
+    :param view: the failure's :class:`failure.FailureView`.
+    """
+    names = {i.uuid: i.name for i in view.instances}
+    report = {
+        'host': hostname,
+        'segment': segment.name if segment else None,
+        'recovery_method': segment.recovery_method if segment else AUTO,
+        'refused_offers': [{'offered': o or 'auto flow', 'reason': r}
+                           for o, r in refused],
+        'instances': [],
+        'targets': [],
+        'fallback': [],
+        'notes': notes(hostname, segment, segment_known),
+    }
+    if not view.instances:
+        report['outcome'] = (
+            'Nothing would move: %s has no instance that Masakari would '
+            'evacuate, so its recovery ends at once' % hostname)
+        return report
+    report['instances'] = instance_rows(view.instances, plan)
+    if plan is None:
+        report['outcome'] = error_outcome(refused, segment)
+        return report
+    report['targets'] = target_rows(plan, view.pool, names)
+    report['fallback'] = fallback_rows(plan, names, no_spare_action)
+    report['outcome'] = outcome(plan, len(report['targets']))
     return report
 
 
@@ -226,7 +259,7 @@ def plan_failure(recovery, hostname, would_move, segment=None, peers=(),
         shown, _ = choose(lenient, view, tries[-1:])
     report = describe(hostname, view, shown, refused, segment,
                       opts.no_spare_action, segment_known)
-    if plan is None and view['instances']:
+    if plan is None and view.instances:
         report['outcome'] = error_outcome(refused, segment)
     return report
 

@@ -67,8 +67,8 @@ def absorb(planner, failures):
     :param planner: a Planner whose fallback is ``scheduler``, so that what
         does not fit is reported rather than raised.
     :param failures: ``(hostname, view)`` pairs in failure order, ``view``
-        as :meth:`SpareRecovery.read` returns it for that host; read lazily,
-        since the first failure that does not fit ends the count.
+        the host's :class:`failure.FailureView`; read lazily, since the
+        first failure that does not fit ends the count.
     :returns: the steps that fit, and the first one that did not (or None
         when every failure fits).
     """
@@ -79,18 +79,18 @@ def absorb(planner, failures):
     for hostname, view in failures:
         failed.add(hostname)
         targets = []
-        for target in view['targets']:
+        for target in view.targets:
             if target.hostname in used or target.hostname in failed:
                 continue
             if target.hostname in consumed:
                 target = dataclasses.replace(
                     target, free=target.free - consumed[target.hostname])
             targets.append(target)
-        plan = planner.plan(view['instances'], targets, view['failed_az'])
+        plan = planner.plan(view.instances, targets, view.failed_az)
         load = model.Resources()
-        for instance in view['instances']:
+        for instance in view.instances:
             load += instance.resources
-        step = Step(hostname, len(view['instances']), load,
+        step = Step(hostname, len(view.instances), load,
                     list(plan.spares),
                     {plan.label(uuid): reason
                      for uuid, reason in sorted(plan.unplaced.items())})
@@ -98,7 +98,7 @@ def absorb(planner, failures):
             return absorbed, step
         absorbed.append(step)
         used.update(plan.spares)
-        sizes = {i.uuid: i.resources for i in view['instances']}
+        sizes = {i.uuid: i.resources for i in view.instances}
         for uuid, target in plan.moves.items():
             consumed[target] = consumed.get(target, model.Resources()) + \
                 sizes[uuid]

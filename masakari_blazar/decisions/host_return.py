@@ -27,10 +27,14 @@ carries on where the last one stopped, and both run the steps that
 import dataclasses
 import typing
 
+from masakari_blazar.decisions import hosts
+from masakari_blazar.decisions import reservations
 from masakari_blazar.decisions import spare_pool
 
 # Blazar lease statuses in which a lease holds, or will hold, its hosts.
 LIVE_LEASE = ('PENDING', 'STARTING', 'ACTIVE', 'UPDATING')
+# Blazar lease statuses in which a lease holds nothing any more.
+ENDED = ('TERMINATED', 'DELETED')
 # Masakari notification statuses of a recovery still under way.
 UNDER_WAY = ('new', 'running')
 
@@ -62,6 +66,59 @@ class HostState(object):
     reservation_aggregates: typing.List[str] = dataclasses.field(
         default_factory=list)
     provider: typing.Optional[str] = None
+
+
+def leases_holding(blazar_id, allocations, leases):
+    """The leases whose reservations hold the Blazar host ``blazar_id``.
+
+    :param allocations: Blazar's ``os-hosts/allocations`` list.
+    :param leases: Blazar's lease list.
+    """
+    by_reservation = {r['id']: lease for lease in leases
+                      for r in lease.get('reservations', [])}
+    found = []
+    for allocation in allocations:
+        if str(allocation['resource_id']) != blazar_id:
+            continue
+        for reservation in allocation.get('reservations', []):
+            lease = by_reservation.get(reservation['id'])
+            if lease is not None and lease not in found:
+                found.append(lease)
+    return found
+
+
+def set_leases(state, holding, prefix, lease_ids, project_id):
+    """Fill in the spare lease and the other lease that hold the host.
+
+    A spare lease counts whatever its status, so that :func:`refusal` can
+    say it is still ending; another lease counts until it has ended, since
+    until then it may take the host.
+
+    :param holding: the leases holding the host (:func:`leases_holding`).
+    """
+    for lease in holding:
+        status = lease.get('status')
+        if spare_pool.is_spare_lease(lease, prefix, lease_ids, project_id):
+            state.spare_lease = lease.get('name') or lease['id']
+            state.spare_lease_status = status
+        elif status not in ENDED:
+            state.other_lease = lease.get('name') or lease['id']
+            state.other_lease_status = status
+
+
+def set_aggregates(state, aggregates, freepool):
+    """Fill in what Nova's aggregates say of the host.
+
+    :param aggregates: Nova's aggregate list, as dicts.
+    """
+    name = state.hostname
+    state.in_freepool = any(a['name'] == freepool and
+                            name in a.get('hosts', []) for a in aggregates)
+    state.home_az = hosts.home_az(name, aggregates, freepool)
+    state.reservation_aggregates = sorted(
+        a['name'] for a in aggregates
+        if name in a.get('hosts', []) and
+        reservations.is_reservation_aggregate(a))
 
 
 @dataclasses.dataclass(frozen=True)

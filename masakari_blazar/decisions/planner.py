@@ -31,6 +31,7 @@ spills onto the next, up to ``max_spares`` spares for the whole failure.
 import dataclasses
 import typing
 
+from masakari_blazar.decisions import model
 from masakari_blazar import exceptions
 
 FALLBACK_SCHEDULER = 'scheduler'
@@ -87,6 +88,67 @@ def _pack(free, instances):
             packed.append(instance)
             free = free - instance.resources
     return packed
+
+
+def _groups(instances):
+    """The instances' groups, in the order they choose their targets.
+
+    Host-reservation groups choose first, the largest first: they may only
+    use spares that can join their aggregate, and the scheduler cannot
+    place them outside their reservation, while the other instances fit
+    anywhere.
+
+    :returns: ``(group, instances)`` pairs.
+    """
+    groups = {}
+    for instance in instances:
+        groups.setdefault(instance.group, []).append(instance)
+
+    def total(members):
+        return tuple(-sum(x) for x in zip(*map(_size, members)))
+
+    return [(group, groups[group]) for group in sorted(
+        groups, key=lambda g: (g is None, total(groups[g]), g or ''))]
+
+
+@dataclasses.dataclass
+class _Run(object):
+    """What one planning has decided so far, and what it has left."""
+
+    plan: Plan
+    #: The healthy targets; an unhealthy one takes nothing.
+    usable: typing.List[model.Target]
+    #: Each usable target's room, less what the plan has put on it.
+    free: typing.Dict[str, model.Resources]
+    #: How many more spares the failure may consume.
+    spares_left: int
+    failed_az: typing.Optional[str]
+    offered: typing.Optional[str]
+
+    @classmethod
+    def start(cls, instances, targets, max_spares, failed_az, offered):
+        """The state before any choice.
+
+        The spares this recovery already holds count against max_spares
+        from the start: they were spent when it claimed them.
+        """
+        usable = [t for t in targets if t.healthy]
+        return cls(plan=Plan(names={i.uuid: i.name for i in instances}),
+                   usable=usable,
+                   free={t.hostname: t.free for t in usable},
+                   spares_left=max_spares - sum(
+                       1 for t in usable if t.claimed and t.spare),
+                   failed_az=failed_az, offered=offered)
+
+    def affordable(self, spending):
+        """The usable hosts of one kind: spares, or hosts in reservations.
+
+        Past max_spares, only spares this recovery already holds may still
+        be used: a re-run must reuse them.
+        """
+        return [t for t in self.usable
+                if bool(t.spare) == spending and
+                (not spending or self.spares_left > 0 or t.claimed)]
 
 
 class Planner(object):
@@ -163,61 +225,76 @@ class Planner(object):
         """
         if offered:
             self._check_offered(targets, offered)
-        plan = Plan(names={i.uuid: i.name for i in instances})
-        usable = [t for t in targets if t.healthy]
-        free = {t.hostname: t.free for t in usable}
-        spares_left = self.max_spares - sum(
-            1 for t in usable if t.claimed and t.spare)
-        groups = {}
-        for instance in instances:
-            groups.setdefault(instance.group, []).append(instance)
+        run = _Run.start(instances, targets, self.max_spares, failed_az,
+                         offered)
+        for group, members in _groups(instances):
+            self._plan_group(run, group, members)
+        self._fall_back(run.plan, instances)
+        return run.plan
 
-        def total(group_instances):
-            return tuple(-sum(x) for x in zip(*map(_size, group_instances)))
+    def _plan_group(self, run, group, members):
+        """Place one group's instances, those that cost no spare first.
 
-        # Host-reservation groups choose first: they may only use spares
-        # that can join their aggregate, and the scheduler cannot place them
-        # outside their reservation, while the other instances fit anywhere.
-        for group in sorted(groups, key=lambda g: (g is None,
-                                                   total(groups[g]),
-                                                   g or '')):
-            remaining = _ordered(groups[group])
-            # Hosts already inside the reservation first: they cost no spare.
-            for spending in (False, True):
-                while remaining:
-                    # Past max_spares, only spares this recovery already
-                    # holds may still be used: a re-run must reuse them.
-                    eligible = {
-                        t.hostname: self._eligible(t, group, remaining, plan)
-                        for t in usable
-                        if bool(t.spare) == spending and
-                        (not spending or spares_left > 0 or t.claimed)}
-                    candidates = [t for t in usable
-                                  if eligible.get(t.hostname)]
-                    if not candidates:
-                        break
-                    target, packed, whole = self._choose(
-                        candidates, eligible, free, failed_az, offered)
-                    if not packed:
-                        break
-                    if spending and target.hostname not in plan.spares:
-                        plan.spares.append(target.hostname)
-                        plan.groups[target.hostname] = group
-                        if not target.claimed:
-                            spares_left -= 1
-                    plan.reasons.setdefault(
-                        target.hostname,
-                        self._why(target, failed_az, whole))
-                    for instance in packed:
-                        plan.moves[instance.uuid] = target.hostname
-                        free[target.hostname] -= instance.resources
-                        if spending:
-                            self._add_join(plan, target.hostname,
-                                           instance.reservation)
-                    remaining = [i for i in remaining if i not in packed]
-            for instance in remaining:
-                plan.unplaced[instance.uuid] = self._unplaced_reason(
-                    instance, spares_left)
+        Hosts already inside the reservation are filled before any spare
+        is spent; what neither holds is left to the fallback, with the
+        reason.
+        """
+        remaining = _ordered(members)
+        for spending in (False, True):
+            remaining = self._fill(run, group, remaining, spending)
+        for instance in remaining:
+            run.plan.unplaced[instance.uuid] = self._unplaced_reason(
+                instance, run.spares_left)
+
+    def _fill(self, run, group, remaining, spending):
+        """Fill one target after another until none takes an instance.
+
+        :param spending: whether the targets are spares, or hosts already
+            inside a reservation.
+        :returns: the instances still without a target.
+        """
+        while remaining:
+            eligible = {t.hostname: self._eligible(t, group, remaining,
+                                                   run.plan)
+                        for t in run.affordable(spending)}
+            candidates = [t for t in run.usable if eligible.get(t.hostname)]
+            if not candidates:
+                break
+            target, packed, whole = self._choose(
+                candidates, eligible, run.free, run.failed_az, run.offered)
+            if not packed:
+                break
+            self._assign(run, target, group, packed, whole, spending)
+            remaining = [i for i in remaining if i not in packed]
+        return remaining
+
+    def _assign(self, run, target, group, packed, whole, spending):
+        """Give ``packed`` to ``target``, and spend it if it is a spare.
+
+        A spare spent on a group serves only that group from then on
+        (:meth:`_may_serve`), and is joined to its instances'
+        reservations so that they pass the BlazarFilter there.
+        """
+        plan = run.plan
+        if spending and target.hostname not in plan.spares:
+            plan.spares.append(target.hostname)
+            plan.groups[target.hostname] = group
+            if not target.claimed:
+                run.spares_left -= 1
+        plan.reasons.setdefault(target.hostname,
+                                self._why(target, run.failed_az, whole))
+        for instance in packed:
+            plan.moves[instance.uuid] = target.hostname
+            run.free[target.hostname] -= instance.resources
+            if spending:
+                self._add_join(plan, target.hostname, instance.reservation)
+
+    def _fall_back(self, plan, instances):
+        """Leave the instances no target holds to the scheduler, or fail.
+
+        With ``fail`` nothing is claimed or moved, so the error names
+        every instance that is missing a target.
+        """
         if plan.unplaced and self.fallback == FALLBACK_FAIL:
             raise exceptions.NoSpareFits(
                 'No spare can hold %d instance(s) (%s) and no_spare_action '
@@ -227,7 +304,6 @@ class Planner(object):
                                      if i.uuid in plan.unplaced))))
         for uuid in plan.unplaced:
             plan.moves[uuid] = None
-        return plan
 
     def _eligible(self, target, group, instances, plan):
         """Which of ``instances`` (all of ``group``) ``target`` may carry.

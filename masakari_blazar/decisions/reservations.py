@@ -31,7 +31,6 @@ first:
 """
 
 from masakari_blazar.decisions import model
-from masakari_blazar.decisions import reservations
 
 BLAZAR_AZ_PREFIX = 'blazar_'
 INSTANCE_SPEC = 'aggregate_instance_extra_specs:reservation'
@@ -134,5 +133,5 @@ def resource_class(reservation_id):
 def is_reservation_aggregate(aggregate):
     """Blazar made this aggregate for a host or an instance reservation."""
     az = aggregate.get('availability_zone') or ''
-    return (az.startswith(reservations.BLAZAR_AZ_PREFIX) or
+    return (az.startswith(BLAZAR_AZ_PREFIX) or
             'reservation' in (aggregate.get('metadata') or {}))

@@ -20,6 +20,8 @@ at any point.  What a step has done is found again in the cloud itself (the
 claim ledger, Blazar, Nova's aggregates, Placement), never only in memory.
 """
 
+import collections
+
 from oslo_log import log as logging
 
 from masakari_blazar.cloud import admission
@@ -30,6 +32,7 @@ from masakari_blazar.cloud import host_state
 from masakari_blazar.cloud import inventory
 from masakari_blazar.cloud import ledger
 from masakari_blazar import conf as mb_conf
+from masakari_blazar.decisions import failure
 from masakari_blazar.decisions import host_return
 from masakari_blazar.decisions import hosts
 from masakari_blazar.decisions import model
@@ -40,7 +43,10 @@ from masakari_blazar import exceptions
 from masakari_blazar.recovery import replenish
 
 LOG = logging.getLogger(__name__)
-HOST_TYPE = 'physical:host'
+
+# Nova's and Placement's answers about the candidate hosts of one failure.
+_Candidates = collections.namedtuple(
+    '_Candidates', 'aggregates services hypervisors capacities segment')
 
 
 class SpareRecovery(object):
@@ -73,93 +79,77 @@ class SpareRecovery(object):
                     reservation=finder.find(server)))
         return found
 
-    def _target(self, hostname, view, **fields):
+    def _candidates(self, segment_hosts):
+        """What Nova and Placement say of every host, for the targets."""
+        return _Candidates(aggregates=self.inventory.aggregates(),
+                           services=self.inventory.services(),
+                           hypervisors=self.inventory.hypervisors(),
+                           capacities=self.inventory.capacities(),
+                           segment=set(segment_hosts))
+
+    def _target(self, hostname, seen, **fields):
         problem = hosts.health_problem(
-            hostname, view['services'].get(hostname),
-            view['hypervisors'].get(hostname))
+            hostname, seen.services.get(hostname),
+            seen.hypervisors.get(hostname))
         free = model.Resources()
         if problem is None:
-            provider = view['hypervisors'][hostname]['id']
-            free, used = view['capacities'].get(provider) or \
+            provider = seen.hypervisors[hostname]['id']
+            free, used = seen.capacities.get(provider) or \
                 self.inventory.free_resources(provider)
-            if fields.get('spare') and not fields.get('claimed') and (
-                    used.vcpus or used.memory_mb):
-                problem = ('it has instances (%s in use); a spare must be '
-                           'empty' % used)
-        az = hosts.home_az(hostname, view['aggregates'],
-                           self.inventory.freepool)
+            if fields.get('spare') and not fields.get('claimed'):
+                problem = failure.occupied_spare_problem(used)
+        az = hosts.home_az(hostname, seen.aggregates, self.inventory.freepool)
         return model.Target(hostname=hostname, free=free, az=az,
                             problem=problem,
-                            in_segment=hostname in view['segment'],
+                            in_segment=hostname in seen.segment,
                             can_join_host_reservation=az is None, **fields)
+
+    def _claimed_targets(self, mine, seen):
+        """The spares this notification claimed in an earlier run.
+
+        They are no longer in Blazar, so the claim tells their lease and
+        the group they were committed to.
+        """
+        return [self._target(hostname, seen, claimed=True, committed=True,
+                             group=claim.group,
+                             spare=model.Spare(hostname, '', '',
+                                               claim.lease or '', ''))
+                for hostname, claim in sorted(mine.items())]
 
     def read(self, host_name, instance_uuids, notification_uuid=None,
              segment_hosts=()):
-        """Everything the planner needs about one failure, in one pass."""
+        """Everything the planner needs about one failure, in one pass.
+
+        :returns: a :class:`failure.FailureView`.
+        """
         claims = self.ledger.read()
-        mine = {h: c for h, c in claims.items()
-                if c.notification == notification_uuid}
+        mine = failure.claims_of(claims, notification_uuid)
         leases = self.inventory.leases()
         blazar_hosts = self.inventory.blazar_hosts()
         allocations = self.inventory.allocations()
         held = self.inventory.spares(leases, blazar_hosts, allocations)
-        pool = [s for s in held if s.hostname not in claims]
-        view = {'aggregates': self.inventory.aggregates(),
-                'services': self.inventory.services(),
-                'hypervisors': self.inventory.hypervisors(),
-                'capacities': self.inventory.capacities(),
-                'segment': set(segment_hosts)}
-        failed_ids = [str(h['id']) for h in blazar_hosts
-                      if h['hypervisor_hostname'] == host_name]
-        # Only host reservations in force now; Blazar also lists the
-        # allocations of leases that start later, and those of instance
-        # reservations (once per slot), whose instances carry their flavor.
-        active = {r['id'] for lease in leases
-                  if lease.get('status') == 'ACTIVE'
-                  for r in lease.get('reservations', [])
-                  if r.get('resource_type', HOST_TYPE) == HOST_TYPE}
-        spare_reservations = {s.reservation_id for s in pool}
-        allocated = sorted({r['id'] for a in allocations
-                            if str(a['resource_id']) in failed_ids
-                            for r in a.get('reservations', [])
-                            if r['id'] in active and
-                            r['id'] not in spare_reservations})
+        pool = failure.free_spares(held, claims)
+        seen = self._candidates(segment_hosts)
         finder = reservations.ReservationFinder(
-            view['aggregates'], host_name, allocated, leases)
+            seen.aggregates, host_name,
+            failure.failed_host_reservations(host_name, leases,
+                                             blazar_hosts, allocations,
+                                             pool),
+            leases)
         instances = self._instances(host_name, instance_uuids, finder)
-        targets = [self._target(s.hostname, view, spare=s) for s in pool]
-        for hostname, claim in sorted(mine.items()):
-            targets.append(self._target(
-                hostname, view, claimed=True, committed=True,
-                group=claim.group,
-                spare=model.Spare(hostname, '', '', claim.lease or '', '')))
-        seen = set()
-        for instance in instances:
-            res = instance.reservation
-            if res is None or res.id in seen:
-                continue
-            seen.add(res.id)
-            members = finder.hosts_of(res) or []
-            if host_name in members:
-                continue
-            # Blazar's healing already moved the failed host out and may
-            # have put a replacement in: that host serves the reservation.
-            for hostname in members:
-                targets.append(self._target(hostname, view, committed=True,
-                                            group=res.id))
-        return {
-            'instances': instances,
-            'targets': targets,
-            'failed_az': hosts.home_az(host_name, view['aggregates'],
-                                       self.inventory.freepool),
-            'pool': pool,
-            'claims': claims,
-            'mine': mine,
-            # Where a claimed spare still is in Blazar, for finishing a
-            # detach that an engine's death interrupted.
-            'held': {s.hostname: s for s in held},
-            'registered': {h['hypervisor_hostname']: h for h in blazar_hosts},
-        }
+        targets = [self._target(s.hostname, seen, spare=s) for s in pool]
+        targets.extend(self._claimed_targets(mine, seen))
+        targets.extend(
+            self._target(hostname, seen, committed=True, group=group)
+            for hostname, group in failure.healed_hosts(host_name,
+                                                        instances, finder))
+        return failure.FailureView(
+            instances=instances, targets=targets,
+            failed_az=hosts.home_az(host_name, seen.aggregates,
+                                    self.inventory.freepool),
+            pool=pool, claims=claims, mine=mine,
+            held={s.hostname: s for s in held},
+            registered={h['hypervisor_hostname']: h for h in blazar_hosts})
 
     # Steps ----------------------------------------------------------------
     def claim(self, host_name, notification_uuid, instance_uuids,
@@ -180,11 +170,11 @@ class SpareRecovery(object):
             report.extend(self.leases.finish_pending())
             view = self.read(host_name, instance_uuids, notification_uuid,
                              segment_hosts)
-            plan = self.planner.plan(view['instances'], view['targets'],
-                                     view['failed_az'], offered)
-            pool = {s.hostname: s for s in view['pool']}
-            held_elsewhere = set(view['claims']) - set(view['mine'])
-            for target in view['targets']:
+            plan = self.planner.plan(view.instances, view.targets,
+                                     view.failed_az, offered)
+            pool = {s.hostname: s for s in view.pool}
+            held_elsewhere = view.held_elsewhere
+            for target in view.targets:
                 if target.claimed and not target.healthy:
                     report.append(
                         'Spare %s, claimed earlier by this notification, '
@@ -193,7 +183,7 @@ class SpareRecovery(object):
                             target.hostname, target.problem,
                             target.hostname))
             for hostname in plan.spares:
-                if hostname in view['mine']:
+                if hostname in view.mine:
                     report.append('Reusing spare %s, already claimed by this '
                                   'notification' % hostname)
                     report.extend(self._finish_detach(hostname, view,
@@ -221,11 +211,11 @@ class SpareRecovery(object):
         An engine that died while detaching it left it still in its lease,
         or still registered in Blazar.
         """
-        if hostname in view['held']:
+        if hostname in view.held:
             return ['Spare %s: %s' % (hostname, self.leases.detach(
-                view['held'][hostname], held_elsewhere))]
-        if hostname in view['registered']:
-            self.leases.delete_host(view['registered'][hostname]['id'],
+                view.held[hostname], held_elsewhere))]
+        if hostname in view.registered:
+            self.leases.delete_host(view.registered[hostname]['id'],
                                     hostname)
             return ['Spare %s: removed it from Blazar' % hostname]
         return []

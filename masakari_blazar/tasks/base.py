@@ -29,6 +29,7 @@ from masakari.engine.drivers.taskflow import base
 from masakari import exception
 from masakari import objects
 
+from masakari_blazar.decisions import vmoves
 from masakari_blazar import exceptions
 from masakari_blazar.recovery import spare_recovery
 
@@ -61,18 +62,9 @@ def failing_clearly(task):
 
 
 def latest_vmoves(context, notification_uuid):
-    """Each instance's newest VMove of the notification.
-
-    Masakari writes new rows each time the notification is run again, so
-    an instance may have several; the newest one tells its state.
-    """
-    latest = {}
-    for vmove in objects.VMoveList.get_all_vmoves(context,
-                                                  notification_uuid):
-        current = latest.get(vmove.instance_uuid)
-        if current is None or vmove.id > current.id:
-            latest[vmove.instance_uuid] = vmove
-    return latest
+    """Each instance's newest VMove of the notification: its state."""
+    return vmoves.newest(objects.VMoveList.get_all_vmoves(
+        context, notification_uuid))
 
 
 def segment_hosts(context, host_name):

@@ -30,14 +30,13 @@ from masakari_blazar.cloud import clients as mb_clients
 from masakari_blazar.cloud import nova_api
 from masakari_blazar.cloud import server_watch
 from masakari_blazar.decisions import planner
+from masakari_blazar.decisions import vmoves
 from masakari_blazar.recovery import spare_recovery
 from masakari_blazar.tasks import base
 
 CONF = cfg.CONF
-PENDING = fields.VMoveStatus.PENDING
 SUCCEEDED = fields.VMoveStatus.SUCCEEDED
 FAILED = fields.VMoveStatus.FAILED
-ONGOING = fields.VMoveStatus.ONGOING
 
 
 class EvacuateInstancesTask(host_failure.EvacuateInstancesTask):
@@ -97,27 +96,17 @@ class EvacuateInstancesTask(host_failure.EvacuateInstancesTask):
     def _open_vmoves(self, notification_uuid):
         """The VMove to act on for each instance not yet settled.
 
-        A notification run again after an engine died has rows of the
-        earlier run too: PENDING ones, and ONGOING ones for evacuations
-        that were under way.  The newest row of an instance is the one to
-        act on; the older ones are closed so that the records agree.
+        The older open rows of an earlier run are closed, so that the
+        records agree (see :func:`vmoves.resume`).
         """
-        rows = {}
-        for vmove in sorted(objects.VMoveList.get_all_vmoves(
-                self.context, notification_uuid), key=lambda v: v.id):
-            rows.setdefault(vmove.instance_uuid, []).append(vmove)
-        current = {}
-        for uuid, vmoves in rows.items():
-            if vmoves[-1].status not in (PENDING, ONGOING):
-                continue
-            for stale in vmoves[:-1]:
-                if stale.status in (PENDING, ONGOING):
-                    stale.status = FAILED
-                    stale.message = ('superseded by VMove %s of a later run'
-                                     % vmoves[-1].uuid)
-                    stale.save()
-            current[uuid] = vmoves[-1]
-        return current
+        resumption = vmoves.resume(objects.VMoveList.get_all_vmoves(
+            self.context, notification_uuid))
+        for stale, current in resumption.superseded:
+            stale.status = FAILED
+            stale.message = ('superseded by VMove %s of a later run' %
+                             current.uuid)
+            stale.save()
+        return resumption.current
 
     def _move(self, vmove, target, host_name):
         """Evacuate one instance, unless an earlier run already moved it.

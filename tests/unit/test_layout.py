@@ -85,8 +85,13 @@ def _imports(path):
             assert node.level == 0, '%s: relative import' % path
             for alias in node.names:
                 candidate = '%s.%s' % (node.module, alias.name)
-                names.add(candidate if candidate in MODULES else
-                          node.module)
+                if node.module.split('.')[0] != PACKAGE:
+                    # ``from a.b import c``: c may be a module or a name in
+                    # a.b; either way the import reaches no further.
+                    names.add(candidate)
+                else:
+                    names.add(candidate if candidate in MODULES else
+                              node.module)
     return names
 
 

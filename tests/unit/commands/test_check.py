@@ -128,6 +128,26 @@ def test_the_fence_aware_disable_task_replaces_masakaris():
                for f in found)
 
 
+def test_every_rule_passes_the_recommended_flows():
+    for option in (check.AUTO_FLOW, check.RH_FLOW):
+        facts = check.FlowFacts(option, GOOD, INSTALLED)
+        assert {rule.__name__: rule(facts) for rule in check.FLOW_RULES} == {
+            rule.__name__: [] for rule in check.FLOW_RULES}
+
+
+def test_a_task_listed_twice_counts_where_it_first_runs():
+    flow = dict(GOOD, post=['blazar_claim_spare_task'])
+
+    facts = check.FlowFacts(check.RH_FLOW, flow, INSTALLED)
+
+    assert facts.phase_of['blazar_claim_spare_task'] == 'main'
+    assert facts.position['blazar_claim_spare_task'] == 2
+    assert check.claim_phase(facts) == []
+    assert [f.text for f in check.repeated_tasks(facts)] == [
+        '[taskflow_driver_recovery_flows] host_rh_failure_recovery_tasks: '
+        'blazar_claim_spare_task is listed 2 times']
+
+
 def opts(**values):
     defaults = dict(spare_lease_prefix='masakari-spare', spare_lease_ids=[],
                     spare_project_id='service', lock_url='zake://',

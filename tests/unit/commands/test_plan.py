@@ -17,6 +17,7 @@
 import pytest
 
 from masakari_blazar.commands import plan as plan_command
+from masakari_blazar.decisions import failure
 from masakari_blazar.decisions import model
 from masakari_blazar.decisions import planner
 from masakari_blazar.decisions import segments
@@ -45,7 +46,7 @@ class FakePlanner(object):
         return planner.Plan(spares=[offered or 'auto'])
 
 
-VIEW = {'instances': [], 'targets': [], 'failed_az': None}
+VIEW = failure.FailureView()
 
 
 def test_choose_takes_the_first_accepted_try():
@@ -91,3 +92,87 @@ def test_join_text_names_the_placement_change_of_instance_reservations():
         'instance(s)'
     assert inst.endswith('with inventory for 1 more CUSTOM_RESERVATION_R_2 '
                          'on resource provider blazar_s')
+
+
+SEGMENT = segments.Segment('seg', 'auto', members=(
+    segments.Member('c-1', on_maintenance=True),))
+
+
+@pytest.mark.parametrize('segment,known,expected', [
+    (None, True, 'c-1 is in no Masakari segment'),
+    (None, False, None),
+    (SEGMENT, True, 'Masakari has c-1 on maintenance'),
+    (segments.Segment('seg', 'auto'), True, None),
+])
+def test_notes_say_what_masakari_does_before_any_task(segment, known,
+                                                      expected):
+    found = plan_command.notes('c-1', segment, known)
+
+    if expected is None:
+        assert found == []
+    else:
+        assert len(found) == 1 and found[0].startswith(expected)
+
+
+def vm(name, reservation=None):
+    return model.Instance('uuid-' + name, name, model.Resources(1, 512, 1),
+                          reservation)
+
+
+def test_each_target_says_what_it_is_and_what_it_costs():
+    spare = model.Spare('s-1', '1', 'l', 'masakari-spare-s-1', 'r')
+    plan = planner.Plan(
+        moves={'uuid-b': 's-1', 'uuid-a': 's-1', 'uuid-c': 'h-1',
+               'uuid-d': None},
+        reasons={'s-1': 'best'},
+        joins={'s-1': [{'id': 'r-1', 'kind': 'host', 'project_id': 'p',
+                        'count': 2}]})
+    names = {'uuid-a': 'a', 'uuid-b': 'b', 'uuid-c': 'c', 'uuid-d': 'd'}
+
+    rows = plan_command.target_rows(plan, [spare], names)
+
+    assert [(r['host'], r['kind'], r['lease'], r['instances'])
+            for r in rows] == [
+        ('h-1', 'already in the reservation', None, ['c']),
+        ('s-1', 'spare', 'masakari-spare-s-1', ['a', 'b'])]
+    assert rows[0]['detach'] is None and rows[0]['changes'] == []
+    assert rows[1]['why'] == 'best'
+    assert rows[1]['changes'] == [
+        'join aggregate r-1 of host reservation r-1 for 2 instance(s)']
+
+
+def test_the_outcome_counts_what_moves_and_what_is_left():
+    plan = planner.Plan(moves={'a': 's-1', 'b': 's-2', 'c': None},
+                        unplaced={'c': 'too big'})
+
+    assert plan_command.outcome(plan, 2) == (
+        '2 of 3 instance(s) would move to 2 host(s); 1 left to '
+        'no_spare_action')
+    assert plan_command.fallback_rows(plan, {'c': 'vm-c'}, 'scheduler') == [
+        {'instance': 'vm-c', 'id': 'c', 'reason': 'too big',
+         'then': plan_command.fallback_text('scheduler')}]
+
+
+def test_describe_without_a_plan_lists_the_instances_and_the_error():
+    view = failure.FailureView(instances=[vm('b'), vm('a')])
+    refused = [('r-1', 'Reserved host r-1 offered by Masakari is not usable')]
+    segment = segments.Segment('seg', 'reserved_host')
+
+    report = plan_command.describe('c-1', view, None, refused, segment,
+                                   'fail')
+
+    assert [(i['name'], i['target']) for i in report['instances']] == [
+        ('a', None), ('b', None)]
+    assert report['targets'] == [] and report['fallback'] == []
+    assert report['refused_offers'] == [
+        {'offered': 'r-1', 'reason': refused[0][1]}]
+    assert report['outcome'] == plan_command.error_outcome(refused, segment)
+
+
+def test_describe_of_a_host_with_nothing_to_move():
+    report = plan_command.describe('c-1', failure.FailureView(), None, [],
+                                   None, 'scheduler')
+
+    assert report['outcome'].startswith('Nothing would move: c-1 has no '
+                                        'instance')
+    assert report['notes'] == plan_command.notes('c-1', None)

@@ -14,6 +14,7 @@
 
 """The pool's headroom: failures planned one after another."""
 
+from masakari_blazar.decisions import failure
 from masakari_blazar.decisions import headroom
 from masakari_blazar.decisions import model
 from masakari_blazar.decisions import planner
@@ -37,7 +38,7 @@ def spare(name, mem_gb=32):
 
 
 def view(instances, targets):
-    return {'instances': instances, 'targets': targets, 'failed_az': None}
+    return failure.FailureView(instances, targets)
 
 
 def failures(pool, hosts):

@@ -94,3 +94,49 @@ def test_a_spare_needs_nothing():
 
 def test_a_plain_host_is_registered_and_leased():
     assert actions(state()) == [host_return.REGISTER, host_return.LEASE]
+
+
+def test_the_leases_holding_a_host_are_found_through_its_allocations():
+    leases = [{'id': 'l-1', 'reservations': [{'id': 'r-1'}, {'id': 'r-2'}]},
+              {'id': 'l-2', 'reservations': [{'id': 'r-3'}]},
+              {'id': 'l-3', 'reservations': [{'id': 'r-4'}]}]
+    allocations = [
+        {'resource_id': 5, 'reservations': [{'id': 'r-1'}, {'id': 'r-2'},
+                                            {'id': 'r-3'}, {'id': 'r-x'}]},
+        {'resource_id': 6, 'reservations': [{'id': 'r-4'}]}]
+
+    assert host_return.leases_holding('5', allocations, leases) == [
+        leases[0], leases[1]]
+
+
+def test_a_spare_lease_counts_in_any_status_another_until_it_ended():
+    found = state()
+    host_return.set_leases(found, [
+        {'id': 'l-s', 'name': 'masakari-spare-spare-1', 'status': 'ERROR',
+         'project_id': 'ops'},
+        {'id': 'l-old', 'name': 'old', 'status': 'TERMINATED',
+         'project_id': 'ops'},
+        {'id': 'l-next', 'status': 'PENDING', 'project_id': 'ops'}],
+        'masakari-spare', [], 'ops')
+
+    assert (found.spare_lease, found.spare_lease_status) == (
+        'masakari-spare-spare-1', 'ERROR')
+    assert (found.other_lease, found.other_lease_status) == (
+        'l-next', 'PENDING')
+
+
+def test_the_aggregates_tell_freepool_zone_and_reservations():
+    found = state()
+    host_return.set_aggregates(found, [
+        {'name': 'freepool', 'hosts': ['spare-1']},
+        {'name': 'r-2', 'hosts': ['spare-1'],
+         'availability_zone': 'blazar_r-2'},
+        {'name': 'r-1', 'hosts': ['spare-1'],
+         'metadata': {'reservation': 'r-1'}},
+        {'name': 'r-3', 'hosts': ['spare-2'],
+         'availability_zone': 'blazar_r-3'},
+        {'name': 'rack', 'hosts': ['spare-1'], 'availability_zone': 'az-1'}],
+        'freepool')
+
+    assert (found.in_freepool, found.home_az) == (True, 'az-1')
+    assert found.reservation_aggregates == ['r-1', 'r-2']

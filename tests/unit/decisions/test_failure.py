@@ -1,0 +1,116 @@
+# Copyright 2026 The masakari-blazar Authors.
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""What one failure's view is made of, judged from literal answers."""
+
+from masakari_blazar.cloud import ledger
+from masakari_blazar.decisions import failure
+from masakari_blazar.decisions import model
+from masakari_blazar.decisions import reservations
+
+FAILED = 'compute-1'
+
+
+def spare(name, reservation=None):
+    return model.Spare(name, 'id-' + name, 'l-' + name, 'n-' + name,
+                       reservation or 'res-' + name)
+
+
+def claim(hostname, notification):
+    return ledger.Claim(hostname, notification, '2026-03-01T10:00:00')
+
+
+def lease(lease_id, status='ACTIVE', *reservations):
+    return {'id': lease_id, 'status': status,
+            'reservations': list(reservations)}
+
+
+def test_the_claims_of_other_recoveries_are_held_elsewhere():
+    claims = {'spare-1': claim('spare-1', 'n-1'),
+              'spare-2': claim('spare-2', 'n-2')}
+    mine = failure.claims_of(claims, 'n-1')
+
+    assert list(mine) == ['spare-1']
+    assert failure.FailureView(claims=claims, mine=mine).held_elsewhere == {
+        'spare-2'}
+
+
+def test_a_claimed_spare_is_not_free_while_blazar_still_lists_it():
+    held = [spare('spare-1'), spare('spare-2')]
+
+    assert failure.free_spares(held, {'spare-1': claim('spare-1', 'n')}) == [
+        held[1]]
+
+
+def test_only_host_reservations_of_active_leases_are_in_force():
+    leases = [
+        lease('now', 'ACTIVE', {'id': 'r-host',
+                                'resource_type': 'physical:host'},
+              {'id': 'r-inst', 'resource_type': 'virtual:instance'},
+              {'id': 'r-untyped'}),
+        lease('later', 'PENDING', {'id': 'r-later',
+                                   'resource_type': 'physical:host'})]
+
+    assert failure.active_host_reservations(leases) == {'r-host',
+                                                        'r-untyped'}
+
+
+def test_the_failed_host_s_reservations_leave_out_spares_and_others():
+    leases = [lease('l', 'ACTIVE', {'id': 'r-2'}, {'id': 'r-1'},
+                    {'id': 'r-spare'}),
+              lease('later', 'PENDING', {'id': 'r-later'})]
+    blazar_hosts = [{'id': 7, 'hypervisor_hostname': FAILED},
+                    {'id': 8, 'hypervisor_hostname': 'compute-2'}]
+    allocations = [
+        {'resource_id': '7', 'reservations': [
+            {'id': 'r-2'}, {'id': 'r-1'}, {'id': 'r-later'},
+            {'id': 'r-spare'}, {'id': 'r-2'}]},
+        {'resource_id': '8', 'reservations': [{'id': 'r-other'}]}]
+
+    assert failure.failed_host_reservations(
+        FAILED, leases, blazar_hosts, allocations,
+        [spare('x', reservation='r-spare')]) == ['r-1', 'r-2']
+
+
+def vm(name, reservation_id=None):
+    res = reservation_id and model.Reservation(reservation_id,
+                                               model.HOST_RESERVATION)
+    return model.Instance('uuid-' + name, name, model.Resources(1, 512, 1),
+                          res)
+
+
+def finder(*aggregates):
+    return reservations.ReservationFinder(list(aggregates), FAILED)
+
+
+def aggregate(name, hosts):
+    return {'name': name, 'hosts': hosts, 'availability_zone': 'blazar_x',
+            'metadata': {}}
+
+
+def test_healing_s_hosts_serve_their_reservation_once_each():
+    found = finder(aggregate('r-1', ['compute-2', 'compute-9']),
+                   aggregate('r-2', [FAILED, 'compute-3']))
+
+    assert failure.healed_hosts(
+        FAILED, [vm('a', 'r-1'), vm('b', 'r-1'), vm('c', 'r-2'), vm('d'),
+                 vm('e', 'r-gone')], found) == [
+        ('compute-2', 'r-1'), ('compute-9', 'r-1')]
+
+
+def test_a_spare_with_instances_is_refused_whatever_its_disk():
+    assert failure.occupied_spare_problem(model.Resources(0, 0, 40)) is None
+    assert failure.occupied_spare_problem(model.Resources(1, 0, 0)) == (
+        'it has instances (1 vCPU, 0 MB RAM, 0 GB disk in use); a spare '
+        'must be empty')

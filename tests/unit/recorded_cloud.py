@@ -1,0 +1,248 @@
+# Copyright 2026 The masakari-blazar Authors.
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""A :class:`Clients` that answers from recorded API answers.
+
+It stands for the HTTP answers only: Blazar's, Nova's and Placement's
+client calls return the recorded bodies (novaclient's as resources with
+attributes and ``to_dict``), and the writes the plugin makes are kept in
+order in ``writes`` and applied to the recording, so that a later read sees
+them as the service would.  Everything above the clients (inventory,
+ledger, admission, the decisions) is the plugin's own code.
+"""
+
+import copy
+
+from masakari_blazar.cloud import calls
+from masakari_blazar.cloud import inventory
+from masakari_blazar.cloud import ledger
+
+CLAIMS = 'masakari-blazar-claims'
+
+
+class Resource(object):
+    """A novaclient resource: the body's fields as attributes."""
+
+    def __init__(self, body):
+        self._body = copy.deepcopy(body)
+        self.__dict__.update(copy.deepcopy(body))
+
+    def to_dict(self):
+        return copy.deepcopy(self._body)
+
+
+class Response(object):
+    def __init__(self, body):
+        self._body = body
+
+    def json(self):
+        return copy.deepcopy(self._body)
+
+
+class _Manager(object):
+    def __init__(self, cloud):
+        self.cloud = cloud
+
+
+class _Leases(_Manager):
+    def list(self):
+        return copy.deepcopy(self.cloud.leases)
+
+    def delete(self, lease_id):
+        self.cloud.writes.append(('delete lease', lease_id))
+        self.cloud.leases = [x for x in self.cloud.leases
+                             if x['id'] != lease_id]
+        freed = {r['id'] for x in self.cloud.leases
+                 for r in x.get('reservations', [])}
+        for allocation in self.cloud.allocations:
+            allocation['reservations'] = [
+                r for r in allocation['reservations'] if r['id'] in freed]
+
+    def create(self, name, **kwargs):
+        self.cloud.writes.append(('create lease', name))
+        return {'id': 'lease-%s' % name, 'name': name, 'status': 'PENDING'}
+
+
+class _BlazarHosts(_Manager):
+    def list(self):
+        return copy.deepcopy(self.cloud.blazar_hosts)
+
+    def delete(self, host_id):
+        self.cloud.writes.append(('delete blazar host', host_id))
+        self.cloud.blazar_hosts = [h for h in self.cloud.blazar_hosts
+                                   if str(h['id']) != str(host_id)]
+
+    def create(self, name):
+        self.cloud.writes.append(('register blazar host', name))
+        self.cloud.blazar_hosts.append(
+            {'id': str(100 + len(self.cloud.blazar_hosts)),
+             'hypervisor_hostname': name})
+
+
+class _Allocations(_Manager):
+    def list(self, resource):
+        assert resource == 'os-hosts'
+        return copy.deepcopy(self.cloud.allocations)
+
+
+class _Aggregates(_Manager):
+    def list(self):
+        return [Resource(a) for a in self.cloud.aggregates]
+
+    def create(self, name, zone):
+        self.cloud.writes.append(('create aggregate', name))
+        body = {'id': 900 + len(self.cloud.aggregates), 'name': name,
+                'availability_zone': zone, 'hosts': [], 'metadata': {}}
+        self.cloud.aggregates.append(body)
+        return Resource(body)
+
+    def set_metadata(self, aggregate, metadata):
+        self.cloud.writes.append(('set metadata', aggregate.name,
+                                  dict(metadata)))
+        for body in self.cloud.aggregates:
+            if body['id'] == aggregate.id:
+                for key, value in metadata.items():
+                    if value is None:
+                        body['metadata'].pop(key, None)
+                    else:
+                        body['metadata'][key] = value
+
+
+class _Services(_Manager):
+    def list(self, binary):
+        assert binary == 'nova-compute'
+        return [Resource(s) for s in self.cloud.services]
+
+
+class _Hypervisors(_Manager):
+    def list(self):
+        return [Resource(h) for h in self.cloud.hypervisors]
+
+
+class _Servers(_Manager):
+    def list(self, search_opts):
+        host = search_opts.get('host')
+        return [Resource(s) for s in self.cloud.servers
+                if host is None or s['OS-EXT-SRV-ATTR:host'] == host]
+
+
+class _Placement(_Manager):
+    def get(self, path, microversion=None):
+        if path == inventory.CANDIDATES:
+            return Response({'provider_summaries': self.cloud.summaries})
+        if path.startswith('/resource_providers?name='):
+            name = path.split('=', 1)[1]
+            return Response({'resource_providers': [
+                p for p in self.cloud.providers if p['name'] == name]})
+        raise AssertionError('no recorded answer for GET %s' % path)
+
+
+class RecordedClients(object):
+    """Clients over one recorded cloud; see the module's docstring."""
+
+    def __init__(self):
+        self.leases = []
+        self.blazar_hosts = []
+        self.allocations = []
+        self.aggregates = []
+        self.services = []
+        self.hypervisors = []
+        self.servers = []
+        self.summaries = {}
+        self.providers = []
+        self.writes = []
+        self.call = calls.Caller(0, 0, 0)
+        self.blazar = type('Blazar', (), {})()
+        self.blazar.lease = _Leases(self)
+        self.blazar.host = _BlazarHosts(self)
+        self.blazar.allocation = _Allocations(self)
+        self.nova = type('Nova', (), {})()
+        self.nova.aggregates = _Aggregates(self)
+        self.nova.services = _Services(self)
+        self.nova.hypervisors = _Hypervisors(self)
+        self.nova.servers = _Servers(self)
+        self.placement = _Placement(self)
+        # Keystone's token for the [blazar] credentials: their project.
+        self.session = type('Session', (), {
+            'get_project_id': staticmethod(lambda: 'admin')})()
+
+    # Recording the cloud ---------------------------------------------------
+    def compute(self, hostname, free_mb=32768, used_mb=0, status='enabled',
+                state='up'):
+        """A nova-compute host, its hypervisor and its Placement summary."""
+        provider = 'rp-%s' % hostname
+        self.services.append({
+            'id': 'svc-%s' % hostname, 'binary': 'nova-compute',
+            'host': hostname, 'zone': 'nova', 'status': status,
+            'state': state, 'forced_down': False, 'disabled_reason': None})
+        self.hypervisors.append({
+            'id': provider, 'hypervisor_hostname': hostname,
+            'state': 'up', 'status': 'enabled'})
+        self.summaries[provider] = {'resources': {
+            'VCPU': {'capacity': 32, 'used': 2 if used_mb else 0},
+            'MEMORY_MB': {'capacity': free_mb + used_mb, 'used': used_mb},
+            'DISK_GB': {'capacity': 500, 'used': 0}}}
+
+    def service(self, hostname):
+        """The recorded nova-compute service of ``hostname``, to change."""
+        return [s for s in self.services if s['host'] == hostname][0]
+
+    def spare_lease(self, hostname, lease_id, status='ACTIVE', name=None,
+                    project_id='admin'):
+        """A lease holding ``hostname`` in one host reservation."""
+        host_id = str(len(self.blazar_hosts) + 1)
+        self.blazar_hosts.append({'id': host_id,
+                                  'hypervisor_hostname': hostname})
+        reservation = 'res-%s' % lease_id
+        self.leases.append({
+            'id': lease_id, 'name': name or 'masakari-spare-%s' % hostname,
+            'status': status, 'project_id': project_id, 'degraded': False,
+            'reservations': [{'id': reservation,
+                              'resource_type': 'physical:host'}]})
+        self.allocations.append({'resource_id': host_id, 'reservations': [
+            {'id': reservation, 'lease_id': lease_id}]})
+        return host_id
+
+    def aggregate(self, name, hosts=(), zone=None, metadata=None):
+        self.aggregates.append({
+            'id': len(self.aggregates) + 1, 'name': name,
+            'availability_zone': zone, 'hosts': list(hosts),
+            'metadata': dict(metadata or {})})
+
+    def server(self, uuid, name, host, ram=4096, project='p-1', **extra):
+        body = {'id': uuid, 'name': name, 'tenant_id': project,
+                'OS-EXT-SRV-ATTR:host': host,
+                'OS-EXT-SRV-ATTR:hypervisor_hostname': host,
+                'image': {'id': 'img'},
+                'flavor': {'vcpus': 2, 'ram': ram, 'disk': 20,
+                           'ephemeral': 0, 'swap': 0, 'extra_specs': {}}}
+        body.update(extra)
+        self.servers.append(body)
+
+    def claim(self, hostname, notification, group=None, lease=None):
+        """A claim in the ledger, as an earlier run wrote it."""
+        if not any(a['name'] == CLAIMS for a in self.aggregates):
+            self.aggregate(CLAIMS)
+        value = ledger.Claim(hostname, notification, '2026-03-01T10:00:00',
+                             group, lease).encode()
+        for body in self.aggregates:
+            if body['name'] == CLAIMS:
+                body['metadata'][ledger.KEY_PREFIX + hostname] = value
+
+    def claimed(self):
+        """The ledger's claims now, as the plugin reads them."""
+        for body in self.aggregates:
+            if body['name'] == CLAIMS:
+                return ledger.parse(body['metadata'])
+        return {}

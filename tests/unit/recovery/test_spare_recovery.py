@@ -1,0 +1,242 @@
+# Copyright 2026 The masakari-blazar Authors.
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""One failure's recovery steps over recorded API answers.
+
+The cloud: compute-1 has failed with vm-a and vm-b, both in the host
+reservation res-user, whose aggregate compute-1 is still in (vm-c stays, as
+Masakari did not choose it);
+spare-1 and spare-2 are free spares, spare-2 in an operator's zone so
+that it cannot join a host reservation; spare-3 is claimed by another
+recovery but still listed by Blazar.
+"""
+
+from oslo_config import cfg
+import pytest
+
+from masakari_blazar import conf as mb_conf
+from masakari_blazar.decisions import model
+from masakari_blazar import exceptions
+from masakari_blazar.recovery import spare_recovery
+from tests.unit import recorded_cloud
+
+FAILED = 'compute-1'
+ME = 'n-1'
+OTHER = 'n-other'
+USER_RES = 'res-user'
+
+
+@pytest.fixture
+def conf(tmp_path):
+    c = cfg.ConfigOpts()
+    mb_conf.register_opts(c)
+    c([], project='masakari-blazar-test')
+    c.set_override('lock_path', str(tmp_path), mb_conf.PLUGIN_GROUP)
+    return c
+
+
+@pytest.fixture
+def cloud():
+    c = recorded_cloud.RecordedClients()
+    c.compute(FAILED, state='down')
+    c.compute('compute-2', free_mb=2048, used_mb=8192)
+    for name in ('spare-1', 'spare-2', 'spare-3'):
+        c.compute(name, free_mb=32768 if name == 'spare-1' else 16384)
+        c.spare_lease(name, 'l-%s' % name[-1])
+    c.aggregate('freepool')
+    c.aggregate(USER_RES, [FAILED, 'compute-2'], zone='blazar_' + USER_RES,
+                metadata={'blazar:owner': 'p-1'})
+    c.aggregate('rack-2', ['spare-2'], zone='az-2')
+    c.claim('spare-3', OTHER)
+    c.server('uuid-a', 'vm-a', FAILED, ram=4096)
+    c.server('uuid-b', 'vm-b', FAILED, ram=8192)
+    c.server('uuid-c', 'vm-c', FAILED)
+    return c
+
+
+def recovery(conf, cloud):
+    return spare_recovery.SpareRecovery(conf, cloud)
+
+
+def targets(view):
+    return {t.hostname: t for t in view.targets}
+
+
+def test_read_gives_the_asked_instances_and_their_reservations(conf, cloud):
+    view = recovery(conf, cloud).read(FAILED, ['uuid-a', 'uuid-b'], ME)
+
+    reserved = model.Reservation(USER_RES, model.HOST_RESERVATION, 'p-1')
+    assert {i.uuid: i.reservation for i in view.instances} == {
+        'uuid-a': reserved, 'uuid-b': reserved}
+    assert {i.uuid: i.resources for i in view.instances}['uuid-b'] == \
+        model.Resources(2, 8192, 20)
+    assert view.failed_az is None
+
+
+def test_read_offers_the_free_spares_only(conf, cloud):
+    view = recovery(conf, cloud).read(FAILED, ['uuid-a', 'uuid-b'], ME)
+
+    assert [s.hostname for s in view.pool] == ['spare-1', 'spare-2']
+    assert sorted(targets(view)) == ['spare-1', 'spare-2']
+    assert targets(view)['spare-1'].free == model.Resources(32, 32768, 500)
+    zoned = targets(view)['spare-2']
+    assert (zoned.az, zoned.can_join_host_reservation) == ('az-2', False)
+    # Still listed by Blazar, so that an interrupted detach can finish.
+    assert 'spare-3' in view.held
+    assert view.held_elsewhere == {'spare-3'}
+
+
+def test_read_refuses_a_free_spare_that_has_instances(conf, cloud):
+    cloud.summaries['rp-spare-1']['resources']['MEMORY_MB']['used'] = 2048
+
+    view = recovery(conf, cloud).read(FAILED, ['uuid-a'], ME)
+
+    assert targets(view)['spare-1'].problem == (
+        'it has instances (0 vCPU, 2048 MB RAM, 0 GB disk in use); a spare '
+        'must be empty')
+    assert targets(view)['spare-2'].healthy
+
+
+def test_claim_takes_the_spare_that_can_join_the_reservation(conf, cloud):
+    plan, report = recovery(conf, cloud).claim(
+        FAILED, ME, ['uuid-a', 'uuid-b'])
+
+    # spare-2 has room too, but its zone keeps it out of res-user.
+    assert plan.moves == {'uuid-b': 'spare-1', 'uuid-a': 'spare-1'}
+    assert plan.groups == {'spare-1': USER_RES}
+    assert {h: (c.notification, c.group, c.lease)
+            for h, c in cloud.claimed().items()} == {
+        'spare-1': (ME, USER_RES, 'masakari-spare-spare-1'),
+        'spare-3': (OTHER, None, None)}
+    assert report == [
+        'Claimed spare spare-1 (same availability zone (the default zone); '
+        '32 vCPU, 32768 MB RAM, 500 GB disk free; holds all remaining '
+        'instances of its group)',
+        'Spare spare-1: deleted its spare lease masakari-spare-spare-1; '
+        'removed it from Blazar']
+
+
+def test_each_claim_is_written_before_its_spare_leaves_blazar(conf, cloud):
+    recovery(conf, cloud).claim(FAILED, ME, ['uuid-a'])
+
+    assert [w[:2] for w in cloud.writes] == [
+        ('set metadata', recorded_cloud.CLAIMS),
+        ('delete lease', 'l-1'), ('delete blazar host', '1')]
+
+
+def test_without_a_spare_that_can_join_the_scheduler_chooses(conf, cloud):
+    cloud.service('spare-1')['status'] = 'disabled'
+
+    plan, report = recovery(conf, cloud).claim(FAILED, ME, ['uuid-a'])
+
+    assert plan.moves == {'uuid-a': None}
+    assert report == [
+        'Instance vm-a (uuid-a) has no spare (no healthy spare has 2 vCPU, '
+        '4096 MB RAM, 20 GB disk free and can join host reservation '
+        'res-user); the Nova scheduler will choose its host']
+    assert cloud.writes == []
+
+
+def test_a_rerun_reuses_the_spare_it_claimed(conf, cloud):
+    # An earlier run claimed spare-9 for res-user and took it out of Blazar.
+    cloud.compute('spare-9', free_mb=16384)
+    cloud.claim('spare-9', ME, group=USER_RES, lease='masakari-spare-spare-9')
+
+    plan, report = recovery(conf, cloud).claim(
+        FAILED, ME, ['uuid-a', 'uuid-b'])
+
+    assert plan.moves == {'uuid-b': 'spare-9', 'uuid-a': 'spare-9'}
+    assert report == ['Reusing spare spare-9, already claimed by this '
+                      'notification']
+    assert cloud.writes == []
+
+
+def test_a_rerun_finishes_the_detach_an_engine_death_interrupted(
+        conf, cloud):
+    cloud.claim('spare-1', ME, group=USER_RES)
+
+    plan, report = recovery(conf, cloud).claim(FAILED, ME, ['uuid-b'])
+
+    assert plan.spares == ['spare-1']
+    assert report == [
+        'Reusing spare spare-1, already claimed by this notification',
+        'Spare spare-1: deleted its spare lease masakari-spare-spare-1; '
+        'removed it from Blazar']
+    assert [w[0] for w in cloud.writes] == ['delete lease',
+                                            'delete blazar host']
+
+
+def test_healing_s_replacement_serves_the_reservation_for_free(conf, cloud):
+    # Blazar's healing took compute-1 out of res-user, back into freepool,
+    # and put compute-9 in; the lease is degraded.
+    cloud.compute('compute-9', free_mb=8192)
+    for body in cloud.aggregates:
+        if body['name'] == USER_RES:
+            body['hosts'] = ['compute-2', 'compute-9']
+        if body['name'] == 'freepool':
+            body['hosts'] = [FAILED]
+    cloud.leases.append({
+        'id': 'l-user', 'name': 'user', 'status': 'ACTIVE',
+        'project_id': 'p-1', 'degraded': True,
+        'reservations': [{'id': USER_RES,
+                          'resource_type': 'physical:host'}]})
+
+    rec = recovery(conf, cloud)
+    view = rec.read(FAILED, ['uuid-a', 'uuid-b'], ME)
+    plan, _ = rec.claim(FAILED, ME, ['uuid-a', 'uuid-b'])
+
+    healed = targets(view)['compute-9']
+    assert (healed.spare, healed.committed, healed.group) == (
+        None, True, USER_RES)
+    # compute-9 has room for vm-b only, and compute-2 for neither: vm-a
+    # costs a spare.
+    assert plan.moves == {'uuid-b': 'compute-9', 'uuid-a': 'spare-1'}
+    assert plan.spares == ['spare-1']
+
+
+def test_nothing_is_claimed_when_the_plan_fails(conf, cloud):
+    conf.set_override('no_spare_action', 'fail', mb_conf.PLUGIN_GROUP)
+    cloud.server('uuid-big', 'vm-big', FAILED, ram=65536)
+
+    with pytest.raises(exceptions.NoSpareFits, match='vm-big'):
+        recovery(conf, cloud).claim(FAILED, ME, ['uuid-a', 'uuid-big'])
+
+    assert cloud.writes == []
+
+
+def test_release_returns_an_empty_claimed_spare_to_the_pool(conf, cloud):
+    cloud.compute('spare-4')
+    cloud.claim('spare-4', ME)
+
+    report = recovery(conf, cloud).release(ME)
+
+    assert report == ['Registered spare-4 in Blazar',
+                      'Returned spare-4 to the spare pool (lease '
+                      'masakari-spare-spare-4)',
+                      'Released the claim on spare-4']
+    assert 'spare-4' not in cloud.claimed()
+    assert 'spare-3' in cloud.claimed()
+
+
+def test_release_keeps_the_claim_on_a_spare_that_holds_servers(conf, cloud):
+    cloud.compute('spare-4')
+    cloud.claim('spare-4', ME)
+    cloud.server('uuid-d', 'vm-d', 'spare-4')
+
+    report = recovery(conf, cloud).release(ME)
+
+    assert report == ['Spare spare-4 keeps its claim: it holds servers; '
+                      'return it with "masakari-blazar return spare-4" once '
+                      'it is empty']
+    assert cloud.writes == []
