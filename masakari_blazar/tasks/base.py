@@ -21,6 +21,7 @@ reports and fails the same way: through :func:`failing_clearly` and
 """
 
 import contextlib
+import traceback
 
 from oslo_config import cfg
 from oslo_log import log as logging
@@ -32,6 +33,7 @@ from masakari import objects
 from masakari_blazar.decisions import vmoves
 from masakari_blazar import exceptions
 from masakari_blazar.recovery import spare_recovery
+from masakari_blazar import safe_text
 
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
@@ -55,8 +57,10 @@ def failing_clearly(task):
         task.update_details(message, 1.0)
         raise exception.HostRecoveryFailureException(message=message)
     except Exception as exc:
-        message = '%s failed unexpectedly: %s' % (task.name, exc)
-        LOG.exception(message)
+        message = safe_text.clean('%s failed unexpectedly: %s' % (
+            task.name, exc))
+        LOG.error(message)
+        LOG.debug(safe_text.mask(traceback.format_exc()))
         task.update_details(message, 1.0)
         raise exception.HostRecoveryFailureException(message=message)
 
@@ -77,7 +81,19 @@ def segment_hosts(context, host_name):
         context, filters={'failover_segment_id': host.failover_segment.uuid})]
 
 
-class SpareTask(base.MasakariTask):
+class CleanDetails(object):
+    """Progress details written clean (see :mod:`masakari_blazar.safe_text`).
+
+    Every Masakari API user with access to the notification reads them,
+    and they carry tenant-set names, Masakari's own lines included (the
+    evacuation task's code is Masakari's).
+    """
+
+    def update_details(self, progress_data, progress=0.0):
+        super().update_details(safe_text.clean(progress_data), progress)
+
+
+class SpareTask(CleanDetails, base.MasakariTask):
     """A task that runs one step of :class:`SpareRecovery`."""
 
     def recovery(self):
@@ -85,5 +101,6 @@ class SpareTask(base.MasakariTask):
 
     def report(self, lines, progress):
         for line in lines:
+            line = safe_text.clean(line)
             LOG.info(line)
             self.update_details(line, progress)

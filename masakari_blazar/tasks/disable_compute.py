@@ -34,7 +34,8 @@ CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
 
 
-class BlazarDisableComputeServiceTask(masakari_base.MasakariTask):
+class BlazarDisableComputeServiceTask(base.CleanDetails,
+                                      masakari_base.MasakariTask):
     """Masakari's disable task without its fixed sleep.
 
     See :mod:`masakari_blazar.cloud.compute_service` for why waiting for

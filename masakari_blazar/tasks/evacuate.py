@@ -39,7 +39,8 @@ SUCCEEDED = fields.VMoveStatus.SUCCEEDED
 FAILED = fields.VMoveStatus.FAILED
 
 
-class EvacuateInstancesTask(host_failure.EvacuateInstancesTask):
+class EvacuateInstancesTask(base.CleanDetails,
+                            host_failure.EvacuateInstancesTask):
     """Evacuate each instance to the host that the plan gave it.
 
     Masakari's own task sends every instance to one reserved host, adds
