@@ -24,15 +24,21 @@ otherwise; with neither, a file lock serves engines on one machine.
 import contextlib
 import os
 import socket
+import threading
+import time
 import uuid
 
 from oslo_log import log as logging
 from tooz import coordination
 
 from masakari_blazar import exceptions
+from masakari_blazar import safe_text
 
 LOG = logging.getLogger(__name__)
 LOCK_NAME = b'masakari-blazar-spare-pool'
+# Seconds a lock backend call may take beyond lock_timeout (connecting and
+# taking the lock), and for each of releasing it and leaving the backend.
+SLACK = 10
 
 
 def backend_url(conf):
@@ -47,28 +53,82 @@ def backend_url(conf):
     return url
 
 
+def _bounded(seconds, fn, *args, **kwargs):
+    """``fn(*args, **kwargs)``, or :class:`_TimedOut` after ``seconds``.
+
+    tooz's drivers keep retrying a backend that refuses or vanished (the
+    redis driver makes fifteen attempts, each with redis-py's own backoff:
+    about a minute for a refused port), and stopping a coordinator joins
+    its heartbeat, which waits on the same dead backend.  So each call to
+    the backend runs in a worker thread that is abandoned at its deadline;
+    it ends on its own once the driver gives up.
+    """
+    outcome = {}
+
+    def run():
+        try:
+            outcome['value'] = fn(*args, **kwargs)
+        except Exception as exc:
+            outcome['error'] = exc
+
+    worker = threading.Thread(target=run, name='masakari-blazar-lock',
+                              daemon=True)
+    worker.start()
+    worker.join(max(seconds, 0))
+    if worker.is_alive():
+        raise _TimedOut()
+    if 'error' in outcome:
+        raise outcome['error']
+    return outcome.get('value')
+
+
+class _TimedOut(Exception):
+    """A call to the lock backend did not return in time."""
+
+
 @contextlib.contextmanager
 def spare_pool_lock(conf):
-    """Hold the spare-pool lock, failing clearly if it cannot be had."""
+    """Hold the spare-pool lock, failing clearly if it cannot be had.
+
+    Whatever the backend does, this returns or fails within
+    ``lock_timeout`` plus :data:`SLACK` seconds to take the lock, and
+    :data:`SLACK` seconds each to release it and to leave the backend; a
+    lock that cannot be released is logged, since what was done under it is
+    already recorded in the claim ledger.
+    """
     url = backend_url(conf)
+    timeout = conf.masakari_blazar.lock_timeout
+    deadline = time.monotonic() + timeout + SLACK
     member = ('masakari-blazar-%s-%s' % (socket.gethostname(),
                                          uuid.uuid4().hex[:8])).encode()
+    coordinator = None
     try:
         coordinator = coordination.get_coordinator(url, member)
-        coordinator.start(start_heart=True)
+        _bounded(deadline - time.monotonic(), coordinator.start,
+                 start_heart=True)
+    except _TimedOut:
+        _leave(coordinator, url)
+        raise exceptions.ConfigError(
+            'The lock backend %s did not answer within %d s; check that it '
+            'runs, and [masakari_blazar] lock_url or [coordination] '
+            'backend_url' % (url, timeout + SLACK))
     except Exception as exc:
         raise exceptions.ConfigError(
             'Cannot reach the lock backend %s: %s; check [masakari_blazar] '
             'lock_url or [coordination] backend_url' % (url, exc))
     try:
         lock = coordinator.get_lock(LOCK_NAME)
-        timeout = conf.masakari_blazar.lock_timeout
+        wait = min(timeout, max(deadline - time.monotonic(), 0))
         try:
-            acquired = lock.acquire(blocking=timeout)
+            acquired = _bounded(wait + SLACK, lock.acquire, blocking=wait)
+        except _TimedOut:
+            raise exceptions.ClaimError(
+                'The lock backend %s stopped answering while the spare-pool '
+                'lock was being taken; nothing was claimed' % url)
         except coordination.ToozError as exc:
             raise exceptions.ClaimError(
                 'The lock backend %s failed while taking the spare-pool '
-                'lock: %s' % (url, exc))
+                'lock: %s; nothing was claimed' % (url, exc))
         if not acquired:
             raise exceptions.ClaimError(
                 'Timed out after %ss waiting for the spare-pool lock at %s; '
@@ -76,6 +136,42 @@ def spare_pool_lock(conf):
         try:
             yield
         finally:
-            lock.release()
+            _release(lock, url)
     finally:
-        coordinator.stop()
+        _leave(coordinator, url)
+
+
+def _release(lock, url):
+    problem = _problem(SLACK, lock.release, failed='it was not confirmed')
+    if problem:
+        LOG.warning(safe_text.clean(
+            'Could not release the spare-pool lock at %s (%s); the claims '
+            'made under it are recorded in the claim ledger, and the '
+            'backend expires the lock' % (url, problem)))
+
+
+def _leave(coordinator, url):
+    if coordinator is None:
+        return
+    problem = _problem(SLACK, coordinator.stop)
+    if problem:
+        LOG.warning(safe_text.clean(
+            'Could not leave the lock backend %s cleanly (%s)' % (
+                url, problem)))
+
+
+def _problem(seconds, fn, failed=None):
+    """What went wrong calling the backend within ``seconds``, or None.
+
+    :param failed: what to say when ``fn`` answers False (tooz's redis
+        lock logs a failed release and returns False instead of raising).
+    """
+    try:
+        answer = _bounded(seconds, fn)
+    except _TimedOut:
+        return 'no answer within %d s' % seconds
+    except coordination.ToozError as exc:
+        return str(exc) or type(exc).__name__
+    if answer is False and failed:
+        return failed
+    return None

@@ -258,6 +258,13 @@ class SpareRecovery(object):
         lease would let Blazar delete that server when the lease starts.
         """
         report = []
+        # Only this notification's claim step records its claims, and it
+        # has ended: with none recorded there is nothing to give back, and
+        # no reason to wait for the lock (or for a lock backend that is
+        # down, which may be why the claim failed).
+        if not any(claim.notification == notification_uuid
+                   for claim in self.ledger.read().values()):
+            return report
         with claim_lock.spare_pool_lock(self.conf):
             for hostname, claim in sorted(self.ledger.read().items()):
                 if claim.notification != notification_uuid:

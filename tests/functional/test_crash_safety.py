@@ -23,9 +23,7 @@ the claim lock (a tooz file lock in the shared work directory).
 
 import json
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -33,6 +31,7 @@ import time
 import pytest
 
 from tests.functional import harness
+from tests.functional import redis_server
 
 KILLED = -signal.SIGKILL
 
@@ -200,34 +199,10 @@ def _three_failing_hosts(spec):
 
 @pytest.fixture
 def redis_url(tmp_path):
-    """A redis-server of the test's own.
-
-    Engines on several machines would share one like it through tooz.
-    """
-    if not shutil.which('redis-server'):
-        pytest.skip('redis-server is not installed (.ci/run installs it '
-                    'from Debian)')
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        port = sock.getsockname()[1]
-    server = subprocess.Popen(
-        ['redis-server', '--port', str(port), '--bind', '127.0.0.1',
-         '--save', '', '--appendonly', 'no', '--dir', str(tmp_path)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with socket.create_connection(('127.0.0.1', port), 1) as conn:
-                conn.sendall(b'PING\r\n')
-                if conn.recv(16).startswith(b'+PONG'):
-                    break
-        except OSError:
-            pass
-        assert time.monotonic() < deadline, 'redis-server did not start'
-        time.sleep(0.1)
-    yield 'redis://127.0.0.1:%d' % port
-    server.terminate()
-    server.wait(30)
+    """A redis-server of the test's own."""
+    server = redis_server.RedisServer(tmp_path).start()
+    yield server.url
+    server.stop()
 
 
 @pytest.fixture(params=['file', 'redis'])

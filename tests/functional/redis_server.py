@@ -1,0 +1,91 @@
+# Copyright 2026 The masakari-blazar Authors.
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""A real redis-server of the test's own, to restart and to kill.
+
+Engines on several machines share one like it through tooz; the faults
+that matter (a restart that empties it, a crash that leaves it down) are
+done to the real process.
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+
+import pytest
+
+
+class RedisServer(object):
+    """redis-server on 127.0.0.1, on a free port, without persistence."""
+
+    def __init__(self, directory, password=None):
+        if not shutil.which('redis-server'):
+            pytest.skip('redis-server is not installed (.ci/run installs it '
+                        'from Debian)')
+        self.directory = str(directory)
+        self.password = password
+        with socket.socket() as sock:
+            sock.bind(('127.0.0.1', 0))
+            self.port = sock.getsockname()[1]
+        self.process = None
+
+    @property
+    def url(self):
+        auth = ':%s@' % self.password if self.password else ''
+        return 'redis://%s127.0.0.1:%d' % (auth, self.port)
+
+    def start(self):
+        args = ['redis-server', '--port', str(self.port), '--bind',
+                '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir',
+                self.directory]
+        if self.password:
+            args += ['--requirepass', self.password]
+        self.process = subprocess.Popen(args, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 30
+        while not self._answers():
+            assert self.process.poll() is None, 'redis-server exited'
+            assert time.monotonic() < deadline, 'redis-server did not start'
+            time.sleep(0.05)
+        return self
+
+    def _answers(self):
+        try:
+            with socket.create_connection(('127.0.0.1', self.port),
+                                          1) as conn:
+                conn.sendall(b'PING\r\n')
+                reply = conn.recv(64)
+        except OSError:
+            return False
+        # With a password, PING is refused (NOAUTH), which still answers.
+        return reply.startswith((b'+PONG', b'-NOAUTH'))
+
+    def kill(self):
+        """SIGKILL: the backend vanishes mid-whatever, and stays down."""
+        if self.process is not None and self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGKILL)
+            self.process.wait(30)
+
+    def restart(self):
+        """Killed and started again, empty: every lock it held is gone."""
+        self.kill()
+        return self.start()
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(30)
