@@ -48,7 +48,13 @@ def backend_url(conf):
         url = conf.coordination.backend_url
     if not url:
         path = conf.masakari_blazar.lock_path
-        os.makedirs(path, exist_ok=True)
+        try:
+            os.makedirs(path, exist_ok=True)
+        except OSError as exc:
+            raise exceptions.ConfigError(
+                '[masakari_blazar] lock_path %s cannot hold the claim lock '
+                '(%s); set it to a directory masakari-engine can write, or '
+                'set lock_url' % (path, exc.strerror or exc))
         url = 'file://' + path
     return url
 

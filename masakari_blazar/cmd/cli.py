@@ -207,9 +207,13 @@ def _setup_logging():
 
     Every failure the command foresees ends in one line on stderr; the
     plugin's and Masakari's log records would bury it.  The configuration
-    file's log_file is masakari-engine's, so it is not used either.
+    file's log_file is masakari-engine's, so it is not used either; and
+    whatever handler a library installed on the root logger while being
+    imported (one writes to stderr) is taken off.
     """
     root = logging.getLogger()
+    for installed in list(root.handlers):
+        root.removeHandler(installed)
     if CONF.debug:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter(

@@ -205,6 +205,21 @@ def _say(text=''):
     print(text, flush=True)
 
 
+def _workdir(path):
+    """The local engine's directory, made and checked before it is used."""
+    if path is None:
+        return tempfile.mkdtemp(prefix='masakari-blazar-recover-')
+    try:
+        os.makedirs(path, exist_ok=True)
+        probe = tempfile.NamedTemporaryFile(dir=path)
+        probe.close()
+    except OSError as exc:
+        raise exceptions.ConfigError(
+            '--workdir %s cannot hold the local engine\'s database (%s); '
+            'give a directory you can write' % (path, exc.strerror or exc))
+    return path
+
+
 def main(conf, hostname, local=False, unrecorded=False,
          recovery_method='auto', workdir=None, timeout=1800,
          poll_interval=2.0):
@@ -213,8 +228,7 @@ def main(conf, hostname, local=False, unrecorded=False,
     note = None
     if local:
         unrecorded = refuse_unrecorded(recovery, hostname, unrecorded)
-        workdir = workdir or tempfile.mkdtemp(
-            prefix='masakari-blazar-recover-')
+        workdir = _workdir(workdir)
         if unrecorded:
             note = ('Masakari does not record this recovery: its '
                     'notification, and the claims naming it, exist only in '

@@ -1,0 +1,146 @@
+# Copyright 2026 The masakari-blazar Authors.
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""Bad input, each case: one line naming what to fix, and nothing changed.
+
+Each case runs the real ``masakari-blazar`` process, as an operator would,
+against a simulated deployment, and checks what an operator sees: a
+non-zero exit, exactly one line on stderr that names the option, argument
+or call to fix, no traceback, no log record, and the whole simulated cloud
+as it was before.
+"""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.functional import cli
+from tests.functional import harness
+
+EVIL = 'no-such\n[EvacuateInstancesTask] forged\x1b[2J'
+EVIL_SHOWN = 'no-such\\n[EvacuateInstancesTask] forged\\x1b[2J'
+
+
+@pytest.fixture(scope='module')
+def runner(tmp_path_factory):
+    runner = harness.Runner(str(tmp_path_factory.mktemp('engine')))
+    yield runner
+    runner.stop()
+
+
+@pytest.fixture(scope='module')
+def deployment(runner):
+    cloud = runner.cloud('basic')
+    runner.prepare(cloud)
+    return cloud
+
+
+def _file(tmp_path, name, text=''):
+    path = tmp_path / name
+    path.write_text(text)
+    return str(path)
+
+
+# (id, [blazar] lines, [masakari_blazar] lines, argv after the config
+# file, what the line must say).  ``{tmp}`` is the test's directory.
+CASES = [
+    ('plan-unknown-host-escaped', '', '', ['plan', EVIL],
+     'unknown host %s: Nova has no nova-compute service' % EVIL_SHOWN),
+    ('return-unknown-host-escaped', '', '', ['return', EVIL],
+     'unknown host %s' % EVIL_SHOWN),
+    ('recover-unknown-host-escaped', '', '', ['recover', '--local', EVIL],
+     'unknown host %s' % EVIL_SHOWN),
+    ('lock-path-is-a-file', '', 'lock_path = {tmp}/a-file\n',
+     ['return', 'spare-1'],
+     '[masakari_blazar] lock_path {tmp}/a-file cannot hold the claim lock'),
+    ('lock-path-under-a-file', '', 'lock_path = {tmp}/a-file/locks\n',
+     ['replenish'],
+     '[masakari_blazar] lock_path {tmp}/a-file/locks cannot hold the claim '
+     'lock'),
+    ('lock-url-unknown-driver-masked', '',
+     'lock_url = nosuchdriver://admin:Sekrit@127.0.0.1:1\n',
+     ['replenish'],
+     'Cannot reach the lock backend nosuchdriver://admin:***@127.0.0.1:1'),
+    ('foreign-spare-project', '', 'spare_project_id = {service}\n',
+     ['plan', 'compute-1'],
+     '[masakari_blazar] spare_project_id {service} is not the project of '
+     'the [blazar] credentials'),
+    ('workdir-is-a-file', '', '', ['recover', '--local', '--workdir',
+                                   '{tmp}/a-file', 'compute-1'],
+     '--workdir {tmp}/a-file cannot hold the local engine\'s database'),
+    ('auth-url-closed-port', 'auth_url = http://127.0.0.1:1/identity\n', '',
+     ['pool', 'status'],
+     'Keystone cannot be reached'),
+    ('demo-scenario-missing', '', '',
+     ['demo', '--scenario', '{tmp}/none.yaml'],
+     "Unknown scenario '{tmp}/none.yaml'"),
+    ('demo-scenario-not-yaml', '', '',
+     ['demo', '--scenario', '{tmp}/bad.yaml'],
+     'scenario {tmp}/bad.yaml: not valid YAML'),
+    ('demo-scenario-wrong-type', '', '', ['demo', '--scenario',
+                                          '{tmp}/abc.yaml'],
+     "scenario {tmp}/abc.yaml: hosts[0].vcpus: 'abc' is not of type"),
+    ('demo-scenario-unknown-flavor', '', '', ['demo', '--scenario',
+                                              '{tmp}/flavor.yaml'],
+     "scenario {tmp}/flavor.yaml: servers[0].flavor: unknown flavor"),
+    ('demo-scenario-overcommitted', '', '', ['demo', '--scenario',
+                                             '{tmp}/full.yaml'],
+     'scenario {tmp}/full.yaml: hosts[compute-1]: its servers need 3 VCPU, '
+     'more than the 2 it has'),
+]
+
+SCENARIOS = {
+    'bad.yaml': 'hosts:\n  - name: [compute-1\n',
+    'abc.yaml': 'hosts:\n  - name: compute-1\n    vcpus: abc\n',
+    'flavor.yaml': ('hosts:\n  - name: compute-1\nservers:\n  - name: vm\n'
+                    '    host: compute-1\n    flavor: m1.huge\n'),
+    'full.yaml': ('flavors:\n  - {name: f, vcpus: 1, ram: 64, disk: 1}\n'
+                  'hosts:\n  - {name: compute-1, vcpus: 2, '
+                  'cpu_allocation_ratio: 1.0}\nservers:\n' +
+                  ''.join('  - {name: vm-%d, host: compute-1, flavor: f}\n'
+                          % i for i in range(3))),
+}
+
+
+@pytest.mark.parametrize('case', CASES, ids=[c[0] for c in CASES])
+def test_bad_input_ends_in_one_line_and_changes_nothing(
+        case, runner, deployment, masakari, tmp_path):
+    _, blazar, plugin, argv, expected = case
+    tmp = str(tmp_path)
+    values = {'tmp': tmp, 'service': deployment.project_id('service')}
+    _file(tmp_path, 'a-file', 'not a directory')
+    for name, text in SCENARIOS.items():
+        _file(tmp_path, name, text)
+    conf = cli.write_conf(tmp_path, runner, deployment, extra=blazar,
+                          plugin=plugin.format(**values), tail=cli.FLOWS,
+                          masakari=masakari)
+    before = cli.snapshot(deployment)
+
+    env = dict(os.environ, PYTHONWARNINGS='ignore')
+    done = subprocess.run(
+        [sys.executable, '-m', 'masakari_blazar.cmd.cli', '--config-file',
+         conf] + [arg.format(**values) for arg in argv],
+        capture_output=True, text=True, timeout=300, env=env)
+
+    assert done.returncode != 0, done.stdout
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith('masakari-blazar: error: '), lines[0]
+    assert expected.format(**values) in lines[0], lines[0]
+    assert 'Traceback' not in done.stdout + done.stderr
+    assert 'Sekrit' not in done.stdout + done.stderr
+    assert lines[0].isprintable()
+    assert cli.snapshot(deployment) == before
