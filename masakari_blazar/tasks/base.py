@@ -23,12 +23,12 @@ reports and fails the same way: through :func:`failing_clearly` and
 import contextlib
 import traceback
 
-from oslo_config import cfg
-from oslo_log import log as logging
-
 from masakari.engine.drivers.taskflow import base
 from masakari import exception
 from masakari import objects
+from oslo_config import cfg
+from oslo_log import log as logging
+from taskflow.types import failure
 
 from masakari_blazar.decisions import vmoves
 from masakari_blazar import exceptions
@@ -63,6 +63,21 @@ def failing_clearly(task):
         LOG.debug(safe_text.mask(traceback.format_exc()))
         task.update_details(message, 1.0)
         raise exception.HostRecoveryFailureException(message=message)
+
+
+def failure_reason(result=None, flow_failures=None):
+    """What failed, from the arguments TaskFlow gives ``revert``, or None.
+
+    ``result`` is the reverting task's own failure when it is the one that
+    failed; otherwise the failures of the flow say which task did.
+    """
+    failures = [result] if isinstance(result, failure.Failure) else []
+    failures.extend((flow_failures or {}).values())
+    for failed in failures:
+        text = ' '.join((failed.exception_str or '').split())
+        if text:
+            return text
+    return None
 
 
 def latest_vmoves(context, notification_uuid):

@@ -78,17 +78,37 @@ class ClaimSpareTask(base.SpareTask):
                                     '%s' % hostname, 0.9)
 
     def revert(self, notification_uuid, *args, **kwargs):
+        """Give the spares back unless instances started moving to them.
+
+        The last progress line is what an operator reads first (``recover``
+        prints it as the outcome), so it says what failed, then what was
+        undone or is still held.
+        """
+        cause = base.failure_reason(kwargs.get('result'),
+                                    kwargs.get('flow_failures'))
         vmoves = base.latest_vmoves(self.context, notification_uuid)
         if any(v.status != PENDING for v in vmoves.values()):
-            self.update_details('Keeping the claimed spares: instances '
-                                'have started moving to them', 1.0)
+            self.update_details(_after(
+                cause, 'keeping the claimed spares: instances have started '
+                'moving to them'), 1.0)
             return
         try:
             report = self.recovery().release(notification_uuid)
         except exceptions.RecoveryError as exc:
-            message = ('Could not return the claimed spares of %s to the '
-                       'pool: %s' % (notification_uuid, exc))
+            message = _after(cause, 'could not give the claimed spares of '
+                             '%s back to the pool: %s' % (
+                                 notification_uuid, exc))
             LOG.error(message)
             self.update_details(message, 1.0)
             return
-        self.report(report, 1.0)
+        self.report(report, 0.9)
+        self.update_details(_after(cause, '; '.join(
+            line[0].lower() + line[1:] for line in report) or
+            'nothing was claimed'), 1.0)
+
+
+def _after(cause, undone):
+    """``cause; undone``, or ``undone`` alone when the cause is unknown."""
+    if not cause:
+        return undone[0].upper() + undone[1:]
+    return '%s; %s' % (cause, undone)

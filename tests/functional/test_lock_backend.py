@@ -84,7 +84,10 @@ def test_a_lock_backend_that_is_down_ends_the_recovery_in_bounded_time(
     assert not any(PASSWORD in m for m in result.messages)
     # Nothing was claimed, and nothing says otherwise.
     assert result.claims() == {}
-    assert not result.said('Could not return the claimed spares')
+    assert not result.said('could not give the claimed spares')
+    assert result.messages[-1].endswith('; nothing was claimed'), \
+        result.messages[-1]
+    assert result.messages[-1].startswith('The lock backend redis://:***@')
     assert json.dumps(cloud.snapshot()['blazar'],
                       sort_keys=True) == blazar_before
 

@@ -1,0 +1,49 @@
+# Copyright 2026 The masakari-blazar Authors.
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""A failed recovery's last line: the cause first, then what was undone.
+
+The last progress detail is what ``masakari-blazar recover`` prints as the
+outcome and what an operator reads first in ``openstack notification
+show``.
+"""
+
+import pytest
+
+from tests.functional import harness
+
+FAST_RETRIES = {'api_retries': 1, 'api_retry_delay': 0.01,
+                'api_retry_max_delay': 0.02}
+
+
+@pytest.fixture(scope='module')
+def runner(tmp_path_factory):
+    runner = harness.Runner(str(tmp_path_factory.mktemp('engine')))
+    yield runner
+    runner.stop()
+
+
+def test_blazar_failing_the_detach_is_named_before_the_undo(runner):
+    cloud = runner.cloud('basic')
+    cloud.faults.add(service='blazar', method='DELETE', path=r'/leases/',
+                     kind='503', count=1000)
+    runner.prepare(cloud, **FAST_RETRIES)
+    result = runner.fail(cloud, 'compute-1')
+
+    assert result.status == 'error'
+    last = result.messages[-1]
+    assert last.startswith('Blazar call "DELETE /leases/'), last
+    assert 'HTTP 503' in last
+    assert last.endswith('released the claim on spare-1'), last
+    assert result.claims() == {}
