@@ -170,8 +170,11 @@ class SpareRecovery(object):
             report.extend(self.leases.finish_pending())
             view = self.read(host_name, instance_uuids, notification_uuid,
                              segment_hosts)
-            plan = self.planner.plan(view.instances, view.targets,
-                                     view.failed_az, offered)
+            try:
+                plan = self.planner.plan(view.instances, view.targets,
+                                         view.failed_az, offered)
+            except exceptions.NoSpareFits as exc:
+                raise exceptions.NoSpareFits(str(exc) + _busy(view))
             pool = {s.hostname: s for s in view.pool}
             held_elsewhere = view.held_elsewhere
             for target in view.targets:
@@ -201,8 +204,9 @@ class SpareRecovery(object):
             if claimed_now and self.opts.replenish_pool:
                 report.extend(self._replenish())
         for uuid, reason in sorted(plan.unplaced.items()):
-            report.append('Instance %s has no spare (%s); the Nova scheduler '
-                          'will choose its host' % (plan.label(uuid), reason))
+            report.append('Instance %s has no spare (%s%s); the Nova '
+                          'scheduler will choose its host' % (
+                              plan.label(uuid), reason, _busy(view)))
         return plan, report
 
     def _finish_detach(self, hostname, view, held_elsewhere):
@@ -327,3 +331,16 @@ class SpareRecovery(object):
                 self.ledger.remove(hostname)
                 report.append('Released the claim on %s' % hostname)
         return report
+
+
+def _busy(view):
+    """The spares other recoveries hold, to say why no spare was found.
+
+    Without it, "no healthy spare has room" reads as false to the operator
+    of a recovery that lost a race for a healthy spare.
+    """
+    if not view.held_elsewhere:
+        return ''
+    return '; claimed by other recoveries: %s' % ', '.join(
+        '%s (notification %s)' % (host, view.claims[host].notification)
+        for host in sorted(view.held_elsewhere))

@@ -47,3 +47,20 @@ def test_blazar_failing_the_detach_is_named_before_the_undo(runner):
     assert 'HTTP 503' in last
     assert last.endswith('released the claim on spare-1'), last
     assert result.claims() == {}
+
+
+def _one_spare(spec):
+    spec['leases'] = [lease for lease in spec['leases']
+                      if lease['name'] == 'masakari-spare-spare-1']
+
+
+def test_the_recovery_that_lost_the_spare_says_who_holds_it(runner):
+    cloud = runner.cloud(harness.scenario('basic', _one_spare))
+    runner.prepare(cloud)
+    first = runner.fail(cloud, 'compute-1')
+    second = runner.fail(cloud, 'compute-2')
+
+    assert first.status == 'finished'
+    assert second.status == 'finished'
+    assert second.said('claimed by other recoveries: spare-1 (notification '
+                       '%s)' % first.uuid), second.messages

@@ -144,7 +144,8 @@ def test_without_a_spare_that_can_join_the_scheduler_chooses(conf, cloud):
     assert report == [
         'Instance vm-a (uuid-a) has no spare (no healthy spare has 2 vCPU, '
         '4096 MB RAM, 20 GB disk free and can join host reservation '
-        'res-user); the Nova scheduler will choose its host']
+        'res-user; claimed by other recoveries: spare-3 (notification '
+        'n-other)); the Nova scheduler will choose its host']
     assert cloud.writes == []
 
 
