@@ -127,6 +127,7 @@ def cmd_return():
     """Put a repaired, empty host (back) into the spare pool."""
     from masakari_blazar.cloud import claim_lock
     from masakari_blazar.decisions import host_return
+    from masakari_blazar.decisions import reserved_flags
     host = CONF.command.host_name
     recovery = _recovery()
     records = _records(required=False)
@@ -152,8 +153,8 @@ def cmd_return():
               'once the host should be monitored again: openstack segment '
               'host update --on_maintenance False %s %s' % (
                   host, segment.name, segment.name, host))
-    if segment and segment.recovery_method in ('reserved_host',
-                                               'rh_priority'):
+    if segment and (segment.recovery_method in
+                    reserved_flags.RESERVED_METHODS):
         print('Segment %s uses %s: run "masakari-blazar sync-reserved" once '
               'the new lease is ACTIVE' % (
                   segment.name, segment.recovery_method))
@@ -266,6 +267,9 @@ def cmd_demo():
 
 
 def add_command_parsers(subparsers):
+    # Imported only now that main() hides Masakari's eventlet warning.
+    from masakari.objects import fields
+    methods = fields.FailoverSegmentRecoveryMethod
     demo = subparsers.add_parser(
         'demo', help=cmd_demo.__doc__,
         description='Start the simulated cloud of a scenario, show the spare '
@@ -277,9 +281,8 @@ def add_command_parsers(subparsers):
     demo.add_argument('--host', dest='failed_host',
                       help='The host to fail (default: the scenario\'s '
                            'choice).')
-    demo.add_argument('--recovery-method', default='auto',
-                      choices=['auto', 'reserved_host', 'auto_priority',
-                               'rh_priority'],
+    demo.add_argument('--recovery-method', default=methods.AUTO,
+                      choices=methods.ALL,
                       help='The recovery_method of the Masakari segment.')
     demo.add_argument('--json', action='store_true',
                       help='Print one JSON document instead of text.')
@@ -357,9 +360,8 @@ def add_command_parsers(subparsers):
                               'instead, with its own records (one segment '
                               'of every nova-compute host) in a scratch '
                               'directory; needs no Masakari service.')
-    recover.add_argument('--recovery-method', default='auto',
-                         choices=['auto', 'reserved_host', 'auto_priority',
-                                  'rh_priority'],
+    recover.add_argument('--recovery-method', default=methods.AUTO,
+                         choices=methods.ALL,
                          help='With --local: the recovery_method of the '
                               'scratch segment (default auto).')
     recover.add_argument('--workdir',

@@ -23,16 +23,15 @@ modelled too, because it decides what the plugin is asked: which instances move
 offers, in which order, and what happens when none is usable.
 """
 
+from masakari.objects import fields
+
 from masakari_blazar.commands import tables
 from masakari_blazar.decisions import model
 from masakari_blazar.decisions import planner as planner_mod
 from masakari_blazar.decisions import reservations
 from masakari_blazar import exceptions
 
-AUTO = 'auto'
-RESERVED_HOST = 'reserved_host'
-AUTO_PRIORITY = 'auto_priority'
-RH_PRIORITY = 'rh_priority'
+METHODS = fields.FailoverSegmentRecoveryMethod
 
 
 def offers(recovery_method, reserved):
@@ -44,11 +43,11 @@ def offers(recovery_method, reserved):
     fails.
     """
     reserved = list(reserved)
-    if recovery_method == RESERVED_HOST:
+    if recovery_method == METHODS.RESERVED_HOST:
         return reserved
-    if recovery_method == AUTO_PRIORITY:
+    if recovery_method == METHODS.AUTO_PRIORITY:
         return [None] + reserved
-    if recovery_method == RH_PRIORITY:
+    if recovery_method == METHODS.RH_PRIORITY:
         return reserved + [None]
     return [None]
 
@@ -119,7 +118,7 @@ def describe(hostname, view, plan, refused, segment, no_spare_action,
     are still listed, from a plan with the scheduler fallback, so that
     the operator sees what is missing.
     """
-    method = segment.recovery_method if segment else AUTO
+    method = segment.recovery_method if segment else METHODS.AUTO
     spares = {s.hostname: s for s in view['pool']}
     names = {i.uuid: i.name for i in view['instances']}
     report = {
@@ -206,7 +205,8 @@ def plan_failure(recovery, hostname, would_move, segment=None, peers=(),
     # Masakari takes the failed host out of its own reserved list.
     reserved = [h for h in (segment.reserved if segment else [])
                 if h != hostname]
-    tries = offers(segment.recovery_method if segment else AUTO, reserved)
+    tries = offers(segment.recovery_method if segment else METHODS.AUTO,
+                   reserved)
     plan, refused = choose(planner, view, tries)
     shown = plan
     if plan is None and tries and \

@@ -42,6 +42,7 @@ from oslo_utils import timeutils
 from masakari_blazar.cloud import pool_reader
 from masakari_blazar.commands import progress
 from masakari_blazar import conf as mb_conf
+from masakari_blazar.decisions import reserved_flags
 from masakari_blazar import exceptions
 
 # What masakari-hostmonitor reports once IPMI confirms the power is off;
@@ -49,7 +50,6 @@ from masakari_blazar import exceptions
 PAYLOAD = {'event': 'STOPPED', 'host_status': 'NORMAL',
            'cluster_status': 'OFFLINE'}
 ENDED = ('finished', 'error', 'failed', 'ignored')
-RESERVED_METHODS = ('reserved_host', 'rh_priority')
 LOCAL_SEGMENT = 'masakari-blazar-local'
 # recovery_workflow_details came with Masakari API microversion 1.1.
 MICROVERSION = '1.1'
@@ -108,9 +108,9 @@ def run_local(recovery, hostname, recovery_method, say, workdir=None):
     log_path = _log_to(os.path.join(workdir, 'masakari-engine.log'))
     say('Masakari\'s engine runs in this process; its log: %s' % log_path)
     engine.reset()
+    reserved = recovery_method in reserved_flags.RESERVED_METHODS
     engine.add_segment(LOCAL_SEGMENT, recovery_method, hosts,
-                       reserved=free if recovery_method in RESERVED_METHODS
-                       else ())
+                       reserved=free if reserved else ())
     notification_uuid = engine.create_notification(hostname)
     say('Masakari notification %s for %s, processed in this process '
         '(segment recovery_method %s):' % (notification_uuid, hostname,
