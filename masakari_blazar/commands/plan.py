@@ -199,9 +199,7 @@ def plan_failure(recovery, hostname, would_move, segment=None, peers=(),
     moving = [s['id'] for s in inv.servers_on(hostname) if would_move(s)]
     view = recovery.read(hostname, moving, segment_hosts=peers)
     opts = recovery.opts
-    planner = planner_mod.Planner(opts.spare_preference,
-                                  opts.max_spares_per_failure,
-                                  opts.no_spare_action)
+    planner = planner_mod.from_options(opts)
     # Masakari takes the failed host out of its own reserved list.
     reserved = [h for h in (segment.reserved if segment else [])
                 if h != hostname]
@@ -213,9 +211,8 @@ def plan_failure(recovery, hostname, would_move, segment=None, peers=(),
             opts.no_spare_action == planner_mod.FALLBACK_FAIL:
         # Show what is missing: plan the last try again as if the fallback
         # were the scheduler.
-        lenient = planner_mod.Planner(opts.spare_preference,
-                                      opts.max_spares_per_failure,
-                                      planner_mod.FALLBACK_SCHEDULER)
+        lenient = planner_mod.from_options(
+            opts, fallback=planner_mod.FALLBACK_SCHEDULER)
         shown, _ = choose(lenient, view, tries[-1:])
     report = describe(hostname, view, shown, refused, segment,
                       opts.no_spare_action, segment_known)

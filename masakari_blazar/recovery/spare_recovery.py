@@ -55,9 +55,7 @@ class SpareRecovery(object):
         self.leases = blazar_spares.SpareLeases(self.clients, conf,
                                                 self.ledger)
         self.admission = admission.Admission(self.clients)
-        self.planner = planner.Planner(self.opts.spare_preference,
-                                       self.opts.max_spares_per_failure,
-                                       self.opts.no_spare_action)
+        self.planner = planner.from_options(self.opts)
 
     # Reading --------------------------------------------------------------
     def _instances(self, host_name, instance_uuids, finder):
