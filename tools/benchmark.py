@@ -137,10 +137,11 @@ MASAKARI_TASKS = {'pre': ['disable_compute_service_task'],
                   'main': ['prepare_HA_enabled_instances_task',
                            'evacuate_instances_task'],
                   'post': []}
+RECOMMENDED_TASKS = local_engine.recommended_flows()[local_engine.AUTO_FLOW]
 FLOWS = {
-    'ours': {'tasks': local_engine.RECOMMENDED_TASKS, 'method': 'auto',
+    'ours': {'tasks': RECOMMENDED_TASKS, 'method': 'auto',
              'blazar_spares': True, 'fenced': True},
-    'ours-wait': {'tasks': local_engine.RECOMMENDED_TASKS, 'method': 'auto',
+    'ours-wait': {'tasks': RECOMMENDED_TASKS, 'method': 'auto',
                   'blazar_spares': True, 'fenced': False},
     'masakari': {'tasks': MASAKARI_TASKS, 'method': 'reserved_host',
                  'blazar_spares': False},
