@@ -93,6 +93,33 @@ pool_opts = [
                     'means any free host.'),
 ]
 
+# Blazar and blazar-nova's BlazarFilter each read these names from options
+# of their own, which masakari-engine cannot see; the plugin needs the same
+# values, under blazar-nova's option names and defaults
+# (blazarnova/scheduler/filters/blazar_filter.py).  They sit in the plugin's
+# group, like every option the plugin reads: a [blazar:physical:host] group
+# in masakari.conf would look like a setting of Nova's filter, which only
+# nova.conf can change.
+_SAME_AS = ('Set it in this group, to the value that the other services '
+            'use: the plugin cannot read their files.')
+blazar_names_opts = [
+    cfg.StrOpt('aggregate_freepool_name',
+               default='freepool',
+               help='Name of the Nova aggregate that holds the hosts '
+                    'registered in Blazar that no host reservation holds.  '
+                    'It must equal Blazar\'s [nova] aggregate_freepool_name '
+                    '(blazar.conf) and the BlazarFilter\'s '
+                    '[blazar:physical:host] aggregate_freepool_name '
+                    '(nova.conf, blazar-nova).  ' + _SAME_AS),
+    cfg.StrOpt('blazar_az_prefix',
+               default='blazar_',
+               help='How the availability zone of a host reservation\'s '
+                    'aggregate starts.  It must equal Blazar\'s '
+                    '[physical:host] blazar_az_prefix (blazar.conf) and the '
+                    'BlazarFilter\'s [blazar:physical:host] blazar_az_prefix '
+                    '(nova.conf, blazar-nova).  ' + _SAME_AS),
+]
+
 placement_opts = [
     cfg.ListOpt('spare_preference',
                 default=list(PREFERENCES),
@@ -217,8 +244,8 @@ api_opts = [
                  help='Upper bound of the delay between two retries.'),
 ]
 
-ALL_PLUGIN_OPTS = (pool_opts + placement_opts + claim_opts +
-                   fencing_opts + evacuation_opts + api_opts)
+ALL_PLUGIN_OPTS = (pool_opts + blazar_names_opts + placement_opts +
+                   claim_opts + fencing_opts + evacuation_opts + api_opts)
 
 _ADAPTER_DEFAULTS = {
     BLAZAR_GROUP: 'reservation',

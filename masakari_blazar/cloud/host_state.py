@@ -22,7 +22,6 @@ time (see :func:`masakari_blazar.decisions.host_return.steps`).
 
 from masakari_blazar.decisions import host_return
 from masakari_blazar.decisions import hosts
-from masakari_blazar.decisions import reservations
 from masakari_blazar.decisions import spare_pool
 
 
@@ -83,14 +82,13 @@ def read_state(recovery, hostname, notification_status=None):
                 state.other_lease = lease.get('name') or lease['id']
                 state.other_lease_status = status
     aggregates = inv.aggregates()
-    state.in_freepool = any(a['name'] == inv.freepool and
+    state.in_freepool = any(a['name'] == inv.names.freepool and
                             hostname in a.get('hosts', [])
                             for a in aggregates)
-    state.home_az = hosts.home_az(hostname, aggregates, inv.freepool)
+    state.home_az = hosts.home_az(hostname, aggregates, inv.names)
     state.reservation_aggregates = sorted(
         a['name'] for a in aggregates
-        if hostname in a.get('hosts', []) and
-        reservations.is_reservation_aggregate(a))
+        if hostname in a.get('hosts', []) and inv.names.is_reservation(a))
     if not state.registered:
         state.provider = recovery.admission.reservation_provider(hostname)
     return state

@@ -117,7 +117,7 @@ def refusal(state):
     return None
 
 
-def steps(state, prefix, days, claim_aggregate, freepool='freepool'):
+def steps(state, prefix, days, claim_aggregate, freepool):
     """The changes that make ``state``'s host a free spare, in order.
 
     The claim goes last, so that an interrupted return is finished by the

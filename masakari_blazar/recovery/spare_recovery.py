@@ -54,7 +54,8 @@ class SpareRecovery(object):
         self.ledger = ledger.Ledger(self.clients, self.opts.claim_aggregate)
         self.leases = blazar_spares.SpareLeases(self.clients, conf,
                                                 self.ledger)
-        self.admission = admission.Admission(self.clients)
+        self.admission = admission.Admission(self.clients,
+                                             self.inventory.names)
         self.planner = planner.from_options(self.opts)
 
     # Reading --------------------------------------------------------------
@@ -85,7 +86,7 @@ class SpareRecovery(object):
                 problem = ('it has instances (%s in use); a spare must be '
                            'empty' % used)
         az = hosts.home_az(hostname, view['aggregates'],
-                           self.inventory.freepool)
+                           self.inventory.names)
         return model.Target(hostname=hostname, free=free, az=az,
                             problem=problem,
                             in_segment=hostname in view['segment'],
@@ -123,7 +124,8 @@ class SpareRecovery(object):
                             if r['id'] in active and
                             r['id'] not in spare_reservations})
         finder = reservations.ReservationFinder(
-            view['aggregates'], host_name, allocated, leases)
+            view['aggregates'], host_name, self.inventory.names, allocated,
+            leases)
         instances = self._instances(host_name, instance_uuids, finder)
         targets = [self._target(s.hostname, view, spare=s) for s in pool]
         for hostname, claim in sorted(mine.items()):
@@ -149,7 +151,7 @@ class SpareRecovery(object):
             'instances': instances,
             'targets': targets,
             'failed_az': hosts.home_az(host_name, view['aggregates'],
-                                       self.inventory.freepool),
+                                       self.inventory.names),
             'pool': pool,
             'claims': claims,
             'mine': mine,
@@ -294,7 +296,7 @@ class SpareRecovery(object):
         """The steps that make the host of ``state`` a free spare."""
         return host_return.steps(
             state, self.opts.spare_lease_prefix, self.opts.spare_lease_days,
-            self.opts.claim_aggregate, self.inventory.freepool)
+            self.opts.claim_aggregate, self.inventory.names.freepool)
 
     def return_to_pool(self, state):
         """Make one host a free spare again; run under the claim lock.

@@ -111,6 +111,10 @@ def test_defaults(conf):
     assert opts.pool_min_size == 1
     assert opts.replenish_pool is False
     assert opts.spare_host_properties == ''
+    # blazar-nova's own defaults (blazarnova/scheduler/filters/
+    # blazar_filter.py, [blazar:physical:host]).
+    assert opts.aggregate_freepool_name == 'freepool'
+    assert opts.blazar_az_prefix == 'blazar_'
 
 
 def test_spare_preference_accepts_only_known_criteria(conf):

@@ -29,7 +29,7 @@ def state(**fields):
 
 def actions(found):
     return [s.action for s in host_return.steps(
-        found, 'masakari-spare', 10, 'claims')]
+        found, 'masakari-spare', 10, 'claims', 'freepool')]
 
 
 @pytest.mark.parametrize('fields,start', [
@@ -65,7 +65,8 @@ def test_a_claimed_spare_undoes_its_joins_then_returns():
         host_return.LEAVE_FREEPOOL, host_return.REGISTER, host_return.LEASE,
         host_return.DROP_CLAIM]
     texts = [s.text for s in host_return.steps(found, 'masakari-spare', 10,
-                                               'claims')]
+                                               'claims', 'blazar-free')]
+    assert texts[2].startswith('remove spare-1 from aggregate blazar-free')
     assert texts[-2] == ('create the spare lease masakari-spare-spare-1 '
                          'holding only spare-1, for 10 days')
     assert texts[-1] == ('drop the claim of notification n-1 on spare-1 '
