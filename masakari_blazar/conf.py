@@ -232,7 +232,15 @@ api_opts = [
                min=0,
                help='How many times a Blazar, Nova or Placement call that '
                     'failed transiently (5xx, timeout, connection refused) '
-                    'is retried before the recovery fails.'),
+                    'is retried before the recovery fails.  Each attempt '
+                    'first runs keystoneauth\'s own retries of the request, '
+                    'which the connect_retries and status_code_retries '
+                    'options of [blazar], [nova] and [placement] set (none '
+                    'by default): a call whose connection keeps failing is '
+                    'tried (api_retries + 1) x (connect_retries + 1) times.  '
+                    'The calls of Masakari\'s evacuation code (lock, '
+                    'evacuate, unlock, stop), which Masakari makes once, get '
+                    'only keystoneauth\'s retries.'),
     cfg.FloatOpt('api_retry_delay',
                  default=1.0,
                  min=0,

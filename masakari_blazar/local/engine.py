@@ -97,6 +97,21 @@ def get_engine(workdir):
     return _ENGINE
 
 
+def set_credentials(conf, credentials):
+    """Give the plugin's ``[blazar]`` section a cloud's password login."""
+    from keystoneauth1 import loading as ks_loading
+    group = mb_conf.BLAZAR_GROUP
+    conf.set_override('auth_type', 'password', group=group)
+    # The auth plugin's options exist once its type is known.
+    ks_loading.register_auth_conf_options(conf, group)
+    for opt in ks_loading.get_auth_plugin_conf_options('password'):
+        if opt.dest not in conf[group]:
+            conf.register_opt(opt, group=group)
+    for name in ('auth_url', 'username', 'password', 'project_name',
+                 'user_domain_name', 'project_domain_name'):
+        conf.set_override(name, credentials[name], group=group)
+
+
 class LocalEngine(object):
     """Masakari's engine manager with the plugin's tasks configured."""
 
@@ -177,17 +192,7 @@ class LocalEngine(object):
         CONF.set_override('os_privileged_user_tenant',
                           credentials['project_name'])
         CONF.set_override('auth_type', 'password', group='keystone_authtoken')
-        group = mb_conf.BLAZAR_GROUP
-        CONF.set_override('auth_type', 'password', group=group)
-        # The auth plugin's options exist once its type is known.
-        from keystoneauth1 import loading as ks_loading
-        ks_loading.register_auth_conf_options(CONF, group)
-        for opt in ks_loading.get_auth_plugin_conf_options('password'):
-            if opt.dest not in CONF[group]:
-                CONF.register_opt(opt, group=group)
-        for name in ('auth_url', 'username', 'password', 'project_name',
-                     'user_domain_name', 'project_domain_name'):
-            CONF.set_override(name, credentials[name], group=group)
+        set_credentials(CONF, credentials)
         for opt in mb_conf.ALL_PLUGIN_OPTS:
             CONF.clear_override(opt.dest, group=mb_conf.PLUGIN_GROUP)
         CONF.set_override('lock_path', os.path.join(self.workdir, 'locks'),
