@@ -206,11 +206,34 @@ fencing_opts = [
                help='Seconds blazar_disable_compute_service_task waits for '
                     'Nova to report the failed host\'s nova-compute down '
                     '(after service_down_time, 60 s by default, without a '
-                    'heartbeat), reading it every [DEFAULT] verify_interval, '
+                    'heartbeat), reading it every poll_interval, '
                     'before the recovery fails with a message saying so.  '
                     'Masakari\'s own disable task always sleeps '
                     '[DEFAULT] wait_period_after_service_update (180 s) '
                     'instead.'),
+]
+
+# The demo and the tests poll their local clouds as often as allowed.
+POLL_INTERVAL_MIN = 0.05
+
+polling_opts = [
+    cfg.FloatOpt('poll_interval',
+                 default=0.5,
+                 min=POLL_INTERVAL_MIN,
+                 help='Seconds between two reads of Nova while the plugin '
+                      'waits for it: for the failed host\'s nova-compute '
+                      'to be reported down, and between the server-list '
+                      'rounds that answer the polls of the evacuating '
+                      'instances (one list call a round for all of them).  '
+                      'Masakari polls each evacuation every [DEFAULT] '
+                      'verify_interval, in whole seconds; a poll of an '
+                      'instance that Nova is still rebuilding or stopping '
+                      'waits for further rounds, up to half of '
+                      'verify_interval, and is answered by the first that '
+                      'shows it settled.  A shorter poll_interval sees an '
+                      'evacuation end sooner, at one list call a round.  '
+                      'Keep it at most half of verify_interval, or '
+                      'Masakari\'s polls outlast their interval.'),
 ]
 
 evacuation_opts = [
@@ -253,7 +276,8 @@ api_opts = [
 ]
 
 ALL_PLUGIN_OPTS = (pool_opts + blazar_names_opts + placement_opts +
-                   claim_opts + fencing_opts + evacuation_opts + api_opts)
+                   claim_opts + fencing_opts + polling_opts +
+                   evacuation_opts + api_opts)
 
 _ADAPTER_DEFAULTS = {
     BLAZAR_GROUP: 'reservation',

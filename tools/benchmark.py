@@ -129,7 +129,7 @@ MASAKARI_SECONDS = {'wait_period_after_service_update': 180,
                     'wait_period_after_evacuation': 90,
                     'wait_period_after_power_off': 180}
 PLUGIN_SECONDS = {'service_down_timeout': 180, 'api_retry_delay': 1,
-                  'api_retry_max_delay': 10}
+                  'api_retry_max_delay': 10, 'poll_interval': 0.5}
 IDEAL_ROUND_TRIPS = (LATENCY['keystone'] + 4 * LATENCY['nova'] +
                      ACTION_LATENCY)
 

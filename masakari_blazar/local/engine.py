@@ -50,9 +50,11 @@ FLOWS_DIR = os.path.join(
         __file__)))), 'etc', 'masakari')
 
 # Masakari's evacuation waits and polls; a simulated cloud answers at once.
+# verify_interval is an integer: 1 s is its shortest pause, and the
+# plugin's watch answers Masakari's polls as soon as an evacuation ends.
 FAST_ENGINE = {
     'wait_period_after_service_update': 0,
-    'verify_interval': 0.05,
+    'verify_interval': 1,
     'wait_period_after_evacuation': 60,
     'wait_period_after_power_off': 60,
 }
@@ -182,7 +184,9 @@ class LocalEngine(object):
         """Point Masakari and the plugin at a cloud's Keystone.
 
         The plugin's options start from their defaults each time, with the
-        claim lock in the work directory, then take ``plugin_options``.
+        claim lock in the work directory and Nova read as often as
+        ``poll_interval`` allows (these clouds answer at once), then take
+        ``plugin_options``.
         """
         CONF.set_override('os_privileged_user_auth_url',
                           credentials['auth_url'])
@@ -196,6 +200,8 @@ class LocalEngine(object):
         for opt in mb_conf.ALL_PLUGIN_OPTS:
             CONF.clear_override(opt.dest, group=mb_conf.PLUGIN_GROUP)
         CONF.set_override('lock_path', os.path.join(self.workdir, 'locks'),
+                          group=mb_conf.PLUGIN_GROUP)
+        CONF.set_override('poll_interval', mb_conf.POLL_INTERVAL_MIN,
                           group=mb_conf.PLUGIN_GROUP)
         for name, value in plugin_options.items():
             CONF.set_override(name, value, group=mb_conf.PLUGIN_GROUP)
