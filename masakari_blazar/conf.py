@@ -95,6 +95,33 @@ pool_opts = [
                     'means any free host.'),
 ]
 
+# Blazar and blazar-nova's BlazarFilter each read these names from options
+# of their own, which masakari-engine cannot see; the plugin needs the same
+# values, under blazar-nova's option names and defaults
+# (blazarnova/scheduler/filters/blazar_filter.py).  They sit in the plugin's
+# group, like every option the plugin reads: a [blazar:physical:host] group
+# in masakari.conf would look like a setting of Nova's filter, which only
+# nova.conf can change.
+_SAME_AS = ('Set it in this group, to the value that the other services '
+            'use: the plugin cannot read their files.')
+blazar_names_opts = [
+    cfg.StrOpt('aggregate_freepool_name',
+               default='freepool',
+               help='Name of the Nova aggregate that holds the hosts '
+                    'registered in Blazar that no host reservation holds.  '
+                    'It must equal Blazar\'s [nova] aggregate_freepool_name '
+                    '(blazar.conf) and the BlazarFilter\'s '
+                    '[blazar:physical:host] aggregate_freepool_name '
+                    '(nova.conf, blazar-nova).  ' + _SAME_AS),
+    cfg.StrOpt('blazar_az_prefix',
+               default='blazar_',
+               help='How the availability zone of a host reservation\'s '
+                    'aggregate starts.  It must equal Blazar\'s '
+                    '[physical:host] blazar_az_prefix (blazar.conf) and the '
+                    'BlazarFilter\'s [blazar:physical:host] blazar_az_prefix '
+                    '(nova.conf, blazar-nova).  ' + _SAME_AS),
+]
+
 placement_opts = [
     cfg.ListOpt('spare_preference',
                 default=list(PREFERENCES),
@@ -181,11 +208,34 @@ fencing_opts = [
                help='Seconds blazar_disable_compute_service_task waits for '
                     'Nova to report the failed host\'s nova-compute down '
                     '(after service_down_time, 60 s by default, without a '
-                    'heartbeat), reading it every [DEFAULT] verify_interval, '
+                    'heartbeat), reading it every poll_interval, '
                     'before the recovery fails with a message saying so.  '
                     'Masakari\'s own disable task always sleeps '
                     '[DEFAULT] wait_period_after_service_update (180 s) '
                     'instead.'),
+]
+
+# The demo and the tests poll their local clouds as often as allowed.
+POLL_INTERVAL_MIN = 0.05
+
+polling_opts = [
+    cfg.FloatOpt('poll_interval',
+                 default=0.5,
+                 min=POLL_INTERVAL_MIN,
+                 help='Seconds between two reads of Nova while the plugin '
+                      'waits for it: for the failed host\'s nova-compute '
+                      'to be reported down, and between the server-list '
+                      'rounds that answer the polls of the evacuating '
+                      'instances (one list call a round for all of them).  '
+                      'Masakari polls each evacuation every [DEFAULT] '
+                      'verify_interval, in whole seconds; a poll of an '
+                      'instance that Nova is still rebuilding or stopping '
+                      'waits for further rounds, up to half of '
+                      'verify_interval, and is answered by the first that '
+                      'shows it settled.  A shorter poll_interval sees an '
+                      'evacuation end sooner, at one list call a round.  '
+                      'Keep it at most half of verify_interval, or '
+                      'Masakari\'s polls outlast their interval.'),
 ]
 
 evacuation_opts = [
@@ -207,7 +257,15 @@ api_opts = [
                min=0,
                help='How many times a Blazar, Nova or Placement call that '
                     'failed transiently (5xx, timeout, connection refused) '
-                    'is retried before the recovery fails.'),
+                    'is retried before the recovery fails.  Each attempt '
+                    'first runs keystoneauth\'s own retries of the request, '
+                    'which the connect_retries and status_code_retries '
+                    'options of [blazar], [nova] and [placement] set (none '
+                    'by default): a call whose connection keeps failing is '
+                    'tried (api_retries + 1) x (connect_retries + 1) times.  '
+                    'The calls of Masakari\'s evacuation code (lock, '
+                    'evacuate, unlock, stop), which Masakari makes once, get '
+                    'only keystoneauth\'s retries.'),
     cfg.FloatOpt('api_retry_delay',
                  default=1.0,
                  min=0,
@@ -219,8 +277,9 @@ api_opts = [
                  help='Upper bound of the delay between two retries.'),
 ]
 
-ALL_PLUGIN_OPTS = (pool_opts + placement_opts + claim_opts +
-                   fencing_opts + evacuation_opts + api_opts)
+ALL_PLUGIN_OPTS = (pool_opts + blazar_names_opts + placement_opts +
+                   claim_opts + fencing_opts + polling_opts +
+                   evacuation_opts + api_opts)
 
 _ADAPTER_DEFAULTS = {
     BLAZAR_GROUP: 'reservation',

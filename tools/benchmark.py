@@ -129,7 +129,7 @@ MASAKARI_SECONDS = {'wait_period_after_service_update': 180,
                     'wait_period_after_evacuation': 90,
                     'wait_period_after_power_off': 180}
 PLUGIN_SECONDS = {'service_down_timeout': 180, 'api_retry_delay': 1,
-                  'api_retry_max_delay': 10}
+                  'api_retry_max_delay': 10, 'poll_interval': 0.5}
 IDEAL_ROUND_TRIPS = (LATENCY['keystone'] + 4 * LATENCY['nova'] +
                      ACTION_LATENCY)
 
@@ -137,10 +137,11 @@ MASAKARI_TASKS = {'pre': ['disable_compute_service_task'],
                   'main': ['prepare_HA_enabled_instances_task',
                            'evacuate_instances_task'],
                   'post': []}
+RECOMMENDED_TASKS = local_engine.recommended_flows()[local_engine.AUTO_FLOW]
 FLOWS = {
-    'ours': {'tasks': local_engine.RECOMMENDED_TASKS, 'method': 'auto',
+    'ours': {'tasks': RECOMMENDED_TASKS, 'method': 'auto',
              'blazar_spares': True, 'fenced': True},
-    'ours-wait': {'tasks': local_engine.RECOMMENDED_TASKS, 'method': 'auto',
+    'ours-wait': {'tasks': RECOMMENDED_TASKS, 'method': 'auto',
                   'blazar_spares': True, 'fenced': False},
     'masakari': {'tasks': MASAKARI_TASKS, 'method': 'reserved_host',
                  'blazar_spares': False},

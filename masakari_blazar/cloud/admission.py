@@ -47,10 +47,11 @@ CONCURRENT_UPDATE = 'placement.concurrent_update'
 class Admission(object):
     """Joins spares to reservations through Nova and Placement."""
 
-    def __init__(self, clients, freepool='freepool'):
+    def __init__(self, clients, names):
+        """:param names: the :class:`reservations.BlazarNames` in force."""
         self.clients = clients
         self.call = clients.call
-        self.freepool = freepool
+        self.names = names
 
     @property
     def _nova(self):
@@ -78,8 +79,7 @@ class Admission(object):
             for other in aggregates.values():
                 if (hostname in other['hosts'] and other is not target and
                         other.get('availability_zone') not in (None, zone)):
-                    if not reservations.is_blazar_aggregate(
-                            other, self.freepool):
+                    if not self.names.owns(other):
                         raise exceptions.ClaimError(
                             'Spare %s is in aggregate %s with zone %s, so '
                             'Nova cannot add it to %s (zone %s); take spares '
@@ -191,7 +191,7 @@ class Admission(object):
         done = []
         for aggregate in self._aggregates():
             if (hostname in aggregate['hosts'] and
-                    reservations.is_reservation_aggregate(aggregate)):
+                    self.names.is_reservation(aggregate)):
                 self._remove(aggregate, hostname)
                 done.append('removed %s from aggregate %s' % (
                     hostname, aggregate['name']))
@@ -222,10 +222,11 @@ class Admission(object):
         fails, because Blazar adds it to freepool itself and Nova answers
         409 for a host that is already there.
         """
+        freepool = self.names.freepool
         for aggregate in self._aggregates():
-            if (aggregate['name'] == self.freepool and
+            if (aggregate['name'] == freepool and
                     hostname in aggregate['hosts']):
                 self._remove(aggregate, hostname)
                 return ['removed %s from aggregate %s' % (hostname,
-                                                          self.freepool)]
+                                                          freepool)]
         return []

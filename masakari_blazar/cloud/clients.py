@@ -16,9 +16,12 @@
 
 The session and its credentials come from the ``[blazar]`` section through
 ``keystoneauth1.loading``, exactly as other OpenStack services load theirs;
-``[nova]`` and ``[placement]`` only choose the endpoints.  Nova is spoken to
-at the newest microversion both sides support, so that the boot-time
-``reservation`` scheduler hint is visible where Nova shows it (2.100).
+``[nova]`` and ``[placement]`` choose the endpoints and keystoneauth's own
+retries of each request (``connect_retries``, ``status_code_retries`` and
+their delays), which the plugin's retries of each call
+(:mod:`masakari_blazar.cloud.calls`) wrap.  Nova is spoken to at the newest
+microversion both sides support, so that the boot-time ``reservation``
+scheduler hint is visible where Nova shows it (2.100).
 """
 
 from blazarclient import client as blazar_client
@@ -35,8 +38,14 @@ PLACEMENT_MICROVERSION = '1.14'
 # What the simulated cloud's Keystone lists in its catalog to name itself
 # (doc/source/simulator.rst).
 SIMULATOR_SERVICE_TYPE = 'masakari-blazar-simulator'
+
+# The adapter options that python-blazarclient and python-novaclient hand
+# to the keystoneauth Adapter they are built on; the version options are
+# theirs to choose.
 _CLIENT_KEYS = ('service_type', 'service_name', 'interface', 'region_name',
-                'endpoint_override')
+                'endpoint_override', 'connect_retries', 'connect_retry_delay',
+                'status_code_retries', 'status_code_retry_delay',
+                'retriable_status_codes')
 
 
 def _endpoint_kwargs(conf, group):
@@ -45,7 +54,8 @@ def _endpoint_kwargs(conf, group):
         ks_adapter.process_conf_options(conf[group], kwargs)
     except TypeError as exc:
         raise exceptions.ConfigError('[%s] %s' % (group, exc))
-    return {k: v for k, v in kwargs.items() if k in _CLIENT_KEYS and v}
+    return {k: v for k, v in kwargs.items()
+            if k in _CLIENT_KEYS and v is not None}
 
 
 class Clients(object):

@@ -24,7 +24,7 @@ the service too, then waits only until Nova reports it down:
   (``monitor_fences_hosts``; masakari-hostmonitor reports a host only once
   IPMI confirms its power is off), it marks the service ``forced_down`` at
   once, and Nova reports it down in the same answer;
-* otherwise it reads the service every ``verify_interval`` until Nova's own
+* otherwise it reads the service every ``poll_interval`` until Nova's own
   heartbeat check (``service_down_time``) says down, and gives up after
   ``service_down_timeout`` with one line that says why.
 

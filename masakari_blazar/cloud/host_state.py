@@ -69,7 +69,7 @@ def read_state(recovery, hostname, notification_status=None):
                      for s in inv.servers_on(hostname)]
     _read_claim(state, recovery.ledger, notification_status)
     _read_blazar(state, inv, recovery.opts)
-    host_return.set_aggregates(state, inv.aggregates(), inv.freepool)
+    host_return.set_aggregates(state, inv.aggregates(), inv.names)
     if not state.registered:
         # Only the provider of a host outside Blazar is the plugin's to
         # delete (see host_return.steps).

@@ -25,6 +25,7 @@ calls, so they can be tested with literals.
 
 from masakari_blazar import conf as mb_conf
 from masakari_blazar.decisions import hosts
+from masakari_blazar.decisions import reservations
 from masakari_blazar.decisions import spare_pool
 from masakari_blazar import exceptions
 
@@ -43,10 +44,10 @@ def _as_dict(resource):
 class Inventory(object):
     """Reads pool, hosts and instances through :class:`Clients`."""
 
-    def __init__(self, clients, conf, freepool='freepool'):
+    def __init__(self, clients, conf):
         self.clients = clients
         self.opts = conf[mb_conf.PLUGIN_GROUP]
-        self.freepool = freepool
+        self.names = reservations.BlazarNames.from_options(self.opts)
         self.call = clients.call
         self._spare_project = None
 

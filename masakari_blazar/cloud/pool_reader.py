@@ -74,6 +74,6 @@ def pool_rows(recovery):
             state = FREE
         rows.append(SpareRow(
             hostname, leases[hostname], state,
-            hosts.home_az(hostname, aggregates, inv.freepool),
+            hosts.home_az(hostname, aggregates, inv.names),
             _resources(free), _resources(used)))
     return rows

@@ -28,9 +28,17 @@ previous look ended and after the last change the recovery made to it (a
 lock, an evacuation, a stop): a poll never sees a state older than its
 previous poll, nor one from before the change whose outcome it awaits,
 and Masakari's semantics hold.  Rounds are shared and begin at most every
-half ``verify_interval``: a poll that needs a newer round than the latest
-one waits less than half an interval for it, so Masakari's polling loop,
-which warns when a poll outlasts its interval, keeps its pace.
+``pace`` seconds (``[masakari_blazar] poll_interval``).
+
+Masakari polls every ``verify_interval``, a whole number of seconds, so an
+evacuation that ends just after a poll would be seen up to a second late.
+A look at an instance that Nova is still changing (its task state is set:
+rebuilding, powering off) therefore waits for the rounds that follow, up
+to half ``verify_interval``, and is answered by the first one that shows
+the instance settled: the end of an evacuation is seen within one pace.
+A poll waits at most half an interval plus one round, so Masakari's
+polling loop, which warns when a poll outlasts its interval, keeps its
+pace.
 
 Nova stamps ``updated_at`` on its control plane, in whole seconds;
 ``changes-since`` therefore reaches :data:`CLOCK_MARGIN` seconds before the
@@ -59,15 +67,18 @@ def _utcnow():
 class ServerWatch(object):
     """Shared, round-based views of the servers a recovery evacuates."""
 
-    def __init__(self, nova, call, interval, clock=time.monotonic,
+    def __init__(self, nova, call, interval, pace, clock=time.monotonic,
                  wall=_utcnow, sleep=eventlet.sleep):
         """:param nova: a novaclient at Masakari's microversion.
 
         :param call: the plugin's API caller (retries, one-line errors).
+        :param interval: Masakari's ``verify_interval``.
+        :param pace: the least time between the start of two rounds.
         """
         self._nova = nova
         self._call = call
-        self.interval = interval
+        self.patience = interval / 2.0
+        self.pace = pace
         self._clock = clock
         self._wall = wall
         self._sleep = sleep
@@ -95,25 +106,40 @@ class ServerWatch(object):
     def server(self, uuid):
         """``uuid`` as a GET now would show it (within one round).
 
+        While Nova is changing it, the first round within half an interval
+        that shows it settled answers instead.
+
         :raises masakari.exception.NotFound: if Nova no longer has it, as
             Masakari's ``get_server`` would.
         """
-        after = max(self._looked.get(uuid, float('-inf')),
-                    self._changed.get(uuid, float('-inf')))
-        while self._round_began <= after:
+        give_up = self._clock() + self.patience
+        self._round_after(max(self._looked.get(uuid, float('-inf')),
+                              self._changed.get(uuid, float('-inf'))))
+        server = self._latest(uuid)
+        while (getattr(server, 'OS-EXT-STS:task_state', None) and
+               max(self._clock(), self._round_began + self.pace) <= give_up):
+            self._round_after(self._round_began)
+            server = self._latest(uuid)
+        self._looked[uuid] = self._clock()
+        if server.status == 'DELETED':
+            raise exception.NotFound(
+                reason='Instance %s could not be found.' % uuid)
+        return server
+
+    def _round_after(self, moment):
+        """Wait for, or run, a round that began after ``moment``."""
+        while self._round_began <= moment:
             with self._lock:
-                if self._round_began <= after:
+                if self._round_began <= moment:
                     self._next_round()
+
+    def _latest(self, uuid):
         server = self._servers.get(uuid)
         if server is None:
             # Not on the failed host at the start and unchanged since: only
             # a re-run meets instances that an earlier run moved.
             server = self._servers[uuid] = self._call(
                 'Nova', 'GET /servers/%s' % uuid, self._get, uuid)
-        self._looked[uuid] = self._clock()
-        if server.status == 'DELETED':
-            raise exception.NotFound(
-                reason='Instance %s could not be found.' % uuid)
         return server
 
     def _get(self, uuid):
@@ -123,7 +149,7 @@ class ServerWatch(object):
             raise exception.NotFound(reason=str(exc))
 
     def _next_round(self):
-        wait = self._round_began + self.interval / 2.0 - self._clock()
+        wait = self._round_began + self.pace - self._clock()
         if wait > 0:
             self._sleep(wait)
         since = self._since - datetime.timedelta(seconds=CLOCK_MARGIN)

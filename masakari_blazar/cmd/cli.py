@@ -91,7 +91,6 @@ def cmd_demo():
 
 # Each command's help is short; the guide says the rest, once.
 GUIDE = 'doc/source/operator-guide.rst'
-METHODS = ['auto', 'reserved_host', 'auto_priority', 'rh_priority']
 
 
 def _add(subparsers, name, func, description, section='Command reference'):
@@ -103,6 +102,9 @@ def _add(subparsers, name, func, description, section='Command reference'):
 
 
 def add_command_parsers(subparsers):
+    # Imported only now that main() hides Masakari's eventlet warning.
+    from masakari.objects import fields
+    methods = fields.FailoverSegmentRecoveryMethod
     demo = _add(subparsers, 'demo', cmd_demo,
                 'Fail a host of the simulated cloud and let the real '
                 'Masakari engine recover it with this plugin.')
@@ -112,7 +114,8 @@ def add_command_parsers(subparsers):
     demo.add_argument('--host', dest='failed_host',
                       help='The host to fail (default: the scenario\'s '
                            'choice).')
-    demo.add_argument('--recovery-method', default='auto', choices=METHODS,
+    demo.add_argument('--recovery-method', default=methods.AUTO,
+                      choices=methods.ALL,
                       help='The recovery_method of the Masakari segment.')
     demo.add_argument('--json', action='store_true',
                       help='Print one JSON document instead of text.')
@@ -162,7 +165,8 @@ def add_command_parsers(subparsers):
     recover.add_argument('--unrecorded', action='store_true',
                          help='With --local on any other cloud: run it '
                               'although Masakari never records it.')
-    recover.add_argument('--recovery-method', default='auto', choices=METHODS,
+    recover.add_argument('--recovery-method', default=methods.AUTO,
+                         choices=methods.ALL,
                          help='With --local: the recovery_method of the '
                               'scratch segment (default auto).')
     recover.add_argument('--workdir',

@@ -25,6 +25,7 @@ of what was read, so each is tested with literals.
 import collections
 import difflib
 
+from masakari.objects import fields
 from oslo_config import cfg
 
 from masakari_blazar.cloud import masakari_api
@@ -55,6 +56,7 @@ FENCE = 'blazar_disable_compute_service_task'
 MASAKARI_PREPARE = 'prepare_HA_enabled_instances_task'
 MASAKARI_EVACUATE = 'evacuate_instances_task'
 TASK_NAMESPACE = 'masakari.task_flow.tasks'
+METHODS = fields.FailoverSegmentRecoveryMethod
 
 
 class FlowFacts(object):
@@ -307,7 +309,8 @@ def check_segments(segments, free_spares, spare_hosts):
         if not segment.enabled:
             found.append(Finding(WARNING, '%s is disabled: Masakari ignores '
                                  'its notifications' % label))
-        if segment.recovery_method in ('auto', 'auto_priority'):
+        if segment.recovery_method in (METHODS.AUTO,
+                                       METHODS.AUTO_PRIORITY):
             found.append(Finding(OK, '%s runs %s; the plugin picks the '
                                  'spares' % (label, AUTO_FLOW)))
             continue
@@ -328,7 +331,7 @@ def check_segments(segments, free_spares, spare_hosts):
         if usable:
             found.append(Finding(OK, '%s runs %s; Masakari offers %s' % (
                 label, RH_FLOW, ', '.join(usable))))
-        elif segment.recovery_method == 'reserved_host':
+        elif segment.recovery_method == METHODS.RESERVED_HOST:
             found.append(Finding(ERROR, '%s: no reserved host is a free '
                                  'Blazar spare, so a failure ends in ERROR '
                                  '(Masakari raises ReservedHostsUnavailable '

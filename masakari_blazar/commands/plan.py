@@ -25,6 +25,8 @@ offers, in which order, and what happens when none is usable.
 
 import json
 
+from masakari.objects import fields
+
 from masakari_blazar.cloud import masakari_api
 from masakari_blazar.commands import tables
 from masakari_blazar.decisions import evacuees
@@ -35,10 +37,7 @@ from masakari_blazar.decisions import segments as segments_mod
 from masakari_blazar import exceptions
 from masakari_blazar.recovery import spare_recovery
 
-AUTO = 'auto'
-RESERVED_HOST = 'reserved_host'
-AUTO_PRIORITY = 'auto_priority'
-RH_PRIORITY = 'rh_priority'
+METHODS = fields.FailoverSegmentRecoveryMethod
 
 
 def offers(recovery_method, reserved):
@@ -50,11 +49,11 @@ def offers(recovery_method, reserved):
     fails.
     """
     reserved = list(reserved)
-    if recovery_method == RESERVED_HOST:
+    if recovery_method == METHODS.RESERVED_HOST:
         return reserved
-    if recovery_method == AUTO_PRIORITY:
+    if recovery_method == METHODS.AUTO_PRIORITY:
         return [None] + reserved
-    if recovery_method == RH_PRIORITY:
+    if recovery_method == METHODS.RH_PRIORITY:
         return reserved + [None]
     return [None]
 
@@ -196,7 +195,8 @@ def describe(hostname, view, plan, refused, segment, no_spare_action,
     report = {
         'host': hostname,
         'segment': segment.name if segment else None,
-        'recovery_method': segment.recovery_method if segment else AUTO,
+        'recovery_method': segment.recovery_method if segment else
+        METHODS.AUTO,
         'refused_offers': [{'offered': o or 'auto flow', 'reason': r}
                            for o, r in refused],
         'instances': [],
@@ -240,22 +240,20 @@ def plan_failure(recovery, hostname, would_move, segment=None, peers=(),
     moving = [s['id'] for s in inv.servers_on(hostname) if would_move(s)]
     view = recovery.read(hostname, moving, segment_hosts=peers)
     opts = recovery.opts
-    planner = planner_mod.Planner(opts.spare_preference,
-                                  opts.max_spares_per_failure,
-                                  opts.no_spare_action)
+    planner = planner_mod.from_options(opts)
     # Masakari takes the failed host out of its own reserved list.
     reserved = [h for h in (segment.reserved if segment else [])
                 if h != hostname]
-    tries = offers(segment.recovery_method if segment else AUTO, reserved)
+    tries = offers(segment.recovery_method if segment else METHODS.AUTO,
+                   reserved)
     plan, refused = choose(planner, view, tries)
     shown = plan
     if plan is None and tries and \
             opts.no_spare_action == planner_mod.FALLBACK_FAIL:
         # Show what is missing: plan the last try again as if the fallback
         # were the scheduler.
-        lenient = planner_mod.Planner(opts.spare_preference,
-                                      opts.max_spares_per_failure,
-                                      planner_mod.FALLBACK_SCHEDULER)
+        lenient = planner_mod.from_options(
+            opts, fallback=planner_mod.FALLBACK_SCHEDULER)
         shown, _ = choose(lenient, view, tries[-1:])
     report = describe(hostname, view, shown, refused, segment,
                       opts.no_spare_action, segment_known)

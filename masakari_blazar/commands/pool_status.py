@@ -123,9 +123,8 @@ def plan_headroom(recovery, would_move, free_spares, segment_hosts=None):
                 volume_backed=not server.get('image'))
     order = headroom.failure_order(loads)
     opts = recovery.opts
-    planner = planner_mod.Planner(opts.spare_preference,
-                                  opts.max_spares_per_failure,
-                                  planner_mod.FALLBACK_SCHEDULER)
+    planner = planner_mod.from_options(
+        opts, fallback=planner_mod.FALLBACK_SCHEDULER)
     segment_hosts = segment_hosts or (lambda host: ())
 
     def failures():

@@ -123,9 +123,9 @@ def run_local(recovery, hostname, recovery_method, say, workdir):
     log_path = _log_to(os.path.join(workdir, 'masakari-engine.log'))
     say('Masakari\'s engine runs in this process; its log: %s' % log_path)
     engine.reset()
+    reserved = recovery_method in reserved_flags.RESERVED_METHODS
     engine.add_segment(LOCAL_SEGMENT, recovery_method, hosts,
-                       reserved=free if recovery_method in
-                       reserved_flags.RESERVED_METHODS else ())
+                       reserved=free if reserved else ())
     notification_uuid = engine.create_notification(hostname)
     say('Masakari notification %s for %s, processed in this process '
         '(segment recovery_method %s):' % (notification_uuid, hostname,

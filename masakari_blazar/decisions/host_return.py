@@ -28,7 +28,6 @@ import dataclasses
 import typing
 
 from masakari_blazar.decisions import hosts
-from masakari_blazar.decisions import reservations
 from masakari_blazar.decisions import spare_pool
 
 # Blazar lease statuses in which a lease holds, or will hold, its hosts.
@@ -106,19 +105,20 @@ def set_leases(state, holding, prefix, lease_ids, project_id):
             state.other_lease_status = status
 
 
-def set_aggregates(state, aggregates, freepool):
+def set_aggregates(state, aggregates, names):
     """Fill in what Nova's aggregates say of the host.
 
     :param aggregates: Nova's aggregate list, as dicts.
+    :param names: Blazar's aggregate names
+        (:class:`masakari_blazar.decisions.reservations.BlazarNames`).
     """
     name = state.hostname
-    state.in_freepool = any(a['name'] == freepool and
+    state.in_freepool = any(a['name'] == names.freepool and
                             name in a.get('hosts', []) for a in aggregates)
-    state.home_az = hosts.home_az(name, aggregates, freepool)
+    state.home_az = hosts.home_az(name, aggregates, names)
     state.reservation_aggregates = sorted(
         a['name'] for a in aggregates
-        if name in a.get('hosts', []) and
-        reservations.is_reservation_aggregate(a))
+        if name in a.get('hosts', []) and names.is_reservation(a))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -174,7 +174,7 @@ def refusal(state):
     return None
 
 
-def steps(state, prefix, days, claim_aggregate, freepool='freepool'):
+def steps(state, prefix, days, claim_aggregate, freepool):
     """The changes that make ``state``'s host a free spare, in order.
 
     The claim goes last, so that an interrupted return is finished by the

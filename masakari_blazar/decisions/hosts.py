@@ -24,7 +24,6 @@ with literals.
 import math
 
 from masakari_blazar.decisions import model
-from masakari_blazar.decisions import reservations
 
 
 RESOURCE_CLASSES = ('VCPU', 'MEMORY_MB', 'DISK_GB')
@@ -97,12 +96,16 @@ def flavor_resources(flavor, volume_backed=False):
         root_gb + int(flavor.get('ephemeral', 0) or 0) + swap_gb)
 
 
-def home_az(hostname, aggregates, freepool):
-    """The zone a host has outside Blazar; None for the default zone."""
+def home_az(hostname, aggregates, names):
+    """The zone a host has outside Blazar; None for the default zone.
+
+    :param names: Blazar's aggregate names, a
+        :class:`~masakari_blazar.decisions.reservations.BlazarNames`.
+    """
     for aggregate in aggregates:
         if hostname not in aggregate.get('hosts', []):
             continue
-        if reservations.is_blazar_aggregate(aggregate, freepool):
+        if names.owns(aggregate):
             continue
         if aggregate.get('availability_zone'):
             return aggregate['availability_zone']

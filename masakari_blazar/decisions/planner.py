@@ -361,3 +361,19 @@ class Planner(object):
             instance.resources,
             ' and can join %s' % instance.reservation
             if instance.reservation else '')
+
+
+def from_options(opts, fallback=None):
+    """The planner that ``[masakari_blazar]`` options describe.
+
+    The claim task, ``plan`` and ``pool status`` must rank spares alike, so
+    they all build their planner here.
+
+    :param opts: the ``[masakari_blazar]`` group, or any object with its
+        ``spare_preference``, ``max_spares_per_failure`` and
+        ``no_spare_action``.
+    :param fallback: overrides ``no_spare_action``, for a reader that asks
+        what the spares hold whatever the recovery would then do.
+    """
+    return Planner(opts.spare_preference, opts.max_spares_per_failure,
+                   fallback or opts.no_spare_action)

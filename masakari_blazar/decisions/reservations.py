@@ -30,24 +30,56 @@ first:
    degraded ACTIVE host reservation of the instance's project.
 """
 
+import dataclasses
+
 from masakari_blazar.decisions import model
 
-BLAZAR_AZ_PREFIX = 'blazar_'
 INSTANCE_SPEC = 'aggregate_instance_extra_specs:reservation'
 OWNER_KEY = 'blazar:owner'
 
 
-def is_blazar_aggregate(aggregate, freepool):
-    """Whether Blazar owns ``aggregate``: its freepool or a reservation's."""
-    az = aggregate.get('availability_zone') or ''
-    return aggregate['name'] == freepool or az.startswith(BLAZAR_AZ_PREFIX)
+@dataclasses.dataclass(frozen=True)
+class BlazarNames(object):
+    """How Blazar names its Nova aggregates, as Blazar and Nova are set up.
+
+    :param freepool: the aggregate of the registered hosts that no host
+        reservation holds.
+    :param az_prefix: how the availability zone of each host
+        reservation's aggregate starts.
+    """
+
+    freepool: str
+    az_prefix: str
+
+    @classmethod
+    def from_options(cls, opts):
+        """The names that ``[masakari_blazar]`` options give."""
+        return cls(opts.aggregate_freepool_name, opts.blazar_az_prefix)
+
+    def is_host_reservation(self, aggregate):
+        """Whether ``aggregate`` is a host reservation's."""
+        az = aggregate.get('availability_zone') or ''
+        return az.startswith(self.az_prefix)
+
+    def owns(self, aggregate):
+        """Whether Blazar owns ``aggregate``: its freepool or a reservation's.
+
+        These are the aggregates that the BlazarFilter calls Blazar pools.
+        """
+        return (aggregate['name'] == self.freepool or
+                self.is_host_reservation(aggregate))
+
+    def is_reservation(self, aggregate):
+        """Blazar made ``aggregate`` for a host or an instance reservation."""
+        return (self.is_host_reservation(aggregate) or
+                'reservation' in (aggregate.get('metadata') or {}))
 
 
-def host_reservation_aggregates(aggregates, hostname):
+def host_reservation_aggregates(aggregates, hostname, names):
     """The host-reservation aggregates that ``hostname`` is in."""
     return [a for a in aggregates
             if hostname in a.get('hosts', []) and
-            (a.get('availability_zone') or '').startswith(BLAZAR_AZ_PREFIX)]
+            names.is_host_reservation(a)]
 
 
 def _hint(server):
@@ -62,16 +94,16 @@ class ReservationFinder(object):
 
     :param aggregates: Nova's aggregate list, as dicts.
     :param failed_host: the failed host's name.
+    :param names: the :class:`BlazarNames` of Blazar's aggregates.
     :param allocated: ids of the host reservations that Blazar's allocation
         table still gives the failed host.
     :param leases: Blazar's lease list, for the healed case.
-    :param freepool: the name of Blazar's freepool aggregate.
     """
 
-    def __init__(self, aggregates, failed_host, allocated=(), leases=(),
-                 freepool='freepool'):
+    def __init__(self, aggregates, failed_host, names, allocated=(),
+                 leases=()):
         self._aggregates = {a['name']: a for a in aggregates}
-        own = host_reservation_aggregates(aggregates, failed_host)
+        own = host_reservation_aggregates(aggregates, failed_host, names)
         self._host_aggregate = own[0]['name'] if len(own) == 1 else None
         self._allocated = list(allocated)
         self._degraded = {}
@@ -79,7 +111,7 @@ class ReservationFinder(object):
         # unreserved instance can run; on any other host an instance found
         # by no other source is simply unreserved.
         healed = failed_host in (
-            self._aggregates.get(freepool) or {}).get('hosts', [])
+            self._aggregates.get(names.freepool) or {}).get('hosts', [])
         for lease in leases if healed else ():
             if lease.get('status') != 'ACTIVE' or not lease.get('degraded'):
                 continue
@@ -120,6 +152,8 @@ class ReservationFinder(object):
         return list(aggregate.get('hosts', []))
 
 
+# Blazar names a host's reservation provider so, with no option to change
+# it (blazar/utils/openstack/placement.py, create_reservation_provider).
 CHILD_PREFIX = 'blazar_'
 
 
@@ -128,10 +162,3 @@ RC_PREFIX = 'CUSTOM_RESERVATION_'
 
 def resource_class(reservation_id):
     return RC_PREFIX + reservation_id.upper().replace('-', '_')
-
-
-def is_reservation_aggregate(aggregate):
-    """Blazar made this aggregate for a host or an instance reservation."""
-    az = aggregate.get('availability_zone') or ''
-    return (az.startswith(BLAZAR_AZ_PREFIX) or
-            'reservation' in (aggregate.get('metadata') or {}))

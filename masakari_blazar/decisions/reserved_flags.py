@@ -21,7 +21,10 @@ flag should be set on exactly the free spares registered in such segments.
 Hosts of ``auto`` and ``auto_priority``-only segments are left alone.
 """
 
-RESERVED_METHODS = ('reserved_host', 'rh_priority')
+from masakari.objects import fields
+
+METHODS = fields.FailoverSegmentRecoveryMethod
+RESERVED_METHODS = (METHODS.RESERVED_HOST, METHODS.RH_PRIORITY)
 
 
 def changes(hosts, free_spares):

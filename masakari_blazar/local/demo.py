@@ -29,6 +29,7 @@ import tempfile
 import threading
 import time
 
+from masakari.objects import fields
 from oslo_config import cfg
 
 from masakari_blazar.cloud import pool_reader
@@ -42,6 +43,7 @@ from masakari_blazar.simulator import lease_end
 from masakari_blazar.simulator import scenario as scenario_mod
 
 CONF = cfg.CONF
+METHODS = fields.FailoverSegmentRecoveryMethod
 
 
 def _default_host(cloud, spares):
@@ -65,8 +67,8 @@ class Printer(object):
             print(text, file=self.out, flush=True)
 
 
-def run(scenario='demo', host=None, recovery_method='auto', as_json=False,
-        out=sys.stdout):
+def run(scenario='demo', host=None, recovery_method=METHODS.AUTO,
+        as_json=False, out=sys.stdout):
     """Run the demo; returns the process exit code."""
     say = Printer(as_json, out)
     started = time.monotonic()

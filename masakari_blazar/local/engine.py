@@ -34,25 +34,60 @@ from oslo_utils import timeutils
 from oslo_utils import uuidutils
 
 from masakari_blazar import conf as mb_conf
+from masakari_blazar import exceptions
 
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
 
-PRE = ['blazar_disable_compute_service_task',
-       'prepare_HA_enabled_instances_task']
-MAIN = ['blazar_claim_spare_task', 'blazar_prepare_spare_task',
-        'blazar_evacuate_instances_task']
-RECOMMENDED_TASKS = {'pre': PRE, 'main': MAIN, 'post': []}
+FLOW_GROUP = 'taskflow_driver_recovery_flows'
+AUTO_FLOW = 'host_auto_failure_recovery_tasks'
+RH_FLOW = 'host_rh_failure_recovery_tasks'
+FLOWS_FILE = 'masakari-custom-recovery-methods.conf'
+# Where FLOWS_FILE is shipped: etc/masakari beside the package, in a
+# checkout and in an editable install.
+FLOWS_DIR = os.path.join(
+    os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(
+        __file__)))), 'etc', 'masakari')
 
 # Masakari's evacuation waits and polls; a simulated cloud answers at once.
+# verify_interval is an integer: 1 s is its shortest pause, and the
+# plugin's watch answers Masakari's polls as soon as an evacuation ends.
 FAST_ENGINE = {
     'wait_period_after_service_update': 0,
-    'verify_interval': 0.05,
+    'verify_interval': 1,
     'wait_period_after_evacuation': 60,
     'wait_period_after_power_off': 60,
 }
 
 _ENGINE = None
+
+
+def flows_file():
+    """The path of the shipped recovery flows, refused if it is missing."""
+    path = os.path.join(FLOWS_DIR, FLOWS_FILE)
+    if not os.path.isfile(path):
+        raise exceptions.ConfigError(
+            'the recommended recovery flows are read from %s, which does '
+            'not exist' % path)
+    return path
+
+
+def recommended_flows():
+    """Both host-failure flows, read from the shipped file.
+
+    The demo, ``recover --local`` and the tests run exactly what operators
+    are told to install, as masakari-engine parses it: Masakari's own
+    option types read the file.
+
+    :returns: ``{AUTO_FLOW: {'pre': [...], 'main': [...], 'post': [...]},
+        RH_FLOW: {...}}``.
+    """
+    from masakari.conf import engine_driver
+    flows = cfg.ConfigOpts()
+    flows.register_opts(engine_driver.taskflow_driver_recovery_flows,
+                        group=FLOW_GROUP)
+    flows([], default_config_files=[flows_file()], default_config_dirs=[])
+    return {name: flows[FLOW_GROUP][name] for name in (AUTO_FLOW, RH_FLOW)}
 
 
 def get_engine(workdir):
@@ -62,6 +97,21 @@ def get_engine(workdir):
         mb_conf.parse_config_once()
         _ENGINE = LocalEngine(workdir)
     return _ENGINE
+
+
+def set_credentials(conf, credentials):
+    """Give the plugin's ``[blazar]`` section a cloud's password login."""
+    from keystoneauth1 import loading as ks_loading
+    group = mb_conf.BLAZAR_GROUP
+    conf.set_override('auth_type', 'password', group=group)
+    # The auth plugin's options exist once its type is known.
+    ks_loading.register_auth_conf_options(conf, group)
+    for opt in ks_loading.get_auth_plugin_conf_options('password'):
+        if opt.dest not in conf[group]:
+            conf.register_opt(opt, group=group)
+    for name in ('auth_url', 'username', 'password', 'project_name',
+                 'user_domain_name', 'project_domain_name'):
+        conf.set_override(name, credentials[name], group=group)
 
 
 class LocalEngine(object):
@@ -98,7 +148,7 @@ class LocalEngine(object):
         CONF.set_override('transport_url', 'fake:/')
         for name, value in FAST_ENGINE.items():
             CONF.set_override(name, value)
-        self.set_tasks(RECOMMENDED_TASKS)
+        self.set_tasks()
         # Masakari reads [taskflow] connection into a module global when
         # its TaskFlow base module is imported.  Importing it only now makes
         # it see the value above, as masakari-engine does after parsing its
@@ -119,19 +169,24 @@ class LocalEngine(object):
             conn.upgrade()
 
     @staticmethod
-    def set_tasks(tasks, rh_tasks=None):
-        """Name the tasks of both host-failure flows, as masakari.conf does."""
-        group = 'taskflow_driver_recovery_flows'
-        CONF.set_override('host_auto_failure_recovery_tasks', tasks,
-                          group=group)
-        CONF.set_override('host_rh_failure_recovery_tasks',
-                          rh_tasks or tasks, group=group)
+    def set_tasks(tasks=None, rh_tasks=None):
+        """Name the tasks of both host-failure flows, as masakari.conf does.
+
+        Without ``tasks``, both flows are the recommended ones; with only
+        ``tasks``, both flows run them.
+        """
+        flows = ({AUTO_FLOW: tasks, RH_FLOW: rh_tasks or tasks} if tasks
+                 else recommended_flows())
+        for name, value in flows.items():
+            CONF.set_override(name, value, group=FLOW_GROUP)
 
     def use_cloud(self, credentials, **plugin_options):
         """Point Masakari and the plugin at a cloud's Keystone.
 
         The plugin's options start from their defaults each time, with the
-        claim lock in the work directory, then take ``plugin_options``.
+        claim lock in the work directory and Nova read as often as
+        ``poll_interval`` allows (these clouds answer at once), then take
+        ``plugin_options``.
         """
         CONF.set_override('os_privileged_user_auth_url',
                           credentials['auth_url'])
@@ -141,20 +196,12 @@ class LocalEngine(object):
         CONF.set_override('os_privileged_user_tenant',
                           credentials['project_name'])
         CONF.set_override('auth_type', 'password', group='keystone_authtoken')
-        group = mb_conf.BLAZAR_GROUP
-        CONF.set_override('auth_type', 'password', group=group)
-        # The auth plugin's options exist once its type is known.
-        from keystoneauth1 import loading as ks_loading
-        ks_loading.register_auth_conf_options(CONF, group)
-        for opt in ks_loading.get_auth_plugin_conf_options('password'):
-            if opt.dest not in CONF[group]:
-                CONF.register_opt(opt, group=group)
-        for name in ('auth_url', 'username', 'password', 'project_name',
-                     'user_domain_name', 'project_domain_name'):
-            CONF.set_override(name, credentials[name], group=group)
+        set_credentials(CONF, credentials)
         for opt in mb_conf.ALL_PLUGIN_OPTS:
             CONF.clear_override(opt.dest, group=mb_conf.PLUGIN_GROUP)
         CONF.set_override('lock_path', os.path.join(self.workdir, 'locks'),
+                          group=mb_conf.PLUGIN_GROUP)
+        CONF.set_override('poll_interval', mb_conf.POLL_INTERVAL_MIN,
                           group=mb_conf.PLUGIN_GROUP)
         for name, value in plugin_options.items():
             CONF.set_override(name, value, group=mb_conf.PLUGIN_GROUP)

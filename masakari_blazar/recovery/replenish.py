@@ -42,7 +42,7 @@ def candidates(recovery):
                  if a.get('reservations')}
     freepool = set()
     for aggregate in inv.aggregates():
-        if aggregate['name'] == inv.freepool:
+        if aggregate['name'] == inv.names.freepool:
             freepool.update(aggregate.get('hosts', []))
     services = inv.services()
     hypervisors = inv.hypervisors()

@@ -60,10 +60,9 @@ class SpareRecovery(object):
         self.ledger = ledger.Ledger(self.clients, self.opts.claim_aggregate)
         self.leases = blazar_spares.SpareLeases(self.clients, conf,
                                                 self.ledger)
-        self.admission = admission.Admission(self.clients)
-        self.planner = planner.Planner(self.opts.spare_preference,
-                                       self.opts.max_spares_per_failure,
-                                       self.opts.no_spare_action)
+        self.admission = admission.Admission(self.clients,
+                                             self.inventory.names)
+        self.planner = planner.from_options(self.opts)
 
     # Reading --------------------------------------------------------------
     def _instances(self, host_name, instance_uuids, finder):
@@ -98,7 +97,7 @@ class SpareRecovery(object):
                 self.inventory.free_resources(provider)
             if fields.get('spare') and not fields.get('claimed'):
                 problem = failure.occupied_spare_problem(used)
-        az = hosts.home_az(hostname, seen.aggregates, self.inventory.freepool)
+        az = hosts.home_az(hostname, seen.aggregates, self.inventory.names)
         return model.Target(hostname=hostname, free=free, az=az,
                             problem=problem,
                             in_segment=hostname in seen.segment,
@@ -131,7 +130,7 @@ class SpareRecovery(object):
         pool = failure.free_spares(held, claims)
         seen = self._candidates(segment_hosts)
         finder = reservations.ReservationFinder(
-            seen.aggregates, host_name,
+            seen.aggregates, host_name, self.inventory.names,
             failure.failed_host_reservations(host_name, leases,
                                              blazar_hosts, allocations,
                                              pool),
@@ -146,7 +145,7 @@ class SpareRecovery(object):
         return failure.FailureView(
             instances=instances, targets=targets,
             failed_az=hosts.home_az(host_name, seen.aggregates,
-                                    self.inventory.freepool),
+                                    self.inventory.names),
             pool=pool, claims=claims, mine=mine,
             held={s.hostname: s for s in held},
             registered={h['hypervisor_hostname']: h for h in blazar_hosts})
@@ -297,7 +296,7 @@ class SpareRecovery(object):
         """The steps that make the host of ``state`` a free spare."""
         return host_return.steps(
             state, self.opts.spare_lease_prefix, self.opts.spare_lease_days,
-            self.opts.claim_aggregate, self.inventory.freepool)
+            self.opts.claim_aggregate, self.inventory.names.freepool)
 
     def return_to_pool(self, state):
         """Make one host a free spare again; run under the claim lock.

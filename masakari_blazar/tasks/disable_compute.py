@@ -53,7 +53,7 @@ class BlazarDisableComputeServiceTask(base.CleanDetails,
         with base.failing_clearly(self):
             shutdown = compute_service.ServiceShutdown(
                 mb_clients.Clients(CONF), opts.monitor_fences_hosts,
-                opts.service_down_timeout, CONF.verify_interval)
+                opts.service_down_timeout, opts.poll_interval)
             shutdown.disable_until_down(
                 host_name, CONF.host_failure.service_disable_reason,
                 self._report)

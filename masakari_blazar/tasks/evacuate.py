@@ -16,7 +16,6 @@
 
 import time
 
-import eventlet
 from eventlet import greenpool
 from oslo_config import cfg
 
@@ -69,8 +68,9 @@ class EvacuateInstancesTask(base.CleanDetails,
             unusable = spare_recovery.SpareRecovery(CONF, clients).unusable(
                 sorted({t for t in plan.moves.values() if t}))
             nova = clients.nova_at(nova_api.MICROVERSION)
-            self.watch = server_watch.ServerWatch(nova, clients.call,
-                                                  CONF.verify_interval)
+            self.watch = server_watch.ServerWatch(
+                nova, clients.call, CONF.verify_interval,
+                CONF.masakari_blazar.poll_interval)
             self.novaclient = nova_api.NovaAPI(nova, self.watch.changed)
             self.watch.seed(host_name)
         for hostname, problem in sorted(unusable.items()):
@@ -143,6 +143,11 @@ class EvacuateInstancesTask(base.CleanDetails,
                 getattr(new_instance, 'OS-EXT-SRV-ATTR:hypervisor_hostname'))
 
     def _settled_server(self, uuid):
+        """``uuid`` once no rebuild is under way; None if it is gone.
+
+        Each look waits for a newer round of the watch, which paces this
+        loop; at ``wait_period_after_evacuation`` it is taken as it is.
+        """
         deadline = time.monotonic() + CONF.wait_period_after_evacuation
         while True:
             try:
@@ -153,7 +158,6 @@ class EvacuateInstancesTask(base.CleanDetails,
             if not (task_state or '').startswith('rebuild') or (
                     time.monotonic() > deadline):
                 return server
-            eventlet.sleep(CONF.verify_interval)
 
     @staticmethod
     def _close(vmove, status, dest_host=None, message=None):

@@ -33,6 +33,8 @@ from wsgiref import simple_server
 
 from oslo_config import cfg
 
+from masakari_blazar.local import engine as local_engine
+
 CONF_TEMPLATE = """
 [DEFAULT]
 transport_url = fake:/
@@ -62,10 +64,7 @@ api_retry_delay = 0
 """
 
 # The recommended flows, as shipped.
-FLOWS_FILE = os.path.join(os.path.dirname(__file__), '..', '..', 'etc',
-                          'masakari',
-                          'masakari-custom-recovery-methods.conf')
-with open(FLOWS_FILE) as _flows:
+with open(local_engine.flows_file()) as _flows:
     FLOWS = '\n' + _flows.read()
 
 

@@ -127,7 +127,7 @@ class Runner(object):
         """Masakari's records and the plugin's options for ``cloud``."""
         self.engine.reset()
         self.engine.use_cloud(cloud.credentials, **plugin_options)
-        self.engine.set_tasks(tasks or local_engine.RECOMMENDED_TASKS)
+        self.engine.set_tasks(tasks)
         hosts = sorted(cloud.snapshot()['hosts'])
         self.engine.add_segment('segment', method, hosts, reserved=reserved)
 

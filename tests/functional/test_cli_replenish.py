@@ -149,3 +149,25 @@ def test_without_replenish_pool_the_claim_adds_nothing(runner):
     assert result.status == 'finished'
     assert not result.said('Replenished')
     assert result.lease_names() == ['masakari-spare-spare-2']
+
+
+def test_replenish_reads_freepool_under_the_configured_name(runner,
+                                                            tmp_path):
+    """Blazar and the BlazarFilter may call freepool otherwise."""
+    cloud = runner.cloud(harness.scenario('basic', with_free_hosts),
+                         freepool_name='blazar-free')
+    runner.prepare(cloud)
+    plugin = 'pool_min_size = 3\nspare_host_properties = %s\n' % GOLD
+    stock = cli.write_conf(tmp_path, runner, cloud, plugin=plugin)
+    (tmp_path / 'renamed').mkdir()
+    renamed = cli.write_conf(tmp_path / 'renamed', runner, cloud,
+                             plugin=plugin +
+                             'aggregate_freepool_name = blazar-free')
+
+    done = cli.run('--config-file', stock, 'replenish', '--dry-run')
+    assert 'free-big: not in freepool' in cli.one_line_error(done)
+    done = cli.run('--config-file', renamed, 'replenish', '--dry-run')
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        'Would give free Blazar host free-big the spare lease '
+        'masakari-spare-free-big']

@@ -94,9 +94,7 @@ def test_it_replaces_masakaris_disable_task_and_its_sleep(runner,
     result.assert_nothing_lost()
 
 
-def test_without_fencing_it_waits_for_nova_to_miss_heartbeats(
-        runner, masakari_waits):
-    masakari_waits(verify_interval=1)
+def test_without_fencing_it_waits_for_nova_to_miss_heartbeats(runner):
     cloud = runner.cloud('basic', service_down_time=2)
     runner.prepare(cloud)
     result = _power_off_and_notify(runner, cloud, 'compute-1')
@@ -113,8 +111,7 @@ def test_without_fencing_it_waits_for_nova_to_miss_heartbeats(
 
 
 def test_a_host_nova_still_reports_up_fails_clearly_claiming_nothing(
-        runner, masakari_waits):
-    masakari_waits(verify_interval=1)
+        runner):
     cloud = runner.cloud('basic', service_down_time=3600)
     runner.prepare(cloud, service_down_timeout=1)
     result = _power_off_and_notify(runner, cloud, 'compute-1')

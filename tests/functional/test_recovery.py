@@ -76,10 +76,9 @@ def test_host_reservation_instances_are_admitted_on_the_spare(runner):
 def test_without_joining_the_reservation_the_blazar_filter_refuses(runner):
     """A control: the admission step is what makes the evacuation pass."""
     cloud = runner.cloud('host-reservation')
-    tasks = {'pre': local_engine.PRE,
-             'main': ['blazar_claim_spare_task',
-                      'blazar_evacuate_instances_task'],
-             'post': []}
+    tasks = dict(local_engine.recommended_flows()[local_engine.AUTO_FLOW],
+                 main=['blazar_claim_spare_task',
+                       'blazar_evacuate_instances_task'])
     runner.prepare(cloud, tasks=tasks)
     result = runner.fail(cloud, 'compute-1')
 

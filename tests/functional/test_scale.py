@@ -22,9 +22,12 @@ the benchmark's business (tools/benchmark.py); these count calls only.
 
 import collections
 import re
+import time
 
+from oslo_config import cfg
 import pytest
 
+from masakari_blazar import conf as mb_conf
 from tests.functional import harness
 
 
@@ -98,3 +101,17 @@ def test_a_longer_evacuation_costs_no_more_calls_per_instance(runner):
     assert slow[('nova', 'POST', '/compute/v2.1/servers/ID/action')] == 3 * 4
     # No Keystone token per call: one session serves the whole recovery.
     assert slow[('keystone', 'POST', '/identity/v3/auth/tokens')] <= 8
+
+
+def test_polling_rounds_keep_their_pace(runner):
+    """Rounds begin at most every poll_interval, however Masakari polls.
+
+    Masakari's verify_interval is a whole number of seconds; a fractional
+    one would become 0 and make every poll a round of its own.
+    """
+    started = time.monotonic()
+    slow = _calls(runner, instances=4, spares=1, evacuation_delay=1.5)
+    elapsed = time.monotonic() - started
+    rounds = slow[('nova', 'GET', '/compute/v2.1/servers/detail')]
+    assert 2 <= rounds <= elapsed / mb_conf.POLL_INTERVAL_MIN + 1
+    assert cfg.CONF.verify_interval == 1

@@ -22,7 +22,6 @@ cloud and cutting a host's power differ, as no API does either.
 
 import copy
 
-from masakari_blazar.local import engine as local_engine
 from masakari_blazar.simulator import scenario as scenario_mod
 from masakari_blazar.simulator import SimulatedCloud
 from tests.real import api as api_mod
@@ -113,7 +112,7 @@ def run(cloud, engine, host, method='auto', tasks=None, reserved=(),
     observer.learn()
     engine.reset()
     engine.use_cloud(cloud.credentials, **plugin_options)
-    engine.set_tasks(tasks or local_engine.RECOMMENDED_TASKS)
+    engine.set_tasks(tasks)
     engine.add_segment('segment', method, sorted(cloud.hosts),
                        reserved=reserved)
     cloud.power_off(host)

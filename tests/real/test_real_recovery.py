@@ -107,10 +107,9 @@ def test_host_reservation_instances_are_admitted_on_the_spare(both):
 
 def test_without_joining_the_reservation_the_blazar_filter_refuses(both):
     """A control: the real BlazarFilter refuses a spare left outside."""
-    tasks = {'pre': local_engine.PRE,
-             'main': ['blazar_claim_spare_task',
-                      'blazar_evacuate_instances_task'],
-             'post': []}
+    tasks = dict(local_engine.recommended_flows()[local_engine.AUTO_FLOW],
+                 main=['blazar_claim_spare_task',
+                       'blazar_evacuate_instances_task'])
     result, lines = both('host-reservation, no admission: filter refuses',
                          scenarios.equivalent('host-reservation'),
                          'compute-1', tasks=tasks)

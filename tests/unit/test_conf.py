@@ -105,12 +105,17 @@ def test_defaults(conf):
     assert opts.evacuation_concurrency == 50
     assert opts.monitor_fences_hosts is False
     assert opts.service_down_timeout == 180
+    assert opts.poll_interval == 0.5
     assert opts.api_retries == 4
     assert opts.api_retry_delay == 1.0
     assert opts.api_retry_max_delay == 10.0
     assert opts.pool_min_size == 1
     assert opts.replenish_pool is False
     assert opts.spare_host_properties == ''
+    # blazar-nova's own defaults (blazarnova/scheduler/filters/
+    # blazar_filter.py, [blazar:physical:host]).
+    assert opts.aggregate_freepool_name == 'freepool'
+    assert opts.blazar_az_prefix == 'blazar_'
 
 
 def test_spare_preference_accepts_only_known_criteria(conf):
@@ -129,6 +134,8 @@ def test_spare_preference_accepts_only_known_criteria(conf):
     ('lock_timeout', 0),
     ('api_retries', -1),
     ('pool_min_size', -1),
+    ('poll_interval', 0),
+    ('poll_interval', 0.01),
 ])
 def test_invalid_values_are_refused(conf, name, value):
     with pytest.raises(ValueError):

@@ -21,7 +21,9 @@ too, since a lazy import is still a dependency.
 
 import ast
 import configparser
+import importlib.util
 import os
+import pkgutil
 import sys
 
 import pytest
@@ -75,6 +77,25 @@ def _modules():
 MODULES = _modules()
 
 
+def _is_module(name):
+    """Whether ``name`` is a module, found on disk without importing it.
+
+    ``from a import b`` imports the module ``a.b`` when there is one, and
+    otherwise the name ``b`` of ``a``.
+    """
+    parts = name.split('.')
+    spec = importlib.util.find_spec(parts[0])
+    paths = spec.submodule_search_locations if spec else None
+    for part in parts[1:]:
+        found = [m for m in pkgutil.iter_modules(paths or ())
+                 if m.name == part]
+        if not found:
+            return False
+        paths = ([os.path.join(found[0].module_finder.path, part)]
+                 if found[0].ispkg else None)
+    return True
+
+
 def _imports(path):
     """Every module name ``path`` imports, resolved to a module."""
     names = set()
@@ -85,13 +106,8 @@ def _imports(path):
             assert node.level == 0, '%s: relative import' % path
             for alias in node.names:
                 candidate = '%s.%s' % (node.module, alias.name)
-                if node.module.split('.')[0] != PACKAGE:
-                    # ``from a.b import c``: c may be a module or a name in
-                    # a.b; either way the import reaches no further.
-                    names.add(candidate)
-                else:
-                    names.add(candidate if candidate in MODULES else
-                              node.module)
+                names.add(candidate if _is_module(candidate) else
+                          node.module)
     return names
 
 
@@ -201,3 +217,22 @@ def test_the_rules_would_catch_a_leak():
     finally:
         IMPORTS.clear()
         IMPORTS.update(saved)
+
+
+def test_from_imports_resolve_to_the_module_they_load():
+    """``from masakari.objects import fields`` loads only Masakari's enums.
+
+    The decisions may use those constants, and nothing else of
+    ``masakari.objects``, whose other modules reach the database.
+    """
+    assert _is_module('masakari.objects.fields')
+    assert not _is_module('collections.namedtuple')
+    decisions = 'masakari_blazar.decisions.reserved_flags'
+    assert 'masakari.objects.fields' in IMPORTS[decisions]
+    saved = IMPORTS[decisions]
+    IMPORTS[decisions] = saved | {'masakari.objects.base'}
+    try:
+        with pytest.raises(AssertionError):
+            test_the_decisions_do_no_io(decisions)
+    finally:
+        IMPORTS[decisions] = saved

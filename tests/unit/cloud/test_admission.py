@@ -28,6 +28,7 @@ from masakari_blazar import exceptions
 HOST_RES = '0f5e2ad1-7b4a-4c39-9d0e-6f1b8d3c2a10'
 OLD_RES = '51c0a3b7-22d4-4e8f-a1b9-0c7d6e5f4a32'
 INST_RES = '9a7c3e21-4b5d-4f6a-8e9b-1c2d3e4f5a6b'
+NAMES = reservations.BlazarNames('freepool', 'blazar_')
 
 
 def test_resource_class_is_blazars_custom_class():
@@ -54,13 +55,20 @@ def _agg(agg_id, name, hosts=(), az=None, metadata=None):
     (_agg(4, 'ssd', metadata=None), False),
 ])
 def test_is_reservation_aggregate(aggregate, expected):
-    assert reservations.is_reservation_aggregate(aggregate) is expected
+    assert NAMES.is_reservation(aggregate) is expected
+
+
+def test_a_host_reservation_is_told_by_the_configured_zone_prefix():
+    aggregate = _agg(5, HOST_RES, az='lease_' + HOST_RES)
+    assert not NAMES.is_reservation(aggregate)
+    assert reservations.BlazarNames('freepool', 'lease_').is_reservation(
+        aggregate)
 
 
 def test_aggregate_with_null_metadata_is_not_a_reservation():
     agg = _agg(4, 'ssd')
     agg['metadata'] = None
-    assert not reservations.is_reservation_aggregate(agg)
+    assert not NAMES.is_reservation(agg)
 
 
 # Joining host reservations through a stand-in for novaclient ------------
@@ -127,7 +135,7 @@ def _host_res_agg(agg_id, res_id, hosts=()):
 
 def test_join_adds_the_spare_to_the_reservation_aggregate():
     clients = FakeClients([_host_res_agg(5, HOST_RES, ['compute-2'])])
-    done = admission.Admission(clients).join('spare-a', HOST_R, 2)
+    done = admission.Admission(clients, NAMES).join('spare-a', HOST_R, 2)
     assert clients.nova.aggregates.data[5]['hosts'] == [
         'compute-2', 'spare-a']
     assert len(done) == 1 and 'added spare-a' in done[0]
@@ -137,7 +145,7 @@ def test_join_leaves_another_blazar_zone_first():
     clients = FakeClients([_host_res_agg(5, HOST_RES),
                            _host_res_agg(6, OLD_RES, ['spare-a']),
                            _agg(7, 'ssd', ['spare-a'])])
-    admission.Admission(clients).join('spare-a', HOST_R, 1)
+    admission.Admission(clients, NAMES).join('spare-a', HOST_R, 1)
     assert clients.nova.aggregates.actions == [
         ('remove', OLD_RES, 'spare-a'), ('add', HOST_RES, 'spare-a')]
     assert clients.nova.aggregates.data[7]['hosts'] == ['spare-a']
@@ -147,13 +155,13 @@ def test_join_refuses_a_spare_in_an_operator_zone():
     clients = FakeClients([_host_res_agg(5, HOST_RES),
                            _agg(2, 'rack-1', ['spare-a'], az='az1')])
     with pytest.raises(exceptions.ClaimError, match='rack-1 with zone az1'):
-        admission.Admission(clients).join('spare-a', HOST_R, 1)
+        admission.Admission(clients, NAMES).join('spare-a', HOST_R, 1)
     assert clients.nova.aggregates.actions == []
 
 
 def test_join_is_idempotent():
     clients = FakeClients([_host_res_agg(5, HOST_RES, ['spare-a'])])
-    assert admission.Admission(clients).join('spare-a', HOST_R, 1) == []
+    assert admission.Admission(clients, NAMES).join('spare-a', HOST_R, 1) == []
     assert clients.nova.aggregates.actions == []
 
 
@@ -164,7 +172,7 @@ def test_conflict_because_already_there_is_accepted():
     stale = aggregates.list()
     aggregates.data[5]['hosts'].append('spare-a')
     aggregates.list = lambda: stale
-    admission.Admission(clients).join('spare-a', HOST_R, 1)
+    admission.Admission(clients, NAMES).join('spare-a', HOST_R, 1)
     assert aggregates.data[5]['hosts'] == ['spare-a']
 
 
@@ -176,11 +184,11 @@ def test_conflict_for_a_zone_is_not_taken_for_already_there():
     aggregates.data[9] = _agg(9, 'rack-9', ['spare-a'], 'az9')
     aggregates.list = lambda: stale
     with pytest.raises(exceptions.ClaimError, match='Nova refuses to add'):
-        admission.Admission(clients).join('spare-a', HOST_R, 1)
+        admission.Admission(clients, NAMES).join('spare-a', HOST_R, 1)
     assert aggregates.data[5]['hosts'] == []
 
 
 def test_join_of_a_vanished_reservation_says_so():
     clients = FakeClients([])
     with pytest.raises(exceptions.ClaimError, match='no longer exists'):
-        admission.Admission(clients).join('spare-a', HOST_R, 1)
+        admission.Admission(clients, NAMES).join('spare-a', HOST_R, 1)

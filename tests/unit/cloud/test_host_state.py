@@ -49,7 +49,7 @@ def read(conf, cloud, notification_status=None):
 
 def actions(state):
     return [s.action for s in host_return.steps(
-        state, 'masakari-spare', 10, recorded_cloud.CLAIMS)]
+        state, 'masakari-spare', 10, recorded_cloud.CLAIMS, 'freepool')]
 
 
 def test_a_host_nova_does_not_know_is_unknown(conf, cloud):

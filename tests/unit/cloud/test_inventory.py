@@ -18,8 +18,10 @@ import pytest
 
 from masakari_blazar.decisions import hosts
 from masakari_blazar.decisions import model
+from masakari_blazar.decisions import reservations
 
 HOST = 'spare-a'
+NAMES = reservations.BlazarNames('freepool', 'blazar_')
 
 
 def service(status='enabled', state='up', forced_down=False, reason=None):
@@ -155,19 +157,27 @@ def test_home_az_is_the_zone_of_a_non_blazar_aggregate():
         _agg('rack-2', [HOST], 'az2', {'availability_zone': 'az2'}),
         _agg('rack-1', ['compute-1'], 'az1', {'availability_zone': 'az1'}),
     ]
-    assert hosts.home_az(HOST, aggregates, 'freepool') == 'az2'
+    assert hosts.home_az(HOST, aggregates, NAMES) == 'az2'
 
 
 def test_home_az_is_none_in_the_default_zone():
     aggregates = [_agg('r-1', [HOST], 'blazar_r-1'),
                   _agg('rack-1', ['compute-1'], 'az1')]
-    assert hosts.home_az(HOST, aggregates, 'freepool') is None
+    assert hosts.home_az(HOST, aggregates, NAMES) is None
 
 
 def test_home_az_skips_a_renamed_freepool_even_if_it_had_a_zone():
     aggregates = [_agg('blazar-free', [HOST], 'free-zone')]
-    assert hosts.home_az(HOST, aggregates, 'blazar-free') is None
-    assert hosts.home_az(HOST, aggregates, 'freepool') == 'free-zone'
+    renamed = reservations.BlazarNames('blazar-free', 'blazar_')
+    assert hosts.home_az(HOST, aggregates, renamed) is None
+    assert hosts.home_az(HOST, aggregates, NAMES) == 'free-zone'
+
+
+def test_home_az_skips_reservations_by_the_configured_zone_prefix():
+    aggregates = [_agg('r-1', [HOST], 'lease_r-1')]
+    assert hosts.home_az(HOST, aggregates, NAMES) == 'lease_r-1'
+    prefixed = reservations.BlazarNames('freepool', 'lease_')
+    assert hosts.home_az(HOST, aggregates, prefixed) is None
 
 
 def test_capacity_from_an_allocation_candidates_summary():

@@ -74,17 +74,26 @@ def _host(server):
     return getattr(server, 'OS-EXT-SRV-ATTR:hypervisor_hostname')
 
 
-@pytest.fixture
-def watch():
+def _rebuilding(uuid, host='compute-1'):
+    return dict(_server(uuid, host), **{'OS-EXT-STS:task_state': 'rebuilding'})
+
+
+def _watch(pace):
+    """A watch for Masakari's verify_interval of 1 s, seeded at t=0."""
     clock = Clock()
     nova = FakeNova(clock)
     watch = server_watch.ServerWatch(
-        nova, lambda service, call, fn, *a: fn(*a), interval=1.0,
+        nova, lambda service, call, fn, *a: fn(*a), interval=1.0, pace=pace,
         clock=clock, wall=clock.wall, sleep=clock.sleep)
     nova.pages.append({'servers': [_server('a'), _server('b')]})
     watch.seed('compute-1')
     watch.nova, watch.clock = nova, clock
     return watch
+
+
+@pytest.fixture
+def watch():
+    return _watch(pace=0.5)
 
 
 def test_the_first_look_is_served_by_the_failed_host_list(watch):
@@ -104,6 +113,45 @@ def test_a_look_after_a_change_waits_for_a_round_begun_later(watch):
     # changes-since reaches CLOCK_MARGIN before the previous round began.
     assert watch.nova.queries[-1] == {
         'all_tenants': '1', 'changes-since': '2026-01-01T11:59:50Z'}
+
+
+def test_a_look_at_a_rebuilding_instance_waits_for_it_to_settle():
+    watch = _watch(pace=0.1)
+    watch.server('a')
+    watch.changed('a')
+    watch.nova.pages.extend([{'servers': [_rebuilding('a')]},
+                             {'servers': []},
+                             {'servers': [_server('a', host='spare-1')]}])
+
+    assert _host(watch.server('a')) == 'spare-1'
+    # Three rounds, a pace apart, answered the one look.
+    assert len(watch.nova.queries) == 4
+    assert watch.clock.now == pytest.approx(0.31)
+
+
+def test_a_look_at_a_rebuilding_instance_waits_half_an_interval_at_most():
+    watch = _watch(pace=0.1)
+    watch.server('a')
+    watch.changed('a')
+    watch.nova.pages.extend({'servers': [_rebuilding('a')] if n == 0 else []}
+                            for n in range(10))
+
+    looked_at = watch.clock.now
+    assert getattr(watch.server('a'), 'OS-EXT-STS:task_state') == (
+        'rebuilding')
+    # Masakari's next poll comes a verify_interval after this one began.
+    assert watch.clock.now - looked_at <= 0.5 + 0.01
+    assert len(watch.nova.queries) == 6
+
+
+def test_a_settled_instance_is_answered_by_one_round():
+    watch = _watch(pace=0.1)
+    watch.server('a')
+    watch.changed('a')
+    watch.nova.pages.append({'servers': [_server('a', vm_state='stopped')]})
+
+    assert getattr(watch.server('a'), 'OS-EXT-STS:vm_state') == 'stopped'
+    assert len(watch.nova.queries) == 2
 
 
 def test_looks_at_several_instances_share_one_round(watch):

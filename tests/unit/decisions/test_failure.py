@@ -91,7 +91,9 @@ def vm(name, reservation_id=None):
 
 
 def finder(*aggregates):
-    return reservations.ReservationFinder(list(aggregates), FAILED)
+    return reservations.ReservationFinder(
+        list(aggregates), FAILED, reservations.BlazarNames('freepool',
+                                                           'blazar_'))
 
 
 def aggregate(name, hosts):

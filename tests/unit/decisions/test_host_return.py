@@ -18,6 +18,7 @@ import pytest
 
 from masakari_blazar.cloud import ledger
 from masakari_blazar.decisions import host_return
+from masakari_blazar.decisions import reservations
 
 CLAIM = ledger.Claim('spare-1', 'n-1', '2026-01-01T00:00:00')
 
@@ -29,7 +30,7 @@ def state(**fields):
 
 def actions(found):
     return [s.action for s in host_return.steps(
-        found, 'masakari-spare', 10, 'claims')]
+        found, 'masakari-spare', 10, 'claims', 'freepool')]
 
 
 @pytest.mark.parametrize('fields,start', [
@@ -65,7 +66,8 @@ def test_a_claimed_spare_undoes_its_joins_then_returns():
         host_return.LEAVE_FREEPOOL, host_return.REGISTER, host_return.LEASE,
         host_return.DROP_CLAIM]
     texts = [s.text for s in host_return.steps(found, 'masakari-spare', 10,
-                                               'claims')]
+                                               'claims', 'blazar-free')]
+    assert texts[2].startswith('remove spare-1 from aggregate blazar-free')
     assert texts[-2] == ('create the spare lease masakari-spare-spare-1 '
                          'holding only spare-1, for 10 days')
     assert texts[-1] == ('drop the claim of notification n-1 on spare-1 '
@@ -136,7 +138,7 @@ def test_the_aggregates_tell_freepool_zone_and_reservations():
         {'name': 'r-3', 'hosts': ['spare-2'],
          'availability_zone': 'blazar_r-3'},
         {'name': 'rack', 'hosts': ['spare-1'], 'availability_zone': 'az-1'}],
-        'freepool')
+        reservations.BlazarNames('freepool', 'blazar_'))
 
     assert (found.in_freepool, found.home_az) == (True, 'az-1')
     assert found.reservation_aggregates == ['r-1', 'r-2']

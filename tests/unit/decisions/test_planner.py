@@ -17,6 +17,7 @@
 import itertools
 import json
 import random
+import types
 
 import pytest
 
@@ -583,3 +584,30 @@ def test_instances_on_is_sorted():
     result = plan([vm('b'), vm('a'), vm('c')], [spare('spare-a')])
     assert result.instances_on('spare-a') == ['uuid-a', 'uuid-b', 'uuid-c']
     assert result.instances_on('spare-x') == []
+
+
+def _opts(action):
+    return types.SimpleNamespace(spare_preference=['best_fit'],
+                                 max_spares_per_failure=1,
+                                 no_spare_action=action)
+
+
+def test_from_options_plans_with_the_operators_options():
+    instances = [vm('a', vcpus=12), vm('b', vcpus=12)]
+    # Each spare holds one instance; best_fit prefers the snug one.
+    targets = [spare('roomy', res(20, 64)), spare('snug', res(13, 64))]
+    built = planner.from_options(_opts('scheduler'))
+    result = built.plan(instances, targets, failed_az=None)
+    # max_spares_per_failure keeps it the only spare.
+    assert result.spares == ['snug']
+    assert list(result.unplaced) == ['uuid-b']
+    with pytest.raises(exceptions.NoSpareFits):
+        planner.from_options(_opts('fail')).plan(instances, targets,
+                                                 failed_az=None)
+
+
+def test_from_options_fallback_overrides_no_spare_action():
+    lenient = planner.from_options(_opts('fail'),
+                                   fallback=planner.FALLBACK_SCHEDULER)
+    assert lenient.fallback == planner.FALLBACK_SCHEDULER
+    assert planner.from_options(_opts('fail')).fallback == 'fail'

@@ -20,6 +20,8 @@ like ``Aggregate.to_dict()`` and leases like python-blazarclient's
 ``lease.list()``.
 """
 
+import types
+
 import pytest
 
 from masakari_blazar.decisions import model
@@ -31,6 +33,7 @@ OTHER_PROJECT = '7a6b5c4d3e2f41a0b9c8d7e6f5a4b3c2'
 HOST_RES = '0f5e2ad1-7b4a-4c39-9d0e-6f1b8d3c2a10'
 HOST_RES2 = '51c0a3b7-22d4-4e8f-a1b9-0c7d6e5f4a32'
 INST_RES = '9a7c3e21-4b5d-4f6a-8e9b-1c2d3e4f5a6b'
+NAMES = reservations.BlazarNames('freepool', 'blazar_')
 
 
 def aggregate(agg_id, name, hosts, az=None, metadata=None):
@@ -91,7 +94,7 @@ def test_instance_reservation_flavor_extra_spec():
     finder = reservations.ReservationFinder(
         [freepool([]), aggregate(4, INST_RES, [FAILED],
                                  metadata={'reservation': INST_RES})],
-        FAILED)
+        FAILED, NAMES)
     vm = server('vm1', extra_specs={
         'aggregate_instance_extra_specs:reservation': INST_RES,
         'resources:CUSTOM_RESERVATION_%s' % INST_RES.upper().replace(
@@ -102,7 +105,7 @@ def test_instance_reservation_flavor_extra_spec():
 
 def test_flavor_extra_spec_wins_over_a_host_reservation_aggregate():
     finder = reservations.ReservationFinder(
-        [host_res_aggregate(5, HOST_RES, [FAILED])], FAILED)
+        [host_res_aggregate(5, HOST_RES, [FAILED])], FAILED, NAMES)
     vm = server('vm1', extra_specs={
         'aggregate_instance_extra_specs:reservation': INST_RES})
     assert finder.find(vm).kind == model.INSTANCE_RESERVATION
@@ -111,7 +114,7 @@ def test_flavor_extra_spec_wins_over_a_host_reservation_aggregate():
 @pytest.mark.parametrize('hint', [HOST_RES, [HOST_RES]])
 def test_scheduler_hint_as_string_or_list(hint):
     finder = reservations.ReservationFinder(
-        [host_res_aggregate(5, HOST_RES, ['compute-9'])], FAILED)
+        [host_res_aggregate(5, HOST_RES, ['compute-9'])], FAILED, NAMES)
     assert finder.find(server('vm1', {'reservation': hint})) == \
         host_reservation(HOST_RES)
 
@@ -119,14 +122,15 @@ def test_scheduler_hint_as_string_or_list(hint):
 def test_hint_wins_over_the_failed_hosts_aggregate():
     finder = reservations.ReservationFinder(
         [host_res_aggregate(5, HOST_RES, [FAILED]),
-         host_res_aggregate(6, HOST_RES2, [], owner=OTHER_PROJECT)], FAILED)
+         host_res_aggregate(6, HOST_RES2, [], owner=OTHER_PROJECT)],
+        FAILED, NAMES)
     assert finder.find(server('vm1', {'reservation': HOST_RES2})) == \
         host_reservation(HOST_RES2, OTHER_PROJECT)
 
 
 def test_empty_hint_list_falls_through_to_the_aggregate():
     finder = reservations.ReservationFinder(
-        [host_res_aggregate(5, HOST_RES, [FAILED])], FAILED)
+        [host_res_aggregate(5, HOST_RES, [FAILED])], FAILED, NAMES)
     assert finder.find(server('vm1', {'reservation': []})) == \
         host_reservation(HOST_RES)
 
@@ -134,20 +138,31 @@ def test_empty_hint_list_falls_through_to_the_aggregate():
 def test_failed_hosts_blazar_aggregate():
     finder = reservations.ReservationFinder(
         [freepool(['spare-x']), aggregate(2, 'az1-hosts', [FAILED], 'az1'),
-         host_res_aggregate(5, HOST_RES, [FAILED, 'compute-2'])], FAILED)
+         host_res_aggregate(5, HOST_RES, [FAILED, 'compute-2'])],
+        FAILED, NAMES)
     assert finder.find(server('vm1', {})) == host_reservation(HOST_RES)
     assert finder.find(server('vm2')) == host_reservation(HOST_RES)
 
 
+def test_the_failed_hosts_aggregate_by_the_configured_zone_prefix():
+    aggregates = [aggregate(5, HOST_RES, [FAILED], 'lease_%s' % HOST_RES,
+                            metadata={'blazar:owner': PROJECT})]
+    assert reservations.ReservationFinder(
+        aggregates, FAILED, NAMES).find(server('vm1')) is None
+    assert reservations.ReservationFinder(
+        aggregates, FAILED, reservations.BlazarNames('freepool', 'lease_')
+    ).find(server('vm1')) == host_reservation(HOST_RES)
+
+
 def test_owner_missing_when_the_aggregate_is_gone():
-    finder = reservations.ReservationFinder([], FAILED)
+    finder = reservations.ReservationFinder([], FAILED, NAMES)
     assert finder.find(server('vm1', {'reservation': HOST_RES})) == \
         host_reservation(HOST_RES, None)
 
 
 def test_allocation_when_the_host_is_in_no_blazar_aggregate():
     finder = reservations.ReservationFinder(
-        [host_res_aggregate(5, HOST_RES, ['compute-9'])], FAILED,
+        [host_res_aggregate(5, HOST_RES, ['compute-9'])], FAILED, NAMES,
         allocated=[HOST_RES])
     assert finder.find(server('vm1')) == host_reservation(HOST_RES)
 
@@ -156,15 +171,15 @@ def test_two_blazar_aggregates_are_ambiguous_and_fall_to_allocations():
     aggregates = [host_res_aggregate(5, HOST_RES, [FAILED]),
                   host_res_aggregate(6, HOST_RES2, [FAILED])]
     assert reservations.ReservationFinder(
-        aggregates, FAILED).find(server('vm1')) is None
+        aggregates, FAILED, NAMES).find(server('vm1')) is None
     assert reservations.ReservationFinder(
-        aggregates, FAILED, allocated=[HOST_RES2]).find(
+        aggregates, FAILED, NAMES, allocated=[HOST_RES2]).find(
             server('vm1')) == host_reservation(HOST_RES2)
 
 
 def test_two_allocations_are_ambiguous():
     finder = reservations.ReservationFinder(
-        [freepool([])], FAILED, allocated=[HOST_RES, HOST_RES2])
+        [freepool([])], FAILED, NAMES, allocated=[HOST_RES, HOST_RES2])
     assert finder.find(server('vm1')) is None
 
 
@@ -180,7 +195,7 @@ def test_healed_host_uses_the_only_degraded_lease_of_the_project():
                     project=OTHER_PROJECT)]
     finder = reservations.ReservationFinder(
         [freepool([FAILED]), host_res_aggregate(5, HOST_RES, ['compute-2'])],
-        FAILED, allocated=[], leases=leases)
+        FAILED, NAMES, allocated=[], leases=leases)
     assert finder.find(server('vm1')) == host_reservation(HOST_RES)
     assert finder.find(server('vm2', tenant=OTHER_PROJECT)) == \
         host_reservation('theirs', None)
@@ -190,7 +205,7 @@ def test_healed_host_with_two_degraded_leases_is_ambiguous():
     leases = [lease('l-1', [HOST_RES], degraded=True),
               lease('l-2', [HOST_RES2], degraded=True)]
     finder = reservations.ReservationFinder(
-        [freepool([FAILED])], FAILED, leases=leases)
+        [freepool([FAILED])], FAILED, NAMES, leases=leases)
     assert finder.find(server('vm1')) is None
 
 
@@ -202,7 +217,7 @@ def test_unreserved_instance_on_a_plain_host_ignores_degraded_leases():
     finder = reservations.ReservationFinder(
         [freepool(['compute-5']), aggregate(2, 'az1-hosts', [FAILED], 'az1'),
          host_res_aggregate(5, HOST_RES, ['compute-2'])],
-        FAILED, leases=leases)
+        FAILED, NAMES, leases=leases)
     assert finder.find(server('vm1')) is None
 
 
@@ -210,16 +225,17 @@ def test_healed_case_honours_the_freepool_name():
     leases = [lease('l-1', [HOST_RES], degraded=True)]
     aggregates = [aggregate(1, 'blazar-free', [FAILED])]
     assert reservations.ReservationFinder(
-        aggregates, FAILED, leases=leases, freepool='blazar-free').find(
+        aggregates, FAILED, reservations.BlazarNames('blazar-free', 'blazar_'),
+        leases=leases).find(
             server('vm1')) == host_reservation(HOST_RES, None)
     assert reservations.ReservationFinder(
-        aggregates, FAILED, leases=leases).find(server('vm1')) is None
+        aggregates, FAILED, NAMES, leases=leases).find(server('vm1')) is None
 
 
 def test_no_reservation_at_all():
     finder = reservations.ReservationFinder(
         [freepool(['spare-x']), aggregate(2, 'az1-hosts', [FAILED], 'az1')],
-        FAILED)
+        FAILED, NAMES)
     assert finder.find(server('vm1')) is None
     assert finder.find(server('vm2', {'group': 'g-1'})) is None
 
@@ -227,14 +243,14 @@ def test_no_reservation_at_all():
 def test_instance_reservation_aggregate_is_not_a_host_reservation():
     finder = reservations.ReservationFinder(
         [aggregate(4, INST_RES, [FAILED], metadata={'reservation': INST_RES})],
-        FAILED)
+        FAILED, NAMES)
     assert finder.find(server('vm1')) is None
 
 
 def test_hosts_of_reads_the_reservation_aggregate():
     finder = reservations.ReservationFinder(
         [host_res_aggregate(5, HOST_RES, ['compute-2', 'compute-3'])],
-        FAILED)
+        FAILED, NAMES)
     assert finder.hosts_of(host_reservation(HOST_RES)) == [
         'compute-2', 'compute-3']
     assert finder.hosts_of(host_reservation(HOST_RES2)) is None
@@ -247,14 +263,27 @@ def test_hosts_of_reads_the_reservation_aggregate():
     (aggregate(3, 'ssd', []), False),
     (aggregate(4, INST_RES, [], metadata={'reservation': INST_RES}), False),
 ])
-def test_is_blazar_aggregate(agg, expected):
-    assert reservations.is_blazar_aggregate(agg, 'freepool') is expected
+def test_blazar_owns(agg, expected):
+    assert NAMES.owns(agg) is expected
 
 
-def test_is_blazar_aggregate_honours_the_freepool_name():
+def test_blazar_owns_honours_the_freepool_name():
     agg = aggregate(1, 'blazar-free', [])
-    assert reservations.is_blazar_aggregate(agg, 'blazar-free')
-    assert not reservations.is_blazar_aggregate(agg, 'freepool')
+    assert reservations.BlazarNames('blazar-free', 'blazar_').owns(agg)
+    assert not NAMES.owns(agg)
+
+
+def test_blazar_owns_honours_the_zone_prefix():
+    agg = aggregate(5, HOST_RES, [], 'lease_%s' % HOST_RES)
+    assert reservations.BlazarNames('freepool', 'lease_').owns(agg)
+    assert not NAMES.owns(agg)
+
+
+def test_names_come_from_the_options():
+    opts = types.SimpleNamespace(aggregate_freepool_name='blazar-free',
+                                 blazar_az_prefix='lease_')
+    assert reservations.BlazarNames.from_options(opts) == \
+        reservations.BlazarNames('blazar-free', 'lease_')
 
 
 def test_host_reservation_aggregates_of_a_host():
@@ -263,4 +292,4 @@ def test_host_reservation_aggregates_of_a_host():
                   host_res_aggregate(5, HOST_RES, [FAILED]),
                   host_res_aggregate(6, HOST_RES2, ['compute-2'])]
     assert [a['name'] for a in reservations.host_reservation_aggregates(
-        aggregates, FAILED)] == [HOST_RES]
+        aggregates, FAILED, NAMES)] == [HOST_RES]
