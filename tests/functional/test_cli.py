@@ -17,17 +17,7 @@ process reading a masakari.conf, against a simulated cloud."""
 
 import json
 
-import pytest
-
 from tests.functional import cli
-from tests.functional import harness
-
-
-@pytest.fixture(scope='module')
-def runner(tmp_path_factory):
-    runner = harness.Runner(str(tmp_path_factory.mktemp('engine')))
-    yield runner
-    runner.stop()
 
 
 def write_conf(tmp_path, runner, cloud, extra='', plugin=''):

@@ -25,13 +25,6 @@ from tests.functional import cli
 from tests.functional import harness
 
 
-@pytest.fixture(scope='module')
-def runner(tmp_path_factory):
-    runner = harness.Runner(str(tmp_path_factory.mktemp('engine')))
-    yield runner
-    runner.stop()
-
-
 @pytest.fixture
 def masakari(runner):
     if cli.MasakariService.paste_config() is None:

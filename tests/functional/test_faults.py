@@ -51,13 +51,6 @@ FAST_RETRIES = {'api_retries': 3, 'api_retry_delay': 0.01,
                 'api_retry_max_delay': 0.05}
 
 
-@pytest.fixture(scope='module')
-def runner(tmp_path_factory):
-    runner = harness.Runner(str(tmp_path_factory.mktemp('engine')))
-    yield runner
-    runner.stop()
-
-
 @pytest.mark.parametrize('kind', ['503', 'drop'])
 @pytest.mark.parametrize('service,method,path,call', PLUGIN_CALLS,
                          ids=[c[3] for c in PLUGIN_CALLS])

@@ -23,17 +23,6 @@ the benchmark's business (tools/benchmark.py); these count calls only.
 import collections
 import re
 
-import pytest
-
-from tests.functional import harness
-
-
-@pytest.fixture(scope='module')
-def runner(tmp_path_factory):
-    runner = harness.Runner(str(tmp_path_factory.mktemp('engine')))
-    yield runner
-    runner.stop()
-
 
 def _cloud_spec(instances, spares, others=2):
     big = {'vcpus': 64, 'memory_mb': 131072, 'disk_gb': 1000}
