@@ -31,6 +31,7 @@ import sys
 import time
 
 import pytest
+import redis
 
 from tests.functional import harness
 
@@ -191,6 +192,36 @@ def _three_failing_hosts(spec):
                             'metadata': {'HA_Enabled': 'True'}})
 
 
+def _start_redis(directory):
+    """A redis-server on a free port; None if another process took it first.
+
+    The port is free when chosen but may be taken before redis-server binds
+    it, by another pytest-xdist worker's redis-server for one; ours then
+    exits, and the server's process id tells whose server answered.
+    """
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen(
+        ['redis-server', '--port', str(port), '--bind', '127.0.0.1',
+         '--save', '', '--appendonly', 'no', '--dir', str(directory)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    client = redis.Redis(port=port, socket_timeout=1)
+    deadline = time.monotonic() + 30
+    while server.poll() is None:
+        try:
+            if client.info('server')['process_id'] == server.pid:
+                return server, port
+        except redis.exceptions.ConnectionError:
+            pass
+        if time.monotonic() > deadline:
+            server.kill()
+            server.wait()
+            raise AssertionError('redis-server did not start')
+        time.sleep(0.1)
+    return None, port
+
+
 @pytest.fixture
 def redis_url(tmp_path):
     """A redis-server of the test's own.
@@ -200,24 +231,12 @@ def redis_url(tmp_path):
     if not shutil.which('redis-server'):
         pytest.skip('redis-server is not installed (.ci/run installs it '
                     'from Debian)')
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        port = sock.getsockname()[1]
-    server = subprocess.Popen(
-        ['redis-server', '--port', str(port), '--bind', '127.0.0.1',
-         '--save', '', '--appendonly', 'no', '--dir', str(tmp_path)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with socket.create_connection(('127.0.0.1', port), 1) as conn:
-                conn.sendall(b'PING\r\n')
-                if conn.recv(16).startswith(b'+PONG'):
-                    break
-        except OSError:
-            pass
-        assert time.monotonic() < deadline, 'redis-server did not start'
-        time.sleep(0.1)
+    for _attempt in range(5):
+        server, port = _start_redis(tmp_path)
+        if server:
+            break
+    else:
+        raise AssertionError('redis-server found no free port')
     yield 'redis://127.0.0.1:%d' % port
     server.terminate()
     server.wait(30)
