@@ -14,7 +14,6 @@
 
 """``masakari-blazar check`` against a simulated deployment."""
 
-
 from tests.functional import cli
 
 

@@ -21,7 +21,6 @@ an instance that carries no hint; an instance reservation's own instances
 carry its flavor.
 """
 
-
 from tests.functional import harness
 
 
