@@ -14,26 +14,40 @@
 
 """Running ``masakari-blazar`` as operators run it, in the tests.
 
-The command runs as a separate process that reads a masakari.conf naming a
-simulated cloud and, when the test serves one, Masakari's API; it has no
-``[database]`` section, since the command asks Masakari through its API
-only.  The test process holds the cloud and Masakari itself: its real WSGI
-API application, served with wsgiref, on the test's Masakari database, and
-its engine manager as the RPC server behind it, on oslo.messaging's fake
-transport.
+The command reads a masakari.conf naming a simulated cloud and, when the
+test serves one, Masakari's API; it has no ``[database]`` section, since
+the command asks Masakari through its API only.  It runs in the test
+process, as its ``main()`` with the process-wide state it touches set as
+in a process of its own, unless it needs a process: ``demo`` and
+``recover --local`` run an engine of their own, and while the test process
+serves Masakari -- its real WSGI API application, served with wsgiref, on
+the test's Masakari database, and its engine manager as the RPC server
+behind it, on oslo.messaging's fake transport -- that API reads the same
+configuration.  test_cli_process checks that both ways give the same
+result.
 """
 
+import contextlib
+import io
 import json
+import logging
 import os
 import socketserver
 import subprocess
 import sys
 import threading
+from unittest import mock
+import warnings
 from wsgiref import simple_server
 
 from oslo_config import cfg
+from oslo_db.sqlalchemy import enginefacade
 
+from masakari_blazar.cmd import cli as command
+from masakari_blazar import conf as mb_conf
 from masakari_blazar.local import engine as local_engine
+
+CONF = cfg.CONF
 
 CONF_TEMPLATE = """
 [DEFAULT]
@@ -90,12 +104,118 @@ def write_conf(directory, runner, cloud, extra='', plugin='', tail='',
     return path
 
 
+# Masakari services that this process serves (MasakariService).
+_SERVING = set()
+
+
 def run(*args, timeout=300):
-    """Run ``masakari-blazar args``; returns the CompletedProcess."""
+    """Run ``masakari-blazar args``; returns a CompletedProcess.
+
+    In this process when it can be: a new interpreter costs a second of
+    imports per command.  Not when the command runs a Masakari engine of
+    its own (``demo``, ``recover --local``), as the engine is one per
+    process, nor while this process serves Masakari, whose API and engine
+    read the same oslo.config CONF as the command.
+    """
+    if 'demo' in args or '--local' in args or _SERVING:
+        return run_process(*args, timeout=timeout)
+    return run_here(*args)
+
+
+def run_process(*args, timeout=300):
+    """Run ``masakari-blazar args`` in a new interpreter."""
     env = dict(os.environ, PYTHONWARNINGS='ignore')
     return subprocess.run(
         [sys.executable, '-m', 'masakari_blazar.cmd.cli'] + list(args),
         capture_output=True, text=True, timeout=timeout, env=env)
+
+
+def run_here(*args):
+    """Run ``masakari-blazar args`` as ``main()`` in this process."""
+    out, err = io.StringIO(), io.StringIO()
+    # argparse names the program after sys.argv[0], as the script's is.
+    argv = ['masakari-blazar'] + list(args)
+    with mock.patch.object(sys, 'argv', argv), _as_in_a_process_of_its_own():
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = command.main(list(args))
+            except SystemExit as exc:   # argparse: --help, usage errors
+                code = exc.code
+            if code is not None and not isinstance(code, int):
+                # What the interpreter does with sys.exit('message').
+                print(code, file=sys.stderr)
+                code = 1
+    return subprocess.CompletedProcess(argv, code or 0, out.getvalue(),
+                                       err.getvalue())
+
+
+@contextlib.contextmanager
+def _as_in_a_process_of_its_own():
+    """The process-wide state ``main()`` uses, as it is in a new process.
+
+    oslo.config's CONF has this process's overrides (the engine's database,
+    flows and waits, the plugin's options of the last test) set aside and
+    nothing parsed, so the command sees only its command line and files;
+    Masakari's database (which can be configured once per process), its
+    RPC transport, the root logger and the warning filters are the
+    command's own.  All is put back afterwards, CONF parsed as
+    local.engine.get_engine leaves it.
+    """
+    from masakari.db.sqlalchemy import api as db_api
+    from masakari import rpc
+    overrides = {key: info.pop('override')
+                 for key, info in _options().items() if 'override' in info}
+    CONF.clear()
+    aside = _set_aside_refused()
+    database = enginefacade.transaction_context()
+    restore_database = db_api.context_manager.patch_factory(database)
+    transports = (rpc.TRANSPORT, rpc.NOTIFICATION_TRANSPORT, rpc.NOTIFIER)
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    try:
+        with warnings.catch_warnings():
+            yield
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+        rpc.TRANSPORT, rpc.NOTIFICATION_TRANSPORT, rpc.NOTIFIER = transports
+        if database.is_started:
+            database.dispose_pool()
+        restore_database()
+        CONF.clear()
+        _set_aside_refused()
+        for group, info in aside:
+            CONF.register_opt(info['opt'], group, cli=info['cli'])
+        options = _options()
+        for key, value in overrides.items():
+            options[key]['override'] = value
+        mb_conf.parse_config([])
+
+
+def _options():
+    """``{(group name, dest): option info}`` of every option of CONF.
+
+    CONF lists neither its options nor their overrides publicly, hence its
+    private iterator.
+    """
+    return {(group.name if group else None, info['opt'].dest): info
+            for info, group in CONF._all_opt_infos()}
+
+
+def _set_aside_refused():
+    """Unregister what a parse without values would refuse; returns it.
+
+    These are sub-commands and required options: the command registers its
+    own, and the required ones of the auth plugin that its file names, as
+    LocalEngine.use_cloud does for the engine's.  A new process has none
+    of them when it parses its files.
+    """
+    refused = [(group, info) for (group, _dest), info in _options().items()
+               if info['opt'].required or
+               isinstance(info['opt'], cfg.SubCommandOpt)]
+    for group, info in refused:
+        CONF.unregister_opt(info['opt'], group)
+    return refused
 
 
 def one_line_error(done):
@@ -170,7 +290,7 @@ class MasakariService(object):
         from masakari import rpc
         import oslo_messaging as messaging
         from paste import deploy
-        conf = cfg.CONF
+        conf = CONF
         if self.keystone is None:
             conf.set_override('auth_strategy', 'noauth2')
             paste = self.paste_config()
@@ -191,6 +311,7 @@ class MasakariService(object):
                 objects_base.MasakariObjectSerializer()),
             access_policy=messaging.DefaultRPCAccessPolicy)
         self._rpc.start()
+        _SERVING.add(self)
         return self
 
     @property
@@ -198,10 +319,11 @@ class MasakariService(object):
         return 'http://127.0.0.1:%d/v1' % self._httpd.server_port
 
     def stop(self):
+        _SERVING.discard(self)
         if self._rpc is not None:
             self._rpc.stop()
             self._rpc.wait()
         if self._httpd is not None:
             self._httpd.shutdown()
             self._httpd.server_close()
-        cfg.CONF.clear_override('auth_strategy')
+        CONF.clear_override('auth_strategy')

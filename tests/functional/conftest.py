@@ -12,7 +12,7 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""Simulator fixtures: a started SimulatedCloud and real clients for it."""
+"""Functional fixtures: simulated clouds, real clients, the real engine."""
 
 import copy
 import time
@@ -27,6 +27,7 @@ import pytest
 from masakari_blazar.simulator import scenario as scenario_mod
 from masakari_blazar.simulator import SimulatedCloud
 from tests.functional import cli
+from tests.functional import harness
 
 
 def scenario_dict(name):
@@ -77,6 +78,31 @@ def sim_cloud_factory():
 def sim_cloud(sim_cloud_factory):
     """The 'basic' scenario, started."""
     return sim_cloud_factory('basic')
+
+
+@pytest.fixture(scope='session')
+def engine_workdir(tmp_path_factory):
+    """The work directory of this process's Masakari engine.
+
+    The engine is one per process (masakari_blazar.local.engine), set up in
+    the directory given first, so one directory serves the whole session;
+    each pytest-xdist worker is a process with an engine and a directory
+    of its own.
+    """
+    return str(tmp_path_factory.mktemp('engine'))
+
+
+@pytest.fixture
+def runner(engine_workdir):
+    """Masakari's engine with no records, and clouds stopped after the test.
+
+    Emptying Masakari's database first makes a test independent of which
+    tests ran before it in the same process.
+    """
+    runner = harness.Runner(engine_workdir)
+    runner.engine.reset()
+    yield runner
+    runner.stop()
 
 
 def wait_for(predicate, timeout=10.0, interval=0.02):

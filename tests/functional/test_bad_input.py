@@ -28,20 +28,12 @@ import sys
 import pytest
 
 from tests.functional import cli
-from tests.functional import harness
 
 EVIL = 'no-such\n[EvacuateInstancesTask] forged\x1b[2J'
 EVIL_SHOWN = 'no-such\\n[EvacuateInstancesTask] forged\\x1b[2J'
 
 
-@pytest.fixture(scope='module')
-def runner(tmp_path_factory):
-    runner = harness.Runner(str(tmp_path_factory.mktemp('engine')))
-    yield runner
-    runner.stop()
-
-
-@pytest.fixture(scope='module')
+@pytest.fixture
 def deployment(runner):
     cloud = runner.cloud('basic')
     runner.prepare(cloud)

@@ -12,8 +12,9 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""The ``masakari-blazar`` command, run as operators run it: a separate
-process reading a masakari.conf, against a simulated cloud."""
+"""The ``masakari-blazar`` command, run as operators run it: reading a
+masakari.conf, against a simulated cloud (see :mod:`tests.functional.cli`
+for when it runs in a process of its own)."""
 
 import json
 import os
@@ -22,14 +23,6 @@ import re
 import pytest
 
 from tests.functional import cli
-from tests.functional import harness
-
-
-@pytest.fixture(scope='module')
-def runner(tmp_path_factory):
-    runner = harness.Runner(str(tmp_path_factory.mktemp('engine')))
-    yield runner
-    runner.stop()
 
 
 def write_conf(tmp_path, runner, cloud, extra='', plugin='', masakari=None):

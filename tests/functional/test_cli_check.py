@@ -14,17 +14,7 @@
 
 """``masakari-blazar check`` against a simulated deployment."""
 
-import pytest
-
 from tests.functional import cli
-from tests.functional import harness
-
-
-@pytest.fixture(scope='module')
-def runner(tmp_path_factory):
-    runner = harness.Runner(str(tmp_path_factory.mktemp('engine')))
-    yield runner
-    runner.stop()
 
 
 def check(conf):

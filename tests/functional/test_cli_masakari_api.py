@@ -35,13 +35,6 @@ from tests.functional import harness
 HOSTS = ('compute-1', 'compute-2', 'spare-1', 'spare-2')
 
 
-@pytest.fixture(scope='module')
-def runner(tmp_path_factory):
-    runner = harness.Runner(str(tmp_path_factory.mktemp('engine')))
-    yield runner
-    runner.stop()
-
-
 @pytest.fixture
 def stopped(runner):
     """The endpoint of a masakari-api that has stopped."""

@@ -16,17 +16,7 @@
 
 import json
 
-import pytest
-
 from tests.functional import cli
-from tests.functional import harness
-
-
-@pytest.fixture(scope='module')
-def runner(tmp_path_factory):
-    runner = harness.Runner(str(tmp_path_factory.mktemp('engine')))
-    yield runner
-    runner.stop()
 
 
 def plan(conf, host, *options):

@@ -28,13 +28,6 @@ from tests.functional import harness
 from tools.real_services import keystone_service
 
 
-@pytest.fixture(scope='module')
-def runner(tmp_path_factory):
-    runner = harness.Runner(str(tmp_path_factory.mktemp('engine')))
-    yield runner
-    runner.stop()
-
-
 @pytest.fixture
 def unmarked(runner):
     """The 'basic' cloud behind a Keystone that does not call it simulated.

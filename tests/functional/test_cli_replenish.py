@@ -21,19 +21,10 @@ capability ``spare_class`` is ``gold`` (one large, one small) and one
 
 import json
 
-import pytest
-
 from tests.functional import cli
 from tests.functional import harness
 
 GOLD = '["=", "$$spare_class", "gold"]'
-
-
-@pytest.fixture(scope='module')
-def runner(tmp_path_factory):
-    runner = harness.Runner(str(tmp_path_factory.mktemp('engine')))
-    yield runner
-    runner.stop()
 
 
 def with_free_hosts(spec):

@@ -24,13 +24,6 @@ from tests.functional.conftest import wait_for
 from tests.functional import harness
 
 
-@pytest.fixture(scope='module')
-def runner(tmp_path_factory):
-    runner = harness.Runner(str(tmp_path_factory.mktemp('engine')))
-    yield runner
-    runner.stop()
-
-
 def delete_servers(cloud, *names):
     nova = nova_for(cloud)
     for name in names:

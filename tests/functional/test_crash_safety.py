@@ -36,13 +36,6 @@ from tests.functional import redis_server
 KILLED = -signal.SIGKILL
 
 
-@pytest.fixture(scope='module')
-def runner(tmp_path_factory):
-    runner = harness.Runner(str(tmp_path_factory.mktemp('engine')))
-    yield runner
-    runner.stop()
-
-
 def engine_process(runner, cloud, notification, action='process',
                    die_after=None, options=None):
     spec = {'workdir': runner.engine.workdir,

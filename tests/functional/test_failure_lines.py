@@ -19,19 +19,10 @@ outcome and what an operator reads first in ``openstack notification
 show``.
 """
 
-import pytest
-
 from tests.functional import harness
 
 FAST_RETRIES = {'api_retries': 1, 'api_retry_delay': 0.01,
                 'api_retry_max_delay': 0.02}
-
-
-@pytest.fixture(scope='module')
-def runner(tmp_path_factory):
-    runner = harness.Runner(str(tmp_path_factory.mktemp('engine')))
-    yield runner
-    runner.stop()
 
 
 def test_blazar_failing_the_detach_is_named_before_the_undo(runner):

@@ -20,14 +20,12 @@ line naming the failing call, and leave no half-claimed spare.  Bad input
 ends in one clear line and changes nothing.
 """
 
-import os
-import subprocess
-import sys
 import threading
 import time
 
 import pytest
 
+from tests.functional import cli
 from tests.functional import harness
 
 BASIC = ('ha-vm-1', 'ha-vm-2', 'plain-vm-1')
@@ -49,13 +47,6 @@ PLUGIN_CALLS = [
 ]
 FAST_RETRIES = {'api_retries': 3, 'api_retry_delay': 0.01,
                 'api_retry_max_delay': 0.05}
-
-
-@pytest.fixture(scope='module')
-def runner(tmp_path_factory):
-    runner = harness.Runner(str(tmp_path_factory.mktemp('engine')))
-    yield runner
-    runner.stop()
 
 
 @pytest.mark.parametrize('kind', ['503', 'drop'])
@@ -288,11 +279,7 @@ def test_bad_option_value_in_a_config_file_is_one_line(tmp_path):
     conf = tmp_path / 'bad.conf'
     conf.write_text('[masakari_blazar]\nno_spare_action = sometimes\n'
                     'max_spares_per_failure = 0\n')
-    done = subprocess.run(
-        [sys.executable, '-m', 'masakari_blazar.cmd.cli', '--config-file',
-         str(conf), 'pool', 'status'],
-        capture_output=True, text=True, timeout=120,
-        env=dict(os.environ, PYTHONWARNINGS='ignore'))
+    done = cli.run('--config-file', str(conf), 'pool', 'status')
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1, done.stderr

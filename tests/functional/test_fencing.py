@@ -30,13 +30,6 @@ OURS = 'BlazarDisableComputeServiceTask'
 MASAKARIS = 'DisableComputeServiceTask'
 
 
-@pytest.fixture(scope='module')
-def runner(tmp_path_factory):
-    runner = harness.Runner(str(tmp_path_factory.mktemp('engine')))
-    yield runner
-    runner.stop()
-
-
 @pytest.fixture
 def masakari_waits(request):
     """Masakari's own waits at the values given by the test, then reset."""

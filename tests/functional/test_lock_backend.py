@@ -37,13 +37,6 @@ LOCK_TIMEOUT = 1
 BOUND = LOCK_TIMEOUT + 3 * claim_lock.SLACK
 
 
-@pytest.fixture(scope='module')
-def runner(tmp_path_factory):
-    runner = harness.Runner(str(tmp_path_factory.mktemp('engine')))
-    yield runner
-    runner.stop()
-
-
 @pytest.fixture
 def redis(tmp_path):
     server = redis_server.RedisServer(tmp_path, password=PASSWORD)

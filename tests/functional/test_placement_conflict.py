@@ -21,16 +21,7 @@ would) updates the spare's ``blazar_<host>`` provider between the plugin's
 read and its write, once.
 """
 
-import pytest
-
 from tests.functional import harness
-
-
-@pytest.fixture(scope='module')
-def runner(tmp_path_factory):
-    runner = harness.Runner(str(tmp_path_factory.mktemp('engine')))
-    yield runner
-    runner.stop()
 
 
 def _interleave_a_writer(cloud, times):

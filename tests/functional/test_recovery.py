@@ -28,13 +28,6 @@ FINISHED = 'finished'
 ERROR = 'error'
 
 
-@pytest.fixture(scope='module')
-def runner(tmp_path_factory):
-    runner = harness.Runner(str(tmp_path_factory.mktemp('engine')))
-    yield runner
-    runner.stop()
-
-
 def test_plain_host_moves_to_one_spare_which_leaves_blazar(runner):
     cloud = runner.cloud('basic')
     runner.prepare(cloud)

@@ -21,16 +21,7 @@ an instance that carries no hint; an instance reservation's own instances
 carry its flavor.
 """
 
-import pytest
-
 from tests.functional import harness
-
-
-@pytest.fixture(scope='module')
-def runner(tmp_path_factory):
-    runner = harness.Runner(str(tmp_path_factory.mktemp('engine')))
-    yield runner
-    runner.stop()
 
 
 def _one_slot_and_a_plain_server(spec):

@@ -25,17 +25,8 @@ import re
 import time
 
 from oslo_config import cfg
-import pytest
 
 from masakari_blazar import conf as mb_conf
-from tests.functional import harness
-
-
-@pytest.fixture(scope='module')
-def runner(tmp_path_factory):
-    runner = harness.Runner(str(tmp_path_factory.mktemp('engine')))
-    yield runner
-    runner.stop()
 
 
 def _cloud_spec(instances, spares, others=2):

@@ -20,18 +20,9 @@ with access to the notification, and the engine's log by its operators.
 
 import logging
 
-import pytest
-
 from tests.functional import harness
 
 SECRET = 'TopSecretRedisPw'
-
-
-@pytest.fixture(scope='module')
-def runner(tmp_path_factory):
-    runner = harness.Runner(str(tmp_path_factory.mktemp('engine')))
-    yield runner
-    runner.stop()
 
 
 def test_a_lock_backend_password_never_reaches_the_notification_or_log(

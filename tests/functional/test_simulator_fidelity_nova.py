@@ -415,13 +415,13 @@ def test_masakari_nova_api_evacuates_through_the_scheduler(
     from masakari import context as masakari_context
     from oslo_config import cfg
 
+    from masakari_blazar import conf as mb_conf
+
     cloud = sim_cloud_factory('basic')
     conf = cfg.CONF
-    if getattr(conf, '_namespace', None) is None:
-        # Masakari's request context reads policy, hence a parsed CONF.
-        from masakari import config
-        config.parse_args(['simulator-fidelity'], configure_db=False,
-                          init_rpc=False)
+    # Masakari's request context reads policy, hence a parsed CONF; parsed
+    # once per process, as the engine of a later test parses it too.
+    mb_conf.parse_config_once()
     overrides = {'os_privileged_user_name': 'admin',
                  'os_privileged_user_password': 'secret',
                  'os_privileged_user_tenant': 'admin',

@@ -14,9 +14,8 @@
 
 """Smoke test: the real clients talk to every simulated service."""
 
-import copy
+import json
 
-from masakari_blazar.simulator import SimulatedCloud
 from tests.functional import conftest
 
 
@@ -49,8 +48,35 @@ def test_clients_see_the_basic_scenario(sim_cloud):
     assert {'compute-1', 'blazar_spare-1', 'blazar_spare-2'} <= names
 
 
-def test_snapshots_are_deterministic():
-    first = SimulatedCloud('basic').snapshot()
-    second = SimulatedCloud('basic').snapshot()
-    assert first == second
-    assert copy.deepcopy(first) == first
+def _create_delete_and_move(cloud):
+    """Calls that create an aggregate, end a lease and evacuate a server."""
+    nova = conftest.nova_for(cloud)
+    blazar = conftest.blazar_for(cloud)
+    nova.aggregates.create('extra', None)
+    blazar.lease.delete(
+        conftest.lease_named(blazar, 'masakari-spare-spare-2')['id'])
+    conftest.force_down(nova, 'compute-1')
+    nova.servers.evacuate(cloud.server('ha-vm-1')['id'], host='compute-2')
+    conftest.wait_for(lambda: cloud.server('ha-vm-1')['task_state'] is None)
+
+
+def test_the_same_calls_give_equal_snapshots(sim_cloud_factory):
+    """Tests compare snapshots of two runs, so ids and times must not vary.
+
+    The snapshot is also JSON as it is: no tuple, no integer key, no
+    datetime, which would not survive the round trip.
+    """
+    first = sim_cloud_factory('basic')
+    second = sim_cloud_factory('basic')
+    before = first.snapshot()
+    assert second.snapshot() == before
+
+    _create_delete_and_move(first)
+    _create_delete_and_move(second)
+
+    after = first.snapshot()
+    assert after != before
+    assert after['aggregates']['extra']['id']
+    assert after['hosts']['compute-2']['servers'] == ['ha-vm-1', 'ha-vm-3']
+    assert second.snapshot() == after
+    assert json.loads(json.dumps(after)) == after

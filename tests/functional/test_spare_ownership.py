@@ -22,17 +22,8 @@ is refused before anything changes.
 
 import json
 
-import pytest
-
 from tests.functional import cli
 from tests.functional import harness
-
-
-@pytest.fixture(scope='module')
-def runner(tmp_path_factory):
-    runner = harness.Runner(str(tmp_path_factory.mktemp('engine')))
-    yield runner
-    runner.stop()
 
 
 def _tenant_lease_instead_of_spares(spec):

@@ -20,18 +20,9 @@ notification's progress details, which the operator's tools print.
 
 import logging
 
-import pytest
-
 from tests.functional import harness
 
 FORGED = 'ha-vm-1\n[EvacuateInstancesTask] Evacuated 0 instance(s)\x1b[2J'
-
-
-@pytest.fixture(scope='module')
-def runner(tmp_path_factory):
-    runner = harness.Runner(str(tmp_path_factory.mktemp('engine')))
-    yield runner
-    runner.stop()
 
 
 def _rename(spec):

@@ -56,12 +56,14 @@ class _Leases(object):
         if lease_id not in self.cloud.leases:
             raise blazar_exc.BlazarClientException(
                 'ERROR: Object with id %s not found' % lease_id, code=404)
+        self.cloud.events.append(('delete lease', lease_id))
         del self.cloud.leases[lease_id]
         self.cloud.allocations = [
             a for a in self.cloud.allocations
             if a['reservations'][0]['lease_id'] != lease_id]
 
     def create(self, name, start, end, reservations, events):
+        self.cloud.events.append(('create lease', name))
         lease = {'id': 'new-%s' % name, 'name': name, 'status': 'PENDING',
                  'reservations': reservations}
         self.cloud.leases[lease['id']] = lease
@@ -77,6 +79,7 @@ class _Hosts(object):
         return list(self.cloud.hosts)
 
     def delete(self, host_id):
+        self.cloud.events.append(('delete host', host_id))
         self.cloud.hosts = [h for h in self.cloud.hosts
                             if h['id'] != host_id]
         self.cloud.deleted_hosts.append(host_id)
@@ -112,6 +115,8 @@ class _Allocations(object):
 
 class FakeBlazar(object):
     def __init__(self, leases, hosts, allocations, reallocate=False):
+        # The calls that change something, in order.
+        self.events = []
         self.leases = {x['id']: x for x in leases}
         self.hosts = hosts
         self.allocations = allocations
@@ -124,11 +129,15 @@ class FakeBlazar(object):
 
 
 class FakeLedger(object):
-    """The journal of spares awaiting a lease, in memory."""
+    """The journal of spares awaiting a lease, in memory.
 
-    def __init__(self):
+    Its changes go into ``history``, which may be a FakeBlazar's events so
+    that the order of both shows.
+    """
+
+    def __init__(self, history=None):
         self.entries = {}
-        self.history = []
+        self.history = [] if history is None else history
 
     def pending(self):
         return dict(self.entries)
@@ -277,18 +286,29 @@ def test_reallocate_that_keeps_the_host_falls_back_to_splitting(conf):
 
 
 def test_split_journals_the_other_spares_until_each_has_a_lease(conf):
+    """A crash between two of these calls loses no spare.
+
+    Each spare the split leaves without a lease is journalled before the
+    lease is deleted, and crossed out only once its own lease exists.
+    """
     blazar = FakeBlazar(
         [{'id': 'l-pool', 'name': 'masakari-spare-pool'}], list(HOSTS),
-        [_alloc('2', 'r-1', 'l-pool'), _alloc('3', 'r-1', 'l-pool')])
-    ledger = FakeLedger()
+        [_alloc('2', 'r-1', 'l-pool'), _alloc('3', 'r-1', 'l-pool'),
+         _alloc('4', 'r-1', 'l-pool')])
+    ledger = FakeLedger(history=blazar.events)
     leases = blazar_spares.SpareLeases(FakeClients(blazar), conf, ledger)
     conf.set_override('reallocate_api', 'disabled', 'masakari_blazar')
     spare = model.Spare('spare-a', '2', 'l-pool', 'masakari-spare-pool',
-                        'r-1', lease_size=2)
+                        'r-1', lease_size=3)
     leases.detach(spare)
-    # Written down before the lease went, crossed out once covered.
-    assert ledger.history == [('mark', ['spare-b']), ('clear', 'spare-b')]
-    assert ledger.pending() == {}
+    assert blazar.events == [
+        ('mark', ['spare-b', 'spare-c']),
+        ('delete lease', 'l-pool'),
+        ('create lease', 'masakari-spare-spare-b'),
+        ('clear', 'spare-b'),
+        ('create lease', 'masakari-spare-spare-c'),
+        ('clear', 'spare-c'),
+        ('delete host', '2')]
 
 
 def test_finish_pending_gives_an_orphaned_spare_its_lease(conf):
@@ -301,3 +321,19 @@ def test_finish_pending_gives_an_orphaned_spare_its_lease(conf):
         'masakari-spare-spare-b']
     assert ledger.pending() == {}
     assert 'spare-b' in lines[0]
+
+
+def test_finish_pending_gives_no_second_lease_to_a_spare_that_has_one(conf):
+    """The split may have created its lease just before the crash."""
+    blazar = FakeBlazar([{'id': 'l-b', 'name': 'masakari-spare-spare-b'}],
+                        list(HOSTS), [_alloc('3', 'r-b', 'l-b')])
+    ledger = FakeLedger(history=blazar.events)
+    ledger.mark_pending(['spare-b', 'spare-c'], 'masakari-spare-pool')
+    leases = blazar_spares.SpareLeases(FakeClients(blazar), conf, ledger)
+    lines = leases.finish_pending()
+    assert blazar.events == [
+        ('mark', ['spare-b', 'spare-c']),
+        ('clear', 'spare-b'),
+        ('create lease', 'masakari-spare-spare-c'),
+        ('clear', 'spare-c')]
+    assert len(lines) == 1 and 'spare-c' in lines[0]

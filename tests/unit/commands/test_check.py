@@ -14,12 +14,22 @@
 
 """The judgements of ``masakari-blazar check``."""
 
+import os
 import types
+
+from masakari.conf import engine_driver
+from oslo_config import cfg
+import pytest
 
 from masakari_blazar.cloud import pool_reader
 from masakari_blazar.commands import check
 from masakari_blazar.decisions import segments
+from masakari_blazar.local import engine as local_engine
 
+SHIPPED = os.path.join(os.path.dirname(__file__), '..', '..', '..', 'etc',
+                       'masakari', 'masakari-custom-recovery-methods.conf')
+
+# Task names for the flows below, all installed (see the first test).
 INSTALLED = {'disable_compute_service_task',
              'blazar_disable_compute_service_task',
              'prepare_HA_enabled_instances_task', 'evacuate_instances_task',
@@ -36,7 +46,36 @@ def levels(found):
     return [f.level for f in found]
 
 
-def test_the_recommended_flows_are_ok():
+def shipped_flows():
+    """The shipped flows, as masakari-engine reads them from the file."""
+    conf = cfg.ConfigOpts()
+    engine_driver.register_opts(conf)
+    conf(['--config-file', SHIPPED], project='masakari',
+         default_config_files=[], default_config_dirs=[])
+    return conf[check.FLOW_GROUP]
+
+
+@pytest.mark.parametrize('option', [check.AUTO_FLOW, check.RH_FLOW])
+def test_the_shipped_flows_pass_against_the_installed_tasks(option):
+    installed, load_errors = check.installed_tasks()
+    flow = getattr(shipped_flows(), option)
+
+    assert load_errors == []
+    assert INSTALLED <= installed
+    found = check.check_flow(option, flow, installed)
+    assert levels(found) == [check.OK], found
+    assert flow['main'] == list(check.OURS)
+
+
+def test_the_local_engine_runs_the_shipped_flows():
+    """The demo and the functional tests recover with what ships."""
+    flows = shipped_flows()
+
+    assert flows[check.AUTO_FLOW] == local_engine.RECOMMENDED_TASKS
+    assert flows[check.RH_FLOW] == local_engine.RECOMMENDED_TASKS
+
+
+def test_masakaris_own_disable_task_is_ok_too():
     for option in (check.AUTO_FLOW, check.RH_FLOW):
         found = check.check_flow(option, GOOD, INSTALLED)
         assert levels(found) == [check.OK], found
