@@ -320,6 +320,16 @@ class MasakariService(object):
 
     def stop(self):
         _SERVING.discard(self)
+        if self.keystone is not None:
+            # keystonemiddleware registered the password plugin's options in
+            # the process's [keystone_authtoken], auth_url required: a later
+            # parse of the process's configuration (tests run commands in
+            # this process) would fail on it without a value.
+            try:
+                CONF.set_override('auth_url', self.keystone.auth_url,
+                                  group='keystone_authtoken')
+            except cfg.NoSuchOptError:
+                pass
         if self._rpc is not None:
             self._rpc.stop()
             self._rpc.wait()

@@ -61,14 +61,20 @@ COMMANDS = [
     (('return', 'compute-2'), 'auto', 1,
      'masakari-blazar: error: compute-2 still holds 1 server(s) (ha-vm-3); '
      'a spare must be empty: migrate or delete them first'),
-    (('check',), 'reserved_host', 0,
-     'OK: segment segment (reserved_host) runs '
-     'host_rh_failure_recovery_tasks; Masakari offers spare-1'),
+    # Without a Masakari API to ask (serving one would need a process for
+    # the command, see cli.run), check and sync-reserved say so.
+    (('check',), 'reserved_host', 1,
+     'ERROR: Masakari call "GET /segments" failed: no Masakari '
+     '(instance-ha) endpoint in the Keystone catalog; set [masakari] '
+     'endpoint_override, or check [masakari] interface and region_name'),
     (('replenish', '--dry-run'), 'auto', 1,
      'masakari-blazar: error: The spare pool stays 1 below pool_min_size '
      '(3): Blazar has no other host'),
-    (('sync-reserved', '--dry-run'), 'reserved_host', 0,
-     'Would set spare-2: reserved=True'),
+    (('sync-reserved', '--dry-run'), 'reserved_host', 1,
+     'masakari-blazar: error: Masakari call "GET /segments" failed: no '
+     'Masakari (instance-ha) endpoint in the Keystone catalog; set '
+     '[masakari] endpoint_override, or check [masakari] interface and '
+     'region_name'),
 ]
 
 
