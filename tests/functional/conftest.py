@@ -15,6 +15,8 @@
 """Functional fixtures: simulated clouds, real clients, the real engine."""
 
 import copy
+import json
+import threading
 import time
 
 from blazarclient import client as blazar_client
@@ -138,3 +140,31 @@ def masakari(runner):
     service = cli.MasakariService(runner.engine).start()
     yield service
     service.stop()
+
+
+def record_claim(cloud, hostname, notification_uuid):
+    """Write a claim on ``hostname`` into the ledger, as a claim step does.
+
+    :returns: the ledger's Nova aggregate.
+    """
+    nova = nova_for(cloud)
+    ledger = nova.aggregates.create(harness.CLAIMS, None)
+    nova.aggregates.set_metadata(ledger, {'claim:%s' % hostname: json.dumps({
+        'notification': notification_uuid, 'since': '2026-01-01T00:00:00',
+        'group': None, 'lease': 'masakari-spare-%s' % hostname})})
+    return ledger
+
+
+def when_requested(cloud, method, fragment, action):
+    """Run ``action`` once the cloud has answered a matching request."""
+    def watch():
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if any(e[1] == method and fragment in e[2]
+                   for e in list(cloud.request_log)):
+                action()
+                return
+            time.sleep(0.005)
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    return watcher

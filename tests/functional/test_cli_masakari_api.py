@@ -29,8 +29,7 @@ import json
 import pytest
 
 from tests.functional import cli
-from tests.functional.conftest import nova_for
-from tests.functional import harness
+from tests.functional.conftest import record_claim
 
 HOSTS = ('compute-1', 'compute-2', 'spare-1', 'spare-2')
 
@@ -255,11 +254,7 @@ def test_return_of_a_claimed_spare_needs_masakari(
     cloud = runner.cloud('basic')
     runner.prepare(cloud)
     notification_uuid = runner.engine.create_notification('compute-1')
-    nova = nova_for(cloud)
-    ledger = nova.aggregates.create(harness.CLAIMS, None)
-    nova.aggregates.set_metadata(ledger, {'claim:spare-1': json.dumps({
-        'notification': notification_uuid, 'since': '2026-01-01T00:00:00',
-        'group': None, 'lease': 'masakari-spare-spare-1'})})
+    record_claim(cloud, 'spare-1', notification_uuid)
     conf = cli.write_conf(tmp_path, runner, cloud, masakari=stopped)
     before = cli.snapshot(cloud)
 

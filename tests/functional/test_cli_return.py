@@ -20,6 +20,7 @@ import pytest
 
 from tests.functional import cli
 from tests.functional.conftest import nova_for
+from tests.functional.conftest import record_claim
 from tests.functional.conftest import wait_for
 from tests.functional import harness
 
@@ -166,11 +167,7 @@ def test_return_waits_for_the_claiming_recovery_to_end(
     cloud = runner.cloud('basic')
     runner.prepare(cloud)
     notification_uuid = runner.engine.create_notification('compute-1')
-    nova = nova_for(cloud)
-    ledger = nova.aggregates.create(harness.CLAIMS, None)
-    nova.aggregates.set_metadata(ledger, {'claim:spare-1': json.dumps({
-        'notification': notification_uuid, 'since': '2026-01-01T00:00:00',
-        'group': None, 'lease': 'masakari-spare-spare-1'})})
+    ledger = record_claim(cloud, 'spare-1', notification_uuid)
     conf = cli.write_conf(tmp_path, runner, cloud, masakari=masakari)
 
     done = cli.run('--config-file', conf, 'return', 'spare-1')
@@ -188,7 +185,7 @@ def test_return_waits_for_the_claiming_recovery_to_end(
     done = cli.run('--config-file', conf, 'return', 'spare-1')
     assert done.returncode == 0, done.stderr
     assert 'Released the claim on spare-1' in done.stdout
-    assert nova.aggregates.get(ledger.id).metadata == {}
+    assert nova_for(cloud).aggregates.get(ledger.id).metadata == {}
 
 
 def test_return_help_explains_it():

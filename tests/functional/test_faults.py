@@ -20,12 +20,10 @@ line naming the failing call, and leave no half-claimed spare.  Bad input
 ends in one clear line and changes nothing.
 """
 
-import threading
-import time
-
 import pytest
 
 from tests.functional import cli
+from tests.functional.conftest import when_requested
 from tests.functional import harness
 
 BASIC = ('ha-vm-1', 'ha-vm-2', 'plain-vm-1')
@@ -213,29 +211,14 @@ def test_unreachable_keystone_ends_in_one_clear_line(runner):
 
 # Blazar and Nova acting at the same time ------------------------------------
 
-def _when_requested(cloud, method, fragment, action):
-    """Run ``action`` once the cloud has answered a matching request."""
-    def watch():
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            if any(e[1] == method and fragment in e[2]
-                   for e in list(cloud.request_log)):
-                action()
-                return
-            time.sleep(0.01)
-    watcher = threading.Thread(target=watch, daemon=True)
-    watcher.start()
-    return watcher
-
-
 def test_spare_going_down_after_the_claim_is_not_evacuated_to(runner):
     cloud = runner.cloud('basic')
     # Nova's service list answers slowly, so that the spare is down by the
     # time the evacuation task looks at it.
     cloud.faults.add(service='nova', method='GET', path=r'/os-services',
                      kind=None, latency=0.5)
-    _when_requested(cloud, 'DELETE', '/os-hosts/',
-                    lambda: cloud.fail_host('spare-1', forced_down=True))
+    when_requested(cloud, 'DELETE', '/os-hosts/',
+                   lambda: cloud.fail_host('spare-1', forced_down=True))
     runner.prepare(cloud)
     result = runner.fail(cloud, 'compute-1')
 
@@ -308,7 +291,7 @@ def test_user_lease_taking_the_spare_mid_claim_loses_nothing(runner):
     # Blazar is slow to delete the spare lease, and the user is quick.
     cloud.faults.add(service='blazar', method='DELETE', path=r'/os-hosts/',
                      kind=None, latency=0.3)
-    _when_requested(cloud, 'DELETE', '/leases/', user_lease)
+    when_requested(cloud, 'DELETE', '/leases/', user_lease)
     runner.prepare(cloud, **FAST_RETRIES)
     result = runner.fail(cloud, 'compute-1')
 
@@ -340,7 +323,7 @@ def test_spare_lease_ending_mid_claim_still_recovers(runner):
 
     cloud.faults.add(service='blazar', method='DELETE', path=r'/leases/',
                      kind=None, latency=0.5)
-    _when_requested(cloud, 'GET', '/os-hosts/allocations', end_spare_lease)
+    when_requested(cloud, 'GET', '/os-hosts/allocations', end_spare_lease)
     runner.prepare(cloud, **FAST_RETRIES)
     result = runner.fail(cloud, 'compute-1')
 

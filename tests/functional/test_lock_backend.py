@@ -28,6 +28,7 @@ import time
 import pytest
 
 from masakari_blazar.cloud import claim_lock
+from tests.functional.conftest import when_requested
 from tests.functional import harness
 from tests.functional import redis_server
 
@@ -42,21 +43,6 @@ def redis(tmp_path):
     server = redis_server.RedisServer(tmp_path, password=PASSWORD)
     yield server
     server.stop()
-
-
-def _when_requested(cloud, method, fragment, action):
-    """Run ``action`` as soon as the cloud has answered such a request."""
-    import threading
-
-    def watch():
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            if any(e[1] == method and fragment in e[2]
-                   for e in list(cloud.request_log)):
-                action()
-                return
-            time.sleep(0.005)
-    threading.Thread(target=watch, daemon=True).start()
 
 
 def test_a_lock_backend_that_is_down_ends_the_recovery_in_bounded_time(
@@ -93,7 +79,7 @@ def test_a_lock_backend_killed_mid_claim_still_ends_in_bounded_time(
     # is gone while the lock is held.
     cloud.faults.add(service='blazar', method='DELETE', path=r'/os-hosts/',
                      kind=None, latency=1.0)
-    _when_requested(cloud, 'DELETE', '/leases/', redis.kill)
+    when_requested(cloud, 'DELETE', '/leases/', redis.kill)
     runner.prepare(cloud, lock_url=redis.url, lock_timeout=LOCK_TIMEOUT)
     started = time.monotonic()
     with caplog.at_level(logging.WARNING):
