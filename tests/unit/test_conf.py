@@ -18,7 +18,6 @@ from importlib import metadata
 import os
 import re
 
-from oslo_config import cfg
 import pytest
 
 from masakari_blazar import conf as mb_conf
@@ -28,14 +27,6 @@ GROUPS = (mb_conf.PLUGIN_GROUP, mb_conf.BLAZAR_GROUP, mb_conf.NOVA_GROUP,
 SAMPLE = os.path.join(os.path.dirname(__file__), '..', '..', 'etc',
                       'masakari', 'masakari-blazar.conf.sample')
 OPTION_LINE = re.compile(r'^#(\w+) =')
-
-
-@pytest.fixture
-def conf():
-    c = cfg.ConfigOpts()
-    mb_conf.register_opts(c)
-    c([], project='masakari-blazar-test')
-    return c
 
 
 def listed():

@@ -17,12 +17,10 @@
 import json
 
 from blazarclient import exception as blazar_exc
-from oslo_config import cfg
 import pytest
 
 from masakari_blazar.cloud import blazar_spares
 from masakari_blazar.cloud import calls
-from masakari_blazar import conf as mb_conf
 from masakari_blazar.decisions import model
 from masakari_blazar.decisions import spare_pool
 from masakari_blazar import exceptions
@@ -155,14 +153,6 @@ class FakeClients(object):
     def __init__(self, blazar):
         self.blazar = blazar
         self.call = calls.Caller(0, 0, 0)
-
-
-@pytest.fixture
-def conf():
-    c = cfg.ConfigOpts()
-    mb_conf.register_opts(c)
-    c([], project='masakari-blazar-test')
-    return c
 
 
 def _alloc(host_id, res_id, lease_id):

@@ -14,24 +14,14 @@
 
 """What a host's state says, read over recorded answers, and the steps."""
 
-from oslo_config import cfg
 import pytest
 
 from masakari_blazar.cloud import host_state
-from masakari_blazar import conf as mb_conf
 from masakari_blazar.decisions import host_return
 from masakari_blazar.recovery import spare_recovery
 from tests.unit import recorded_cloud
 
 HOST = 'spare-1'
-
-
-@pytest.fixture
-def conf():
-    c = cfg.ConfigOpts()
-    mb_conf.register_opts(c)
-    c([], project='masakari-blazar-test')
-    return c
 
 
 @pytest.fixture
