@@ -25,6 +25,8 @@ import copy
 from keystoneauth1 import loading as ks_loading
 from oslo_config import cfg
 
+from masakari_blazar import exceptions
+
 PLUGIN_GROUP = 'masakari_blazar'
 BLAZAR_GROUP = 'blazar'
 NOVA_GROUP = 'nova'
@@ -60,6 +62,7 @@ pool_opts = [
     cfg.IntOpt('spare_lease_days',
                default=3650,
                min=1,
+               max=36500,
                help='Length, in days, of the spare leases that the plugin '
                     'creates itself: when it splits a lease holding several '
                     'spares, and when a claim is rolled back or a repaired '
@@ -164,6 +167,7 @@ placement_opts = [
 claim_opts = [
     cfg.StrOpt('claim_aggregate',
                default='masakari-blazar-claims',
+               regex=r'\S',
                help='Name of the Nova aggregate that records which spare is '
                     'claimed by which notification.  It has no availability '
                     'zone and so does not affect scheduling; operators can '
@@ -362,3 +366,36 @@ def parse_config_once():
     """Parse no arguments, unless a command line was parsed already."""
     if not _PARSED:
         parse_config([])
+
+
+def option_problems(conf):
+    """One line per plugin option whose value oslo.config refuses.
+
+    oslo.config checks a value (its type, ``min``, ``max``, ``choices``)
+    only when the option is read, so an option that a recovery reads late
+    would fail it after the cloud was changed; reading them all first
+    refuses a bad value before anything happens.
+    """
+    group = conf[PLUGIN_GROUP]
+    problems = []
+    for opt in ALL_PLUGIN_OPTS:
+        try:
+            getattr(group, opt.dest)
+        except (cfg.TemplateSubstitutionError, cfg.NoSuchOptError):
+            # A default naming another service's option ($state_path),
+            # which masakari-engine has; not a value the operator set.
+            continue
+        except (ValueError, cfg.Error) as exc:
+            # oslo.config says where the value came from, at length; the
+            # file is the operator's, the reason is what to fix.
+            reason = str(exc).split(' is not valid: ', 1)[-1]
+            problems.append('[%s] %s: %s' % (PLUGIN_GROUP, opt.dest,
+                                             reason))
+    return problems
+
+
+def require_valid(conf):
+    """Raise a one-line ConfigError for the first refused option value."""
+    problems = option_problems(conf)
+    if problems:
+        raise exceptions.ConfigError(problems[0])

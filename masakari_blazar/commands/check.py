@@ -26,7 +26,6 @@ import collections
 import difflib
 
 from masakari.objects import fields
-from oslo_config import cfg
 
 from masakari_blazar.cloud import masakari_api
 from masakari_blazar.cloud import pool_reader
@@ -350,15 +349,8 @@ def check_segments(segments, free_spares, spare_hosts):
 
 def read_options(conf):
     """Read every plugin option; a value oslo.config refuses is an ERROR."""
-    found = []
-    group = conf[mb_conf.PLUGIN_GROUP]
-    for opt in mb_conf.ALL_PLUGIN_OPTS:
-        try:
-            getattr(group, opt.dest)
-        except (ValueError, cfg.Error) as exc:
-            found.append(Finding(ERROR, '[%s] %s: %s' % (
-                mb_conf.PLUGIN_GROUP, opt.dest, exc)))
-    return found
+    return [Finding(ERROR, problem)
+            for problem in mb_conf.option_problems(conf)]
 
 
 def installed_tasks():

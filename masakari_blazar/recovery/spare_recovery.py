@@ -53,6 +53,7 @@ class SpareRecovery(object):
     """Claims spares, admits instances on them, and gives them back."""
 
     def __init__(self, conf, clients=None):
+        mb_conf.require_valid(conf)
         self.conf = conf
         self.opts = conf[mb_conf.PLUGIN_GROUP]
         self.clients = clients or mb_clients.Clients(conf)

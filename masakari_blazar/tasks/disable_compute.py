@@ -51,6 +51,9 @@ class BlazarDisableComputeServiceTask(base.CleanDetails,
         self.update_details("Disabling compute service on host: '%s'"
                             % host_name)
         with base.failing_clearly(self):
+            # The first task: a bad option value stops the recovery here,
+            # before the failed host's service is touched.
+            mb_conf.require_valid(CONF)
             shutdown = compute_service.ServiceShutdown(
                 mb_clients.Clients(CONF), opts.monitor_fences_hosts,
                 opts.service_down_timeout, opts.poll_interval)

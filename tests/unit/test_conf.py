@@ -18,9 +18,11 @@ from importlib import metadata
 import os
 import re
 
+from oslo_config import cfg
 import pytest
 
 from masakari_blazar import conf as mb_conf
+from masakari_blazar import exceptions
 
 GROUPS = (mb_conf.PLUGIN_GROUP, mb_conf.BLAZAR_GROUP, mb_conf.NOVA_GROUP,
           mb_conf.PLACEMENT_GROUP, mb_conf.MASAKARI_GROUP)
@@ -155,3 +157,29 @@ def test_sample_config_shows_every_option():
         missing = names - sections.get(group, set())
         assert not missing, 'regenerate with tox -e genconfig: %s %s' % (
             group, sorted(missing))
+
+
+@pytest.mark.parametrize('option,value', [
+    ('spare_lease_days', 99999999), ('spare_lease_days', 0),
+    ('claim_aggregate', ''), ('evacuation_concurrency', 0),
+    ('lock_timeout', 0), ('no_spare_action', 'sometimes')])
+def test_a_refused_value_is_one_line_before_anything_runs(tmp_path, option,
+                                                          value):
+    # As from a configuration file: oslo.config checks it only when read.
+    path = tmp_path / 'masakari.conf'
+    path.write_text('[masakari_blazar]\n%s = %s\n' % (option, value))
+    conf = cfg.ConfigOpts()
+    mb_conf.register_opts(conf)
+    conf(['--config-file', str(path)], project='masakari-blazar-test')
+
+    problems = mb_conf.option_problems(conf)
+    assert len(problems) == 1 and problems[0].startswith(
+        '[masakari_blazar] %s: ' % option), problems
+    with pytest.raises(exceptions.ConfigError) as raised:
+        mb_conf.require_valid(conf)
+    assert str(raised.value) == problems[0]
+
+
+def test_the_defaults_are_all_valid(conf):
+    assert mb_conf.option_problems(conf) == []
+    mb_conf.require_valid(conf)
