@@ -241,6 +241,13 @@ def main(argv=None):
     try:
         mb_conf.parse_config(argv)
         _setup_logging()
+        # oslo.config checks a value only when it is read: read them all
+        # now, so that no command changes anything and then fails on one.
+        problems = mb_conf.option_problems(CONF)
+        if problems:
+            print('masakari-blazar: configuration error: %s' % problems[0],
+                  file=sys.stderr)
+            return 2
         func = getattr(CONF.command, 'func', None)
         if func is None:
             print('masakari-blazar: error: choose a command; see '
