@@ -243,8 +243,9 @@ def main(argv=None):
         _setup_logging()
         # oslo.config checks a value only when it is read: read them all
         # now, so that no command changes anything and then fails on one.
+        # ``check`` reports every refused value among its findings.
         problems = mb_conf.option_problems(CONF)
-        if problems:
+        if problems and CONF.command.name != 'check':
             print('masakari-blazar: configuration error: %s' % problems[0],
                   file=sys.stderr)
             return 2
