@@ -236,9 +236,8 @@ def check_leases(leases, spares, opts, spare_project):
                                                opts.spare_lease_ids,
                                                spare_project)]
     for lease in leases:
-        named = opts.spare_lease_prefix and (
-            lease.get('name') or '').startswith(opts.spare_lease_prefix)
-        if (named or lease.get('id') in opts.spare_lease_ids) and \
+        if spare_pool.is_designated(lease, opts.spare_lease_prefix,
+                                    opts.spare_lease_ids) and \
                 lease.get('project_id') != spare_project and \
                 lease.get('status') not in ('TERMINATED', 'DELETED'):
             # Often a spare lease created as another user: it is ignored,

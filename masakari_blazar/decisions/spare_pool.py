@@ -26,6 +26,12 @@ from oslo_serialization import jsonutils
 ACTIVE = 'ACTIVE'
 
 
+def is_designated(lease, prefix, lease_ids):
+    """Whether ``lease`` has a spare lease's name or id, whoever owns it."""
+    named = bool(prefix) and (lease.get('name') or '').startswith(prefix)
+    return named or lease.get('id') in lease_ids
+
+
 def is_spare_lease(lease, prefix, lease_ids, project_id):
     """Whether ``lease`` is designated by the operator as a spare lease.
 
@@ -34,8 +40,7 @@ def is_spare_lease(lease, prefix, lease_ids, project_id):
     """
     if not project_id or lease.get('project_id') != project_id:
         return False
-    named = bool(prefix) and (lease.get('name') or '').startswith(prefix)
-    return named or lease.get('id') in lease_ids
+    return is_designated(lease, prefix, lease_ids)
 
 
 def spare_leases(leases, prefix, lease_ids, project_id):

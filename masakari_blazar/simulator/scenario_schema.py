@@ -36,15 +36,15 @@ _RATIO = {'type': 'number', 'exclusiveMinimum': 0}
 _OFFSET = {'anyOf': [{'const': 'now'},
                      {'type': 'string', 'pattern': r'^\+?[0-9.]+[smhd]?$'},
                      {'type': 'number'}]}
-_SETTING_TYPES = {bool: {'type': 'boolean'}, int: {'type': 'integer'},
-                  float: {'type': 'number'}, str: {'type': 'string'}}
 
 
 def _setting(default):
-    schema = dict(_SETTING_TYPES[type(default)])
-    if isinstance(default, (int, float)) and not isinstance(default, bool):
-        schema = {'type': 'number', 'minimum': 0}
-    return schema
+    """A setting's schema from its default: every number is a quantity."""
+    if isinstance(default, bool):
+        return {'type': 'boolean'}
+    if isinstance(default, (int, float)):
+        return {'type': 'number', 'minimum': 0}
+    return {'type': 'string'}
 
 
 _CONFIG = {
