@@ -18,6 +18,7 @@ import time
 
 from eventlet import greenpool
 from oslo_config import cfg
+from oslo_log import log as logging
 
 import masakari.conf  # noqa: F401  (registers the options read below)
 from masakari.engine.drivers.taskflow import host_failure
@@ -34,6 +35,7 @@ from masakari_blazar.recovery import spare_recovery
 from masakari_blazar.tasks import base
 
 CONF = cfg.CONF
+LOG = logging.getLogger(__name__)
 SUCCEEDED = fields.VMoveStatus.SUCCEEDED
 FAILED = fields.VMoveStatus.FAILED
 
@@ -128,6 +130,33 @@ class EvacuateInstancesTask(base.CleanDetails,
                         message='already on %s' % where)
         else:
             self._evacuate_and_confirm(self.context, vmove, target)
+            if vmove.status == FAILED:
+                self._add_nova_fault(vmove)
+
+    def _add_nova_fault(self, vmove):
+        """Say why Nova failed the evacuation, from the instance's fault.
+
+        Masakari records only "Failed to evacuate instance <uuid>"; Nova
+        keeps the reason (such as "No valid host was found...") in the
+        ``fault`` of a server in ERROR, which is what the operator needs.
+        """
+        try:
+            server = self.novaclient.get_server(self.context,
+                                                vmove.instance_uuid)
+        except Exception as exc:
+            LOG.debug('Could not read the fault of %s: %s',
+                      vmove.instance_uuid, exc)
+            return
+        fault = getattr(server, 'fault', None) or {}
+        reason = ' '.join(str(fault.get('message') or '').split())
+        if not reason:
+            return
+        code = fault.get('code')
+        vmove.message = '%s: %s%s' % (
+            (vmove.message or 'Failed to evacuate instance %s' %
+             vmove.instance_uuid).rstrip('. '), reason,
+            ' (Nova fault, code %s)' % code if code else '')
+        vmove.save()
 
     def _get_state_and_host_of_instance(self, context, instance):
         """Masakari's poll of an evacuating instance, from a shared round.
@@ -176,12 +205,14 @@ class EvacuateInstancesTask(base.CleanDetails,
                 line = 'Instance %s (%s) was not evacuated: %s' % (
                     vmove.instance_name, uuid, vmove.message or vmove.status)
             self.update_details(line, 0.9)
-        failed = sorted(v.instance_name or uuid for uuid, v in results.items()
-                        if v.status != SUCCEEDED)
-        if failed:
+        reasons = sorted('%s: %s' % (v.instance_name or uuid,
+                                     v.message or v.status)
+                         for uuid, v in results.items()
+                         if v.status != SUCCEEDED)
+        if reasons:
             message = ('Failed to evacuate %d instance(s) from %s: %s; the '
                        'claimed spares stay claimed' % (
-                           len(failed), host_name, ', '.join(failed)))
+                           len(reasons), host_name, '; '.join(reasons)))
             self.update_details(message, 1.0)
             raise exception.HostRecoveryFailureException(message=message)
         self.update_details('Evacuated %d instance(s) from %s' % (

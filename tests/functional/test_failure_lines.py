@@ -55,3 +55,32 @@ def test_the_recovery_that_lost_the_spare_says_who_holds_it(runner):
     assert second.status == 'finished'
     assert second.said('claimed by other recoveries: spare-1 (notification '
                        '%s)' % first.uuid), second.messages
+
+
+def test_a_failed_evacuation_says_why_from_nova_s_fault(runner):
+    """Nova's instance fault, not only "Failed to evacuate instance <id>".
+
+    The simulated Nova keeps the reason of a failed evacuation in the
+    server's ``fault``, as Nova does; the line names it, then what is held.
+    """
+    cloud = runner.cloud('basic')
+    cloud.set_evacuation_failure('ha-vm-2')
+    runner.prepare(cloud)
+    result = runner.fail(cloud, 'compute-1')
+
+    assert result.status == 'error'
+    server_id = cloud.server('ha-vm-2')['id']
+    vmove = [v for v in result.result['vmoves']
+             if v['instance'] == server_id][-1]
+    assert vmove['status'] == 'failed'
+    assert vmove['message'].startswith(
+        'Failed to evacuate instance %s: Build of instance' % server_id), \
+        vmove['message']
+    assert 'Simulated failure of the evacuation' in vmove['message']
+    last = result.messages[-1]
+    assert last.startswith('Failed to evacuate 1 instance(s) from '
+                           'compute-1: ha-vm-2: Failed to evacuate '
+                           'instance'), last
+    assert 'Simulated failure of the evacuation' in last
+    assert last.index('Simulated failure') < last.index(
+        'stay claimed'), last
