@@ -58,6 +58,28 @@ def _endpoint_kwargs(conf, group):
             if k in _CLIENT_KEYS and v is not None}
 
 
+def _missing_credential(group_conf, auth_type):
+    """The first credential option the auth plugin needs but has no value.
+
+    keystoneauth marks only auth_url required: without a password it
+    raises a bare ``Exception`` once Keystone answers, without a username
+    Keystone answers 401, and without a project the token is unscoped, so
+    that every catalog lookup fails as if an endpoint option were wrong.
+    """
+    def given(*names):
+        return any(getattr(group_conf, name, None) for name in names)
+
+    if 'password' in auth_type:
+        if not given('username', 'user_id'):
+            return 'username (or user_id)'
+        if not given('password'):
+            return 'password'
+    if not given('project_name', 'project_id', 'tenant_name', 'tenant_id',
+                 'domain_name', 'domain_id', 'system_scope'):
+        return 'project_name (or project_id, or a domain or system scope)'
+    return None
+
+
 class Clients(object):
     """The clients one recovery uses, built lazily from configuration."""
 
@@ -84,6 +106,12 @@ class Clients(object):
                     '[%s] auth_type is not set; configure the Keystone '
                     'credentials that masakari-blazar uses for Blazar, Nova '
                     'and Placement in the [%s] section' % (group, group))
+            missing = _missing_credential(self._conf[group],
+                                          self._conf[group].auth_type)
+            if missing:
+                raise exceptions.ConfigError(
+                    '[%s] %s is not set; the Keystone credentials of the '
+                    '[%s] section need it' % (group, missing, group))
             self._session = ks_loading.load_session_from_conf_options(
                 self._conf, group, auth=auth)
         return self._session

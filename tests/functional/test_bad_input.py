@@ -22,6 +22,7 @@ as it was before.
 """
 
 import os
+import re
 import subprocess
 import sys
 
@@ -101,7 +102,77 @@ CASES = [
                                              '{tmp}/full.yaml'],
      'scenario {tmp}/full.yaml: hosts[compute-1]: its servers need 3 VCPU, '
      'more than the 2 it has'),
+    ('password-missing', '', '', ['pool', 'status'],
+     '[blazar] password is not set'),
+    ('password-missing-plan', '', '', ['plan', 'compute-1'],
+     '[blazar] password is not set'),
+    ('password-missing-return', '', '', ['return', 'spare-1'],
+     '[blazar] password is not set'),
+    ('password-missing-replenish', '', '', ['replenish'],
+     '[blazar] password is not set'),
+    ('password-missing-recover-local', '', '',
+     ['recover', '--local', 'compute-1'], '[blazar] password is not set'),
+    ('username-missing', '', '', ['pool', 'status'],
+     '[blazar] username (or user_id) is not set'),
+    ('project-name-missing', '', '', ['pool', 'status'],
+     '[blazar] project_name (or project_id, or a domain or system scope) '
+     'is not set'),
+    ('auth-url-missing', '', '', ['pool', 'status'],
+     'requires parameters which were not given: auth_url'),
+    ('auth-type-unknown', 'auth_type = nosuch\n', '', ['pool', 'status'],
+     'Cannot load the [blazar] credentials: The plugin nosuch'),
+    ('password-wrong', 'password = Sekrit\n', '', ['pool', 'status'],
+     'check the credentials in the [blazar] section'),
+    ('region-unknown', 'region_name = nowhere\n', '', ['pool', 'status'],
+     'check the service_type, interface and region_name options'),
+    ('service-type-unknown', 'service_type = nosuch\n', '',
+     ['pool', 'status'],
+     'check the service_type, interface and region_name options'),
+    ('auth-url-closed-port-recover',
+     'auth_url = http://127.0.0.1:1/identity\n', '',
+     ['recover', '--local', 'compute-1'], 'check [blazar] auth_url'),
+    ('lock-url-closed-port', '', 'lock_url = redis://127.0.0.1:1\n',
+     ['replenish'], 'check [masakari_blazar] lock_url'),
+    ('api-retries-not-a-number', '', 'api_retries = abc\n',
+     ['pool', 'status'], '[masakari_blazar] api_retries: '),
+    ('pool-min-size-negative', '', 'pool_min_size = -1\n',
+     ['pool', 'status'], '[masakari_blazar] pool_min_size: '),
+    ('spare-lease-days-too-large-dry-run', '',
+     'spare_lease_days = 99999999\n', ['return', '--dry-run', 'spare-1'],
+     '[masakari_blazar] spare_lease_days: '),
+    ('workdir-cannot-exist', '', '',
+     ['recover', '--local', '--workdir', '/proc/none/x', 'compute-1'],
+     '--workdir /proc/none/x cannot hold the local engine\'s database'),
+    ('return-host-with-servers', '', '', ['return', 'compute-1'],
+     'compute-1 still holds 3 server(s)'),
+    ('recover-host-not-fenced', '', '',
+     ['recover', '--local', 'compute-1'],
+     'nova-compute on compute-1 is up'),
+    ('blazar-503-on-lease-list', '', '', ['pool', 'status'],
+     'Blazar call "GET /leases" failed'),
+    ('blazar-503-on-lease-list-plan', '', '', ['plan', 'compute-1'],
+     'Blazar call "GET /leases" failed'),
 ]
+
+# [blazar] options left out of the file, by case.
+DROPPED = {
+    'password-missing': ['password'],
+    'password-missing-plan': ['password'],
+    'password-missing-return': ['password'],
+    'password-missing-replenish': ['password'],
+    'password-missing-recover-local': ['password'],
+    'username-missing': ['username'],
+    'project-name-missing': ['project_name'],
+    'auth-url-missing': ['auth_url'],
+}
+
+# Faults the simulated cloud injects, by case: every answer fails.
+FAULTS = {
+    'blazar-503-on-lease-list': dict(service='blazar', method='GET',
+                                     path=r'/leases', kind='503'),
+    'blazar-503-on-lease-list-plan': dict(service='blazar', method='GET',
+                                          path=r'/leases', kind='503'),
+}
 
 SCENARIOS = {
     'bad.yaml': 'hosts:\n  - name: [compute-1\n',
@@ -116,10 +187,22 @@ SCENARIOS = {
 }
 
 
+def _drop(conf, keys):
+    """Leave the ``[blazar]`` options ``keys`` out of the file ``conf``."""
+    with open(conf) as read:
+        text = read.read()
+    head, blazar = text.split('[blazar]\n', 1)
+    blazar, tail = blazar.split('[masakari_blazar]', 1)
+    for key in keys:
+        blazar = re.sub(r'(?m)^%s = .*\n' % key, '', blazar)
+    with open(conf, 'w') as write:
+        write.write(head + '[blazar]\n' + blazar + '[masakari_blazar]' + tail)
+
+
 @pytest.mark.parametrize('case', CASES, ids=[c[0] for c in CASES])
 def test_bad_input_ends_in_one_line_and_changes_nothing(
         case, runner, deployment, tmp_path):
-    _, blazar, plugin, argv, expected = case
+    case_id, blazar, plugin, argv, expected = case
     tmp = str(tmp_path)
     values = {'tmp': tmp, 'service': deployment.project_id('service')}
     _file(tmp_path, 'a-file', 'not a directory')
@@ -127,6 +210,9 @@ def test_bad_input_ends_in_one_line_and_changes_nothing(
         _file(tmp_path, name, text)
     conf = cli.write_conf(tmp_path, runner, deployment, extra=blazar,
                           plugin=plugin.format(**values), tail=cli.FLOWS)
+    _drop(conf, DROPPED.get(case_id, ()))
+    if case_id in FAULTS:
+        deployment.faults.add(count=1000, **FAULTS[case_id])
     before = cli.snapshot(deployment)
 
     env = dict(os.environ, PYTHONWARNINGS='ignore')
