@@ -202,7 +202,8 @@ def describe(hostname, view, plan, refused, segment, no_spare_action,
         'instances': [],
         'targets': [],
         'fallback': [],
-        'notes': notes(hostname, segment, segment_known),
+        'notes': notes(hostname, segment, segment_known) + (
+            plan.notes if plan else []),
     }
     if not view.instances:
         report['outcome'] = (

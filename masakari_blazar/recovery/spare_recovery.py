@@ -183,6 +183,7 @@ class SpareRecovery(object):
                                          view.failed_az, offered)
             except exceptions.NoSpareFits as exc:
                 raise exceptions.NoSpareFits(str(exc) + _busy(view))
+            report.extend(plan.notes)
             pool = {s.hostname: s for s in view.pool}
             held_elsewhere = view.held_elsewhere
             for target in view.targets:
