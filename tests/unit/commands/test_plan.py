@@ -272,10 +272,10 @@ def test_describe_of_a_host_with_nothing_to_move():
 
 
 def test_instances_are_listed_in_the_order_they_get_spares():
-    small = model.Instance('uuid-a', 'a-small', model.Resources(1, 512, 1),
+    small = model.Instance('uuid-z', 'z-small', model.Resources(1, 512, 1),
                            priority=3)
     big = model.Instance('uuid-b', 'b-big', model.Resources(8, 16384, 10),
                          ha_enabled=True)
     rows = plan_command.instance_rows([big, small], None)
     assert [(r['name'], r['priority']) for r in rows] == [
-        ('a-small', 3), ('b-big', 0)]
+        ('z-small', 3), ('b-big', 0)]
