@@ -133,13 +133,18 @@ def notes(hostname, segment, segment_known=True):
 
 
 def instance_rows(instances, plan):
-    """One row per instance that would move, by name, with its target."""
+    """One row per instance that would move, with its target.
+
+    The rows are in the order the instances get spares and start
+    evacuating, so that the operator sees who goes first.
+    """
     return [{'name': instance.name, 'id': instance.uuid,
              'needs': str(instance.resources),
+             'priority': instance.priority,
              'reservation': str(instance.reservation)
              if instance.reservation else None,
              'target': plan.moves.get(instance.uuid) if plan else None}
-            for instance in sorted(instances, key=lambda i: (i.name, i.uuid))]
+            for instance in planner_mod.evacuation_order(instances)]
 
 
 def target_rows(plan, pool, names):
@@ -202,7 +207,8 @@ def describe(hostname, view, plan, refused, segment, no_spare_action,
         'instances': [],
         'targets': [],
         'fallback': [],
-        'notes': notes(hostname, segment, segment_known),
+        'notes': notes(hostname, segment, segment_known) + (
+            plan.notes if plan else []),
     }
     if not view.instances:
         report['outcome'] = (
@@ -277,7 +283,8 @@ def as_text(report):
             [dict(i, reservation=i['reservation'] or '-',
                   target=i['target'] or '(no spare)')
              for i in report['instances']],
-            [('name', 'INSTANCE'), ('id', 'ID'), ('needs', 'NEEDS'),
+            [('name', 'INSTANCE'), ('id', 'ID'), ('priority', 'PRIORITY'),
+             ('needs', 'NEEDS'),
              ('reservation', 'RESERVATION'), ('target', 'WOULD GO TO')]))
     for target in report['targets']:
         lines.append('')

@@ -32,10 +32,34 @@ def would_move(server, ha_key, evacuate_all, ignore_error):
     """
     if ignore_error and server.get('OS-EXT-STS:vm_state') == 'error':
         return False
-    if evacuate_all:
-        return True
+    return evacuate_all or ha_enabled(server, ha_key)
+
+
+#: The server metadata key of an instance's evacuation priority: an integer,
+#: higher first, 0 when unset or not an integer.  Like Masakari's
+#: ``HA_Enabled`` it is set by the instance's owner or the operator.
+PRIORITY_KEY = 'HA_Priority'
+
+
+def priority(server):
+    """The evacuation priority of ``server`` (Nova's dict of it)."""
+    value = (server.get('metadata') or {}).get(PRIORITY_KEY)
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+def ha_enabled(server, ha_key):
+    """Whether ``server`` carries Masakari's HA flag (``ha_key``)."""
     return strutils.bool_from_string(
         (server.get('metadata') or {}).get(ha_key, False))
+
+
+def ha_key(conf):
+    """Masakari's ``[host_failure] ha_enabled_instance_metadata_key``."""
+    import masakari.conf  # noqa: F401  (registers [host_failure])
+    return conf.host_failure.ha_enabled_instance_metadata_key
 
 
 def selector(conf):

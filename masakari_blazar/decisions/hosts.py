@@ -110,3 +110,34 @@ def home_az(hostname, aggregates, names):
         if aggregate.get('availability_zone'):
             return aggregate['availability_zone']
     return None
+
+
+def pinned_zone(server, aggregates, names):
+    """``(pinned, zone)`` of Nova's dict of a server, for the AZ filter.
+
+    Nova's request spec keeps the zone an instance was booted into (or
+    ``default_schedule_zone``), shown as ``pinned_availability_zone`` from
+    microversion 2.96 (doc/source/upstream-behaviour.rst); below that only
+    the zone of its host is known, which is taken as the pin, since a spare
+    of that zone is never refused.  A zone that no aggregate outside
+    Blazar's names is Nova's default zone, ``zone`` None as in
+    :func:`home_az`.  A host reservation's own zone is no pin the planner
+    must honour: the spare that joins the reservation joins its zone.
+    """
+    if 'pinned_availability_zone' in server:
+        zone = server['pinned_availability_zone']
+    else:
+        zone = server.get('OS-EXT-AZ:availability_zone')
+    if not zone:
+        return False, None
+    blazar = set()
+    named = set()
+    for aggregate in aggregates:
+        az = aggregate.get('availability_zone')
+        if az:
+            (blazar if names.owns(aggregate) else named).add(az)
+    if zone in named:
+        return True, zone
+    if zone in blazar:
+        return False, None
+    return True, None

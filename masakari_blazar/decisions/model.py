@@ -77,6 +77,20 @@ class Instance(object):
     name: str
     resources: Resources
     reservation: typing.Optional[Reservation] = None
+    #: Whether Nova's AvailabilityZoneFilter pins the instance to ``zone``
+    #: on evacuation; ``zone`` None is then the default zone, the zone of
+    #: every host outside AZ aggregates (see :func:`hosts.pinned_zone`).
+    pinned: bool = False
+    zone: typing.Optional[str] = None
+    #: The operator's priority (:data:`evacuees.PRIORITY_KEY`), higher
+    #: first, and Masakari's HA flag: who gets the spares when they cannot
+    #: hold everyone.
+    priority: int = 0
+    ha_enabled: bool = False
+
+    def may_land_in(self, zone):
+        """Whether the AvailabilityZoneFilter passes a host of ``zone``."""
+        return not self.pinned or zone == self.zone
 
     @property
     def group(self):

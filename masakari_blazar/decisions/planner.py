@@ -21,8 +21,12 @@ TaskFlow or HTTP.
 Instances are planned in groups (see :attr:`Instance.group`): a host that
 joins a host reservation's aggregate will be emptied by Blazar when that
 reservation ends, so it may carry only that reservation's instances.  The
-groups of host reservations are planned before the rest.  Within a group,
-instances are packed first-fit-decreasing.  When one target can hold the
+groups of host reservations are planned before the rest, unless the
+operator's priorities say otherwise.  Within a group, instances are packed
+first-fit in :func:`evacuation_order`: the operator's priority, then
+Masakari's HA-enabled instances, then the largest first.  An instance that
+Nova's AvailabilityZoneFilter pins to a zone is only planned onto a host of
+that zone.  When one target can hold the
 whole rest of the group, the most preferred such target is chosen;
 otherwise the target that holds the most instances is filled and the rest
 spills onto the next, up to ``max_spares`` spares for the whole failure.
@@ -52,6 +56,10 @@ class Plan(object):
     reasons: typing.Dict[str, str] = dataclasses.field(default_factory=dict)
     unplaced: typing.Dict[str, str] = dataclasses.field(default_factory=dict)
     names: typing.Dict[str, str] = dataclasses.field(default_factory=dict)
+    #: The instances in the order they get spares and start evacuating.
+    order: typing.List[str] = dataclasses.field(default_factory=list)
+    #: What the operator should know about the planning, for the progress.
+    notes: typing.List[str] = dataclasses.field(default_factory=list)
 
     def to_dict(self):
         return dataclasses.asdict(self)
@@ -75,9 +83,19 @@ def _size(instance):
     return (res.memory_mb, res.vcpus, res.disk_gb)
 
 
-def _ordered(instances):
-    return sorted(instances, key=lambda i: (tuple(-x for x in _size(i)),
-                                            i.name, i.uuid))
+def _rank(instance):
+    return (-instance.priority, not instance.ha_enabled,
+            tuple(-x for x in _size(instance)), instance.name, instance.uuid)
+
+
+def evacuation_order(instances):
+    """Who gets a spare first when they cannot hold everyone.
+
+    The operator's priority decides, then Masakari's HA flag, then size:
+    the largest first, since it is the hardest to place.  The same order
+    decides which evacuations start first.
+    """
+    return sorted(instances, key=_rank)
 
 
 def _pack(free, instances):
@@ -93,10 +111,11 @@ def _pack(free, instances):
 def _groups(instances):
     """The instances' groups, in the order they choose their targets.
 
-    Host-reservation groups choose first, the largest first: they may only
-    use spares that can join their aggregate, and the scheduler cannot
-    place them outside their reservation, while the other instances fit
-    anywhere.
+    The group of the instance with the highest priority chooses first.
+    Among equals, host-reservation groups choose first, the largest first:
+    they may only use spares that can join their aggregate, and the
+    scheduler cannot place them outside their reservation, while the other
+    instances fit anywhere.
 
     :returns: ``(group, instances)`` pairs.
     """
@@ -107,8 +126,12 @@ def _groups(instances):
     def total(members):
         return tuple(-sum(x) for x in zip(*map(_size, members)))
 
+    def first(members):
+        return min(_rank(m)[:2] for m in members)
+
     return [(group, groups[group]) for group in sorted(
-        groups, key=lambda g: (g is None, total(groups[g]), g or ''))]
+        groups, key=lambda g: (first(groups[g]), g is None,
+                               total(groups[g]), g or ''))]
 
 
 @dataclasses.dataclass
@@ -199,17 +222,26 @@ class Planner(object):
 
     @staticmethod
     def _check_offered(targets, offered):
+        """Whether the host Masakari offers is a spare, or why not.
+
+        Blazar's spare leases are the truth: a host that Masakari's stale
+        reserved flag offers but that is no free spare is passed over for
+        Blazar's spares, so a stale flag never stops a recovery.  A spare
+        that is unusable now is refused, so that Masakari offers the next.
+
+        :returns: None, or the note that the offer was passed over.
+        """
         for target in targets:
             if target.hostname == offered and target.spare:
                 if not target.healthy:
                     raise exceptions.SpareUnusable(
                         'Reserved host %s offered by Masakari is not usable: '
                         '%s' % (offered, target.problem))
-                return
-        raise exceptions.SpareUnusable(
-            'Reserved host %s offered by Masakari is not a free spare in '
-            'the Blazar spare leases; keep Masakari\'s reserved flags in '
-            'step with "masakari-blazar sync-reserved"' % offered)
+                return None
+        return ('Reserved host %s offered by Masakari is not a free spare in '
+                'the Blazar spare leases: planning on Blazar\'s spares '
+                'instead; keep Masakari\'s reserved flags in step with '
+                '"masakari-blazar sync-reserved"' % offered)
 
     def plan(self, instances, targets, failed_az=None, offered=None):
         """Assign every instance a target host, or the scheduler.
@@ -219,14 +251,19 @@ class Planner(object):
             hosts already in the instances' reservations.
         :param failed_az: the home availability zone of the failed host.
         :param offered: the reserved host Masakari's reserved-host flow is
-            trying; it must be a healthy, unclaimed spare.
+            trying; a spare it names must be healthy.
         :raises NoSpareFits: when the fallback is ``fail`` and some
             instance has no target.
+        :raises SpareUnusable: when the offered spare is unhealthy.
         """
-        if offered:
-            self._check_offered(targets, offered)
+        note = self._check_offered(targets, offered) if offered else None
+        if note:
+            offered = None
         run = _Run.start(instances, targets, self.max_spares, failed_az,
                          offered)
+        run.plan.order = [i.uuid for i in evacuation_order(instances)]
+        if note:
+            run.plan.notes.append(note)
         for group, members in _groups(instances):
             self._plan_group(run, group, members)
         self._fall_back(run.plan, instances)
@@ -239,7 +276,7 @@ class Planner(object):
         is spent; what neither holds is left to the fallback, with the
         reason.
         """
-        remaining = _ordered(members)
+        remaining = evacuation_order(members)
         for spending in (False, True):
             remaining = self._fill(run, group, remaining, spending)
         for instance in remaining:
@@ -312,6 +349,7 @@ class Planner(object):
         takes only that reservation's instances: anything else on it would
         be deleted when the reservation ends or the host is reused.
         """
+        instances = [i for i in instances if i.may_land_in(target.az)]
         if target.spare is None:
             return [i for i in instances
                     if i.reservation and i.reservation.id == target.group]
@@ -357,7 +395,10 @@ class Planner(object):
     def _unplaced_reason(self, instance, spares_left):
         if spares_left <= 0:
             return ('max_spares_per_failure (%d) reached' % self.max_spares)
-        return 'no healthy spare has %s free%s' % (
+        return 'no healthy spare%s has %s free%s' % (
+            ' in availability zone %s' % (
+                instance.zone or 'the default zone')
+            if instance.pinned else '',
             instance.resources,
             ' and can join %s' % instance.reservation
             if instance.reservation else '')

@@ -125,24 +125,39 @@ class ReservationFinder(object):
         return (aggregate.get('metadata') or {}).get(OWNER_KEY)
 
     def find(self, server):
-        """The :class:`model.Reservation` of ``server`` (a dict), or None."""
+        """The :class:`model.Reservation` of ``server`` (a dict), or None.
+
+        Where Nova shows the boot-time hints (2.100) they decide: an
+        instance without the ``reservation`` hint is unreserved, whatever
+        aggregate its host is in (an admin's forced placement, or an
+        instance older than the BlazarFilter), since the BlazarFilter
+        refuses it in the reservation (doc/source/upstream-behaviour.rst).
+        Below 2.100 the failed host's aggregate, allocation or degraded
+        lease stands in for the hint.
+        """
         flavor = server.get('flavor') or {}
         instance_res = (flavor.get('extra_specs') or {}).get(INSTANCE_SPEC)
         if instance_res:
             return model.Reservation(instance_res,
                                      model.INSTANCE_RESERVATION,
                                      server.get('tenant_id'))
-        reservation_id = (_hint(server) or self._host_aggregate or
-                          (self._allocated[0]
-                           if len(self._allocated) == 1 else None))
-        if reservation_id is None:
-            degraded = self._degraded.get(server.get('tenant_id'), [])
-            if len(degraded) == 1:
-                reservation_id = degraded[0]
+        if 'scheduler_hints' in server:
+            reservation_id = _hint(server)
+        else:
+            reservation_id = self._inferred(server)
         if reservation_id is None:
             return None
         return model.Reservation(reservation_id, model.HOST_RESERVATION,
                                  self._owner(reservation_id))
+
+    def _inferred(self, server):
+        """The host reservation of a server whose hints Nova hides."""
+        if self._host_aggregate:
+            return self._host_aggregate
+        if len(self._allocated) == 1:
+            return self._allocated[0]
+        degraded = self._degraded.get(server.get('tenant_id'), [])
+        return degraded[0] if len(degraded) == 1 else None
 
     def hosts_of(self, reservation):
         """Hosts now in the reservation's aggregate, None if it is gone."""

@@ -32,6 +32,7 @@ from masakari_blazar.cloud import host_state
 from masakari_blazar.cloud import inventory
 from masakari_blazar.cloud import ledger
 from masakari_blazar import conf as mb_conf
+from masakari_blazar.decisions import evacuees
 from masakari_blazar.decisions import failure
 from masakari_blazar.decisions import host_return
 from masakari_blazar.decisions import hosts
@@ -66,17 +67,23 @@ class SpareRecovery(object):
         self.planner = planner.from_options(self.opts)
 
     # Reading --------------------------------------------------------------
-    def _instances(self, host_name, instance_uuids, finder):
+    def _instances(self, host_name, instance_uuids, finder, aggregates):
         wanted = set(instance_uuids)
+        ha_key = evacuees.ha_key(self.conf)
         found = []
         for server in self.inventory.servers_on(host_name):
             if server['id'] in wanted:
+                pinned, zone = hosts.pinned_zone(server, aggregates,
+                                                 self.inventory.names)
                 found.append(model.Instance(
                     uuid=server['id'], name=server.get('name') or '',
                     resources=hosts.flavor_resources(
                         server.get('flavor') or {},
                         volume_backed=not server.get('image')),
-                    reservation=finder.find(server)))
+                    reservation=finder.find(server),
+                    pinned=pinned, zone=zone,
+                    priority=evacuees.priority(server),
+                    ha_enabled=evacuees.ha_enabled(server, ha_key)))
         return found
 
     def _candidates(self, segment_hosts):
@@ -136,7 +143,8 @@ class SpareRecovery(object):
                                              blazar_hosts, allocations,
                                              pool),
             leases)
-        instances = self._instances(host_name, instance_uuids, finder)
+        instances = self._instances(host_name, instance_uuids, finder,
+                                    seen.aggregates)
         targets = [self._target(s.hostname, seen, spare=s) for s in pool]
         targets.extend(self._claimed_targets(mine, seen))
         targets.extend(
@@ -175,6 +183,7 @@ class SpareRecovery(object):
                                          view.failed_az, offered)
             except exceptions.NoSpareFits as exc:
                 raise exceptions.NoSpareFits(str(exc) + _busy(view))
+            report.extend(plan.notes)
             pool = {s.hostname: s for s in view.pool}
             held_elsewhere = view.held_elsewhere
             for target in view.targets:

@@ -14,6 +14,7 @@
 
 """What the unit tests share."""
 
+from masakari.conf import engine_driver
 from oslo_config import cfg
 import pytest
 
@@ -22,8 +23,13 @@ from masakari_blazar import conf as mb_conf
 
 @pytest.fixture
 def conf():
-    """The plugin's options, at their defaults, in a ConfigOpts of its own."""
+    """The plugin's options, at their defaults, in a ConfigOpts of its own.
+
+    Masakari's engine options are there too, as in masakari-engine: the
+    recovery reads ``[host_failure]`` for who is HA-enabled.
+    """
     c = cfg.ConfigOpts()
     mb_conf.register_opts(c)
+    engine_driver.register_opts(c)
     c([], project='masakari-blazar-test')
     return c

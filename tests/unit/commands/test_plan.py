@@ -269,3 +269,13 @@ def test_describe_of_a_host_with_nothing_to_move():
     assert report['outcome'].startswith('Nothing would move: c-1 has no '
                                         'instance')
     assert report['notes'] == plan_command.notes('c-1', None)
+
+
+def test_instances_are_listed_in_the_order_they_get_spares():
+    small = model.Instance('uuid-z', 'z-small', model.Resources(1, 512, 1),
+                           priority=3)
+    big = model.Instance('uuid-b', 'b-big', model.Resources(8, 16384, 10),
+                         ha_enabled=True)
+    rows = plan_command.instance_rows([big, small], None)
+    assert [(r['name'], r['priority']) for r in rows] == [
+        ('z-small', 3), ('b-big', 0)]

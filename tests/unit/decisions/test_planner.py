@@ -14,6 +14,7 @@
 
 """The placement decision: which instance goes to which spare."""
 
+import dataclasses
 import itertools
 import json
 import random
@@ -380,15 +381,107 @@ def test_offered_healthy_spare_is_used_first():
     assert result.spares == ['spare-z']
 
 
-def test_offered_host_that_is_not_a_spare_is_refused():
-    with pytest.raises(exceptions.SpareUnusable, match='compute-9'):
-        plan([vm('vm1')], [spare('spare-a')], offered='compute-9')
+def test_offered_host_that_is_not_a_spare_gives_way_to_blazars_spares():
+    # A stale Masakari reserved flag never stops a recovery.
+    result = plan([vm('vm1')], [spare('spare-a')], offered='compute-9')
+    assert result.moves == {'uuid-vm1': 'spare-a'}
+    assert len(result.notes) == 1
+    assert 'compute-9' in result.notes[0]
+    assert 'not a free spare' in result.notes[0]
 
 
 def test_offered_host_inside_the_reservation_is_not_a_spare():
-    with pytest.raises(exceptions.SpareUnusable, match='not a free spare'):
-        plan([vm('vm1', reservation=HOST_R)], [healed('healed-1', HOST_R)],
-             offered='healed-1')
+    result = plan([vm('vm1', reservation=HOST_R)],
+                  [healed('healed-1', HOST_R)], offered='healed-1')
+    assert result.moves == {'uuid-vm1': 'healed-1'}
+    assert 'not a free spare' in result.notes[0]
+
+
+def test_offered_spare_leaves_no_note():
+    assert plan([vm('vm1')], [spare('spare-a')],
+                offered='spare-a').notes == []
+
+
+# Availability zones ------------------------------------------------------
+
+def pinned(name, zone, **fields):
+    return dataclasses.replace(vm(name, **fields), pinned=True, zone=zone)
+
+
+def test_zone_pinned_instance_only_goes_to_a_spare_of_its_zone():
+    # The best fit would be spare-a, outside the instance's zone.
+    targets = [spare('spare-a', res(2, 4), az='az2'),
+               spare('spare-b', az='az1')]
+    result = plan([pinned('vm1', 'az1')], targets, failed_az='az2')
+    assert result.moves == {'uuid-vm1': 'spare-b'}
+
+
+def test_default_zone_pin_excludes_spares_of_named_zones():
+    targets = [spare('spare-a', az='az1'), spare('spare-b')]
+    result = plan([pinned('vm1', None)], targets, failed_az='az1')
+    assert result.moves == {'uuid-vm1': 'spare-b'}
+
+
+def test_unpinned_instance_goes_to_any_zone():
+    result = plan([vm('vm1')], [spare('spare-a', az='az2')],
+                  failed_az='az1')
+    assert result.moves == {'uuid-vm1': 'spare-a'}
+
+
+def test_no_spare_in_the_zone_falls_back_with_the_zone_named():
+    result = plan([pinned('vm1', 'az1'), vm('vm2')],
+                  [spare('spare-a', az='az2')])
+    assert result.moves == {'uuid-vm1': None, 'uuid-vm2': 'spare-a'}
+    assert 'in availability zone az1' in result.unplaced['uuid-vm1']
+    with pytest.raises(exceptions.NoSpareFits, match='vm1'):
+        planner.Planner(ALL, 5, planner.FALLBACK_FAIL).plan(
+            [pinned('vm1', 'az1')], [spare('spare-a', az='az2')])
+
+
+def test_instances_of_two_zones_use_a_spare_each():
+    targets = [spare('spare-a', az='az1'), spare('spare-b', az='az2')]
+    result = plan([pinned('vm1', 'az1'), pinned('vm2', 'az2')], targets)
+    assert result.moves == {'uuid-vm1': 'spare-a', 'uuid-vm2': 'spare-b'}
+
+
+def test_healed_host_outside_the_zone_takes_no_pinned_instance():
+    result = plan([pinned('vm1', 'az1', reservation=HOST_R)],
+                  [healed('healed-1', HOST_R, az='az2'),
+                   spare('spare-a', az='az1', can_join_host_reservation=True)])
+    assert result.moves == {'uuid-vm1': 'spare-a'}
+
+
+# Priorities ---------------------------------------------------------------
+
+def ranked(name, priority=0, ha=False, **fields):
+    return dataclasses.replace(vm(name, **fields), priority=priority,
+                               ha_enabled=ha)
+
+
+def test_priority_wins_the_only_spare_over_size_and_ha_flag():
+    vms = [ranked('big', mem_gb=12, ha=True), ranked('small', priority=5)]
+    result = plan(vms, [spare('spare-a', res(16, 12))])
+    assert result.moves == {'uuid-small': 'spare-a', 'uuid-big': None}
+    assert result.order == ['uuid-small', 'uuid-big']
+
+
+def test_ha_enabled_before_the_rest_then_size():
+    vms = [ranked('plain', mem_gb=8), ranked('ha', mem_gb=4, ha=True),
+           ranked('plain-big', mem_gb=10)]
+    result = plan(vms, [spare('spare-a', res(16, 14))])
+    assert result.order == ['uuid-ha', 'uuid-plain-big', 'uuid-plain']
+    assert result.moves == {'uuid-ha': 'spare-a',
+                            'uuid-plain-big': 'spare-a',
+                            'uuid-plain': None}
+
+
+def test_priority_of_an_unreserved_instance_goes_before_a_reservation():
+    # Only one spare may be spent: the priority decides which group gets it.
+    vms = [ranked('reserved', reservation=HOST_R),
+           ranked('urgent', priority=1)]
+    result = planner.Planner(ALL, 1, planner.FALLBACK_SCHEDULER).plan(
+        vms, [spare('spare-a'), spare('spare-b')])
+    assert result.moves == {'uuid-urgent': 'spare-a', 'uuid-reserved': None}
 
 
 def test_offered_unhealthy_spare_is_refused_with_the_problem():

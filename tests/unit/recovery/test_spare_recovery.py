@@ -22,7 +22,6 @@ that it cannot join a host reservation; spare-3 is claimed by another
 recovery but still listed by Blazar.
 """
 
-from oslo_config import cfg
 import pytest
 
 from masakari_blazar import conf as mb_conf
@@ -38,12 +37,9 @@ USER_RES = 'res-user'
 
 
 @pytest.fixture
-def conf(tmp_path):
-    c = cfg.ConfigOpts()
-    mb_conf.register_opts(c)
-    c([], project='masakari-blazar-test')
-    c.set_override('lock_path', str(tmp_path), mb_conf.PLUGIN_GROUP)
-    return c
+def conf(conf, tmp_path):
+    conf.set_override('lock_path', str(tmp_path), mb_conf.PLUGIN_GROUP)
+    return conf
 
 
 @pytest.fixture
