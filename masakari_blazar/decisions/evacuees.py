@@ -64,8 +64,8 @@ def ha_key(conf):
 
 def selector(conf):
     """:func:`would_move` with Masakari's configured ``[host_failure]``."""
-    import masakari.conf  # noqa: F401  (registers [host_failure])
+    key = ha_key(conf)
     opts = conf.host_failure
     return lambda server: would_move(
-        server, opts.ha_enabled_instance_metadata_key,
-        opts.evacuate_all_instances, opts.ignore_instances_in_error_state)
+        server, key, opts.evacuate_all_instances,
+        opts.ignore_instances_in_error_state)
