@@ -58,17 +58,21 @@ def _endpoint_kwargs(conf, group):
             if k in _CLIENT_KEYS and v is not None}
 
 
-def _missing_credential(group_conf, auth_type):
+def _missing_credential(group_conf):
     """The first credential option the auth plugin needs but has no value.
 
     keystoneauth marks only auth_url required: without a password it
     raises a bare ``Exception`` once Keystone answers, without a username
     Keystone answers 401, and without a project the token is unscoped, so
     that every catalog lookup fails as if an endpoint option were wrong.
+    An application credential carries its project scope itself.
     """
     def given(*names):
         return any(getattr(group_conf, name, None) for name in names)
 
+    auth_type = group_conf.auth_type
+    if 'applicationcredential' in auth_type:
+        return None
     if 'password' in auth_type:
         if not given('username', 'user_id'):
             return 'username (or user_id)'
@@ -106,8 +110,7 @@ class Clients(object):
                     '[%s] auth_type is not set; configure the Keystone '
                     'credentials that masakari-blazar uses for Blazar, Nova '
                     'and Placement in the [%s] section' % (group, group))
-            missing = _missing_credential(self._conf[group],
-                                          self._conf[group].auth_type)
+            missing = _missing_credential(self._conf[group])
             if missing:
                 raise exceptions.ConfigError(
                     '[%s] %s is not set; the Keystone credentials of the '
