@@ -21,6 +21,7 @@ is how ``etc/masakari/masakari-blazar.conf.sample`` is produced.
 """
 
 import copy
+import sys
 
 from keystoneauth1 import loading as ks_loading
 from oslo_config import cfg
@@ -357,8 +358,15 @@ def parse_config(argv, prog='masakari-blazar'):
     """
     global _PARSED
     from masakari import config
-    config.parse_args([prog] + list(argv), configure_db=False,
-                      init_rpc=False)
+    # oslo.config names the program after sys.argv[0] in usage and error
+    # lines, and Masakari passes it no name: ``python -m`` would show
+    # "cli".
+    argv0, sys.argv[0] = sys.argv[0], prog
+    try:
+        config.parse_args([prog] + list(argv), configure_db=False,
+                          init_rpc=False)
+    finally:
+        sys.argv[0] = argv0
     _PARSED = True
 
 

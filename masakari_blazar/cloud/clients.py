@@ -24,6 +24,8 @@ microversion both sides support, so that the boot-time ``reservation``
 scheduler hint is visible where Nova shows it (2.100).
 """
 
+import urllib.parse
+
 from blazarclient import client as blazar_client
 from keystoneauth1 import loading as ks_loading
 from keystoneauth1.loading import adapter as ks_adapter
@@ -84,6 +86,23 @@ def _missing_credential(group_conf):
     return None
 
 
+def _bad_auth_url(group_conf):
+    """Why ``auth_url`` cannot be Keystone's address, or None.
+
+    keystoneauth takes any string: a value that is no URL fails much
+    later, in version discovery or as an empty catalog, and the message
+    then points at the endpoint options instead of at this one.
+    """
+    url = getattr(group_conf, 'auth_url', None)
+    if not url:
+        return None
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ('http', 'https') or not parts.hostname:
+        return 'is not a URL; give Keystone\'s, such as ' \
+            'https://keystone.example.com/identity/v3'
+    return None
+
+
 class Clients(object):
     """The clients one recovery uses, built lazily from configuration."""
 
@@ -115,6 +134,10 @@ class Clients(object):
                 raise exceptions.ConfigError(
                     '[%s] %s is not set; the Keystone credentials of the '
                     '[%s] section need it' % (group, missing, group))
+            bad_url = _bad_auth_url(self._conf[group])
+            if bad_url:
+                raise exceptions.ConfigError('[%s] auth_url %s %s' % (
+                    group, self._conf[group].auth_url, bad_url))
             self._session = ks_loading.load_session_from_conf_options(
                 self._conf, group, auth=auth)
         return self._session

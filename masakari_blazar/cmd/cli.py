@@ -20,6 +20,8 @@ changes is what the engine's recovery will see.  Every failure it can
 foresee ends in one line on stderr and a non-zero exit.
 """
 
+import contextlib
+import io
 import logging
 import sys
 import warnings
@@ -28,8 +30,10 @@ from oslo_config import cfg
 
 from masakari_blazar import conf as mb_conf
 from masakari_blazar import exceptions
+from masakari_blazar import safe_text
 
 CONF = cfg.CONF
+PROG = 'masakari-blazar'
 
 
 def cmd_pool_status():
@@ -228,6 +232,30 @@ def _setup_logging():
     root.addHandler(handler)
 
 
+def _parse(argv):
+    """Parse the command line; an exit code if it cannot be, else None.
+
+    argparse answers a bad command line with its usage and a line of its
+    own on stderr; the command's promise is one line that names what to
+    fix, so only argparse's reason is kept, with where to read more.
+    """
+    usage = io.StringIO()
+    try:
+        with contextlib.redirect_stderr(usage):
+            mb_conf.parse_config(argv, prog=PROG)
+    except SystemExit as exc:
+        said = usage.getvalue().strip().splitlines()
+        if not exc.code or not said:
+            raise
+        where, _, reason = said[-1].partition(': error: ')
+        command = where.split(' ', 1)[1:]
+        print('masakari-blazar: error: %s; see "%s --help"' % (
+            ': '.join(command + [safe_text.printable(reason)]),
+            ' '.join([PROG] + command)), file=sys.stderr)
+        return 2
+    return None
+
+
 command_opt = cfg.SubCommandOpt('command', title='commands',
                                 handler=add_command_parsers,
                                 help='What to do.')
@@ -239,7 +267,9 @@ def main(argv=None):
     CONF.register_cli_opt(command_opt)
     argv = sys.argv[1:] if argv is None else argv
     try:
-        mb_conf.parse_config(argv)
+        code = _parse(argv)
+        if code is not None:
+            return code
         _setup_logging()
         # oslo.config checks a value only when it is read: read them all
         # now, so that no command changes anything and then fails on one.
@@ -251,8 +281,11 @@ def main(argv=None):
             return 2
         func = getattr(CONF.command, 'func', None)
         if func is None:
-            print('masakari-blazar: error: choose a command; see '
-                  '"masakari-blazar --help"', file=sys.stderr)
+            # Only "pool" has commands of its own.
+            group = [CONF.command.name] if CONF.command.name else []
+            print('masakari-blazar: error: choose a %scommand; see "%s '
+                  '--help"' % (''.join(g + ' ' for g in group),
+                               ' '.join([PROG] + group)), file=sys.stderr)
             return 2
         return func()
     except cfg.Error as exc:

@@ -84,8 +84,12 @@ def run(scenario='demo', host=None, recovery_method=METHODS.AUTO,
         recovery = spare_recovery.SpareRecovery(CONF)
         before = pool_reader.pool_rows(recovery)
         spares = {row.hostname for row in before}
-        host = host or _default_host(cloud, spares)
         computes = sorted(cloud.snapshot()['hosts'])
+        if host is not None and host not in computes:
+            raise exceptions.ConfigError(
+                'demo --host %s: the scenario %s has no such host; its '
+                'hosts are %s' % (host, scenario, ', '.join(computes)))
+        host = host or _default_host(cloud, spares)
         engine.add_segment('demo-segment', recovery_method, computes,
                            reserved=spares)
 

@@ -25,9 +25,11 @@ from oslo_log import log as logging
 import masakari.conf  # noqa: F401  (registers the options read below)
 from masakari.engine.drivers.taskflow import base as masakari_base
 
+from masakari_blazar.cloud import claim_lock
 from masakari_blazar.cloud import clients as mb_clients
 from masakari_blazar.cloud import compute_service
 from masakari_blazar import conf as mb_conf
+from masakari_blazar import exceptions
 from masakari_blazar.tasks import base
 
 CONF = cfg.CONF
@@ -51,9 +53,14 @@ class BlazarDisableComputeServiceTask(base.CleanDetails,
         self.update_details("Disabling compute service on host: '%s'"
                             % host_name)
         with base.failing_clearly(self):
-            # The first task: a bad option value stops the recovery here,
-            # before the failed host's service is touched.
-            mb_conf.require_valid(CONF)
+            # The first task: a bad option value or a lock backend out of
+            # reach stops the recovery here, before the failed host's
+            # service is touched.
+            try:
+                mb_conf.require_valid(CONF)
+                claim_lock.probe(CONF)
+            except exceptions.ConfigError as exc:
+                raise exceptions.ConfigError('%s; nothing was changed' % exc)
             shutdown = compute_service.ServiceShutdown(
                 mb_clients.Clients(CONF), opts.monitor_fences_hosts,
                 opts.service_down_timeout, opts.poll_interval)

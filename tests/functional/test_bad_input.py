@@ -152,6 +152,25 @@ CASES = [
      'Blazar call "GET /leases" failed'),
     ('blazar-503-on-lease-list-plan', '', '', ['plan', 'compute-1'],
      'Blazar call "GET /leases" failed'),
+    ('auth-url-not-a-url', 'auth_url = not a url\n', '', ['pool', 'status'],
+     '[blazar] auth_url not a url is not a URL'),
+    ('command-unknown', '', '', ['nosuch'],
+     "argument command: invalid choice: 'nosuch'"),
+    ('plan-host-missing', '', '', ['plan'],
+     'plan: the following arguments are required: HOST; see '
+     '"masakari-blazar plan --help"'),
+    ('pool-status-format-unknown', '', '', ['pool', 'status', '--format',
+                                            'x'],
+     "pool status: argument --format: invalid choice: 'x'"),
+    ('recover-timeout-not-a-number', '', '',
+     ['recover', '--timeout', 'soon', 'compute-1'],
+     "recover: argument --timeout: invalid int value: 'soon'"),
+    ('demo-host-unknown-escaped', '', '', ['demo', '--host', EVIL],
+     'demo --host %s: the scenario demo has no such host' % EVIL_SHOWN),
+    ('lock-url-closed-port-recover', '',
+     'lock_url = redis://:Sekrit@127.0.0.1:1\n',
+     ['recover', '--local', 'compute-1'],
+     'Cannot reach the lock backend redis://:***@127.0.0.1:1'),
 ]
 
 # [blazar] options left out of the file, by case.
@@ -172,6 +191,11 @@ FAULTS = {
                                      path=r'/leases', kind='503'),
     'blazar-503-on-lease-list-plan': dict(service='blazar', method='GET',
                                           path=r'/leases', kind='503'),
+}
+
+# Hosts fenced before the command runs, by case, as a monitor leaves them.
+FENCED = {
+    'lock-url-closed-port-recover': 'compute-1',
 }
 
 SCENARIOS = {
@@ -213,6 +237,8 @@ def test_bad_input_ends_in_one_line_and_changes_nothing(
     _drop(conf, DROPPED.get(case_id, ()))
     if case_id in FAULTS:
         deployment.faults.add(count=1000, **FAULTS[case_id])
+    if case_id in FENCED:
+        deployment.fail_host(FENCED[case_id], forced_down=True)
     before = cli.snapshot(deployment)
 
     env = dict(os.environ, PYTHONWARNINGS='ignore')

@@ -61,11 +61,14 @@ def test_a_lock_backend_that_is_down_ends_the_recovery_in_bounded_time(
                            redis.port, LOCK_TIMEOUT + claim_lock.SLACK)), \
         result.messages
     assert not any(PASSWORD in m for m in result.messages)
-    # Nothing was claimed, and nothing says otherwise.
+    # The backend is checked before the failed host's service is touched:
+    # nothing was claimed or changed, and nothing says otherwise.
     assert result.claims() == {}
     assert not result.said('could not give the claimed spares')
-    assert result.messages[-1].endswith('; nothing was claimed'), \
+    assert result.messages[-1].endswith('; nothing was changed'), \
         result.messages[-1]
+    assert cloud.snapshot()['hosts']['compute-1']['service']['status'] == \
+        'enabled'
     assert result.messages[-1].startswith('The lock backend redis://:***@')
     assert json.dumps(cloud.snapshot()['blazar'],
                       sort_keys=True) == blazar_before

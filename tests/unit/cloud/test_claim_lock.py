@@ -134,3 +134,10 @@ def test_unknown_backend_is_a_config_error(tmp_path):
     with pytest.raises(exceptions.ConfigError, match='nosuchdriver://x'):
         with claim_lock.spare_pool_lock(conf):
             pytest.fail('the lock was taken')
+
+
+def test_probe_names_a_backend_out_of_reach(tmp_path):
+    conf = make_conf(tmp_path)
+    conf.set_override('lock_url', 'nosuchdriver://x', 'masakari_blazar')
+    with pytest.raises(exceptions.ConfigError, match='nosuchdriver://x'):
+        claim_lock.probe(conf)

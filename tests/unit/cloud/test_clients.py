@@ -40,3 +40,16 @@ def _group(auth_type, **given):
 ])
 def test_missing_credential_names_the_option(auth_type, given, missing):
     assert clients._missing_credential(_group(auth_type, **given)) == missing
+
+
+@pytest.mark.parametrize('url,bad', [
+    ('https://keystone.example.com/identity/v3', False),
+    ('http://127.0.0.1:5000', False),
+    ('not a url', True),
+    ('keystone.example.com:5000/v3', True),
+    ('ftp://keystone.example.com/v3', True),
+    ('http:///v3', True),
+])
+def test_an_auth_url_that_is_no_url_is_named(url, bad):
+    problem = clients._bad_auth_url(types.SimpleNamespace(auth_url=url))
+    assert bool(problem) is bad, problem
