@@ -194,11 +194,19 @@ class MasakariApi(object):
             lambda proxy: proxy.get_notification(notification_uuid))
         return notification.status, notification.recovery_workflow_details
 
-    def notification_status(self, notification_uuid):
-        """A notification's status, or None if Masakari has no such one."""
+    def notification_source(self, notification_uuid):
+        """``(status, source host uuid)``, or None if Masakari has none."""
         try:
-            return self.notification(notification_uuid)[0]
+            notification = self._call(
+                'GET /notifications/%s' % notification_uuid,
+                lambda proxy: proxy.get_notification(notification_uuid))
         except exceptions.ApiError as exc:
             if exc.status == 404:
                 return None
             raise
+        return notification.status, notification.source_host_uuid
+
+    def notification_status(self, notification_uuid):
+        """A notification's status, or None if Masakari has no such one."""
+        found = self.notification_source(notification_uuid)
+        return found[0] if found else None

@@ -34,6 +34,8 @@ from masakari_blazar.decisions import hosts
 from masakari_blazar.decisions import model
 from masakari_blazar.decisions import planner as planner_mod
 from masakari_blazar.decisions import segments as segments_mod
+from masakari_blazar.decisions import stalled_claims
+from masakari_blazar import exceptions
 from masakari_blazar.recovery import spare_recovery
 
 # The exit status when the pool is below pool_min_size, for monitoring.
@@ -139,6 +141,25 @@ def plan_headroom(recovery, would_move, free_spares, segment_hosts=None):
             'limit': limit.to_dict() if limit else None}
 
 
+def stalled(recovery, masakari, segments, rows):
+    """Lines on the claimed spares whose recovery has stopped for good."""
+    names = {member.uuid: member.name for segment in segments
+             for member in segment.members}
+    used = {row.hostname: bool(row.used and (row.used.get('vcpus') or
+                                             row.used.get('memory_mb')))
+            for row in rows}
+    lines = []
+    for hostname, claim in sorted(recovery.ledger.read().items()):
+        found = masakari.notification_source(claim.notification)
+        status, source = found if found else (None, None)
+        line = stalled_claims.advice(hostname, claim.notification, status,
+                                     names.get(source),
+                                     used.get(hostname, False))
+        if line:
+            lines.append(line)
+    return lines
+
+
 def main(conf, output_format='table'):
     """Show the pool; :data:`BELOW_MINIMUM` when it is below the minimum.
 
@@ -146,13 +167,22 @@ def main(conf, output_format='table'):
     status and a person still reads everything.
     """
     recovery = spare_recovery.SpareRecovery(conf)
-    segments, unread = masakari_api.MasakariApi(
-        conf, recovery.clients).segments_or_reason()
+    masakari = masakari_api.MasakariApi(conf, recovery.clients)
+    segments, unread = masakari.segments_or_reason()
     result = report(recovery, evacuees.selector(conf),
                     segments_mod.peers(segments) if unread is None else None)
     result['notes'] = [] if unread is None else [
         'Masakari\'s segments were not read (%s): the headroom is planned '
         'without the same_segment preference' % unread]
+    result['attention'] = []
+    if unread is None:
+        try:
+            result['attention'] = stalled(recovery, masakari, segments,
+                                          result['spares'])
+        except exceptions.ApiError as exc:
+            result['notes'].append(
+                'Masakari\'s notifications were not read (%s): spares '
+                'held by failed recoveries are not told apart' % exc)
     if output_format == 'json':
         print(json.dumps(as_json(result), indent=2, sort_keys=True))
     else:
@@ -165,6 +195,8 @@ def main(conf, output_format='table'):
         for note in result['notes']:
             print('Note: %s' % note)
         print(headroom.summary(result['headroom']))
+        for line in result['attention']:
+            print('ATTENTION: %s' % line)
         for warning in result['warnings']:
             print('WARNING: %s' % warning)
     return BELOW_MINIMUM if result['warnings'] else 0

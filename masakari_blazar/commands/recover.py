@@ -71,17 +71,28 @@ def require_down(recovery, hostname):
     return service
 
 
-def outcome(notification_uuid, status, last_message):
-    """The exit status and, on failure, the one-line reason."""
+def outcome(notification_uuid, status, last_message, local=False):
+    """The exit status and, on failure, the one-line reason.
+
+    The reason ends with what happens next, as Masakari 22 does it: an
+    ERROR notification is run once more, then set FAILED for good; a
+    ``--local`` engine runs nothing again.
+    """
     if status == 'finished':
         return 0, None
     reason = 'notification %s ended %s' % (
         notification_uuid, status.upper())
     if last_message:
         reason += ': %s' % last_message
-    if status == 'error':
-        reason += ('; masakari-engine retries it every '
-                   'process_unfinished_notifications_interval')
+    if status == 'error' and local:
+        reason += '; the local engine does not run it again'
+    elif status == 'error':
+        reason += ('; masakari-engine runs it once more at its next '
+                   'process_unfinished_notifications_interval, and marks '
+                   'it FAILED if that run fails too')
+    elif status == 'failed':
+        reason += ('; Masakari never runs it again: "masakari-blazar pool '
+                   'status" says what finishes it')
     return 1, reason
 
 
@@ -242,7 +253,7 @@ def main(conf, hostname, local=False, unrecorded=False,
     _say('Notification %s ended %s.' % (uuid, status.upper()))
     if note:
         _say(note)
-    code, reason = outcome(uuid, status, last)
+    code, reason = outcome(uuid, status, last, local=local)
     if reason:
         raise exceptions.RecoveryError(reason)
     return code

@@ -249,6 +249,8 @@ def test_bad_input_ends_in_one_line_and_changes_nothing(
 
     assert done.returncode != 0, done.stdout
     lines = done.stderr.strip().splitlines()
+    # ``pytest -rP`` lists each case's line, for review.
+    print(done.stderr.strip())
     assert len(lines) == 1, done.stderr
     assert lines[0].startswith(('masakari-blazar: error: ',
                                 'masakari-blazar: configuration error: ')), \

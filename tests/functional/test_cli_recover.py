@@ -229,8 +229,9 @@ def test_a_failed_recovery_through_the_api_ends_in_one_line(
 
     reason = cli.one_line_error(done)
     assert 'ended ERROR: No spare can hold 2 instance(s)' in reason
-    assert reason.endswith('masakari-engine retries it every '
-                           'process_unfinished_notifications_interval')
+    assert reason.endswith('masakari-engine runs it once more at its next '
+                           'process_unfinished_notifications_interval, and '
+                           'marks it FAILED if that run fails too')
 
 
 def test_without_a_masakari_endpoint_the_error_says_what_to_set(

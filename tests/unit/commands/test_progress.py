@@ -58,7 +58,13 @@ def test_outcome():
     code, reason = recover.outcome('n', 'error', 'No spare')
     assert code == 1
     assert reason.startswith('notification n ended ERROR: No spare; '
-                             'masakari-engine retries it')
+                             'masakari-engine runs it once more')
+    assert recover.outcome('n', 'error', 'No spare', local=True)[1] == (
+        'notification n ended ERROR: No spare; the local engine does not '
+        'run it again')
+    assert recover.outcome('n', 'failed', None)[1] == (
+        'notification n ended FAILED; Masakari never runs it again: '
+        '"masakari-blazar pool status" says what finishes it')
     assert recover.outcome('n', 'ignored', None) == (
         1, 'notification n ended IGNORED')
 
