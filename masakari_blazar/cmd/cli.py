@@ -132,8 +132,9 @@ def add_command_parsers(subparsers):
                   'The spares with their lease, state and free capacity, '
                   'and the headroom N+k.  Exits 3 below [masakari_blazar] '
                   'pool_min_size.', section='pool status')
-    status.add_argument('--format', choices=['table', 'json'],
-                        default='table', help='Output format.')
+    status.add_argument('--format', choices=['table', 'json', 'openmetrics'],
+                        default='table',
+                        help='Output format; openmetrics for monitoring.')
     status.set_defaults(func=cmd_pool_status)
 
     plan = _add(subparsers, 'plan', cmd_plan,

@@ -27,6 +27,7 @@ import json
 
 from masakari_blazar.cloud import masakari_api
 from masakari_blazar.cloud import pool_reader
+from masakari_blazar.commands import metrics
 from masakari_blazar.commands import tables
 from masakari_blazar.decisions import evacuees
 from masakari_blazar.decisions import headroom
@@ -185,6 +186,9 @@ def main(conf, output_format='table'):
                 'held by failed recoveries are not told apart' % exc)
     if output_format == 'json':
         print(json.dumps(as_json(result), indent=2, sort_keys=True))
+    elif output_format == 'openmetrics':
+        print(metrics.openmetrics(result, recovery.opts.pool_min_size),
+              end='')
     else:
         if result['spares']:
             print(tables.pool_table(result['spares']))
