@@ -69,6 +69,32 @@ class Reservation(object):
         return '%s reservation %s' % (self.kind, self.id)
 
 
+AFFINITY = 'affinity'
+ANTI_AFFINITY = 'anti-affinity'
+
+
+@dataclasses.dataclass(frozen=True)
+class ServerGroup(object):
+    """An instance's Nova server group, as the scheduler sees it then.
+
+    Only the hard policies refuse a host; the soft ones are weighers, and
+    a targeted evacuation weighs nothing.
+    """
+
+    id: str
+    policy: str
+    max_per_host: int = 1
+    #: ``(host, members there)`` for the members that do not move with
+    #: this failure; the failed host is left out.
+    elsewhere: typing.Tuple[typing.Tuple[str, int], ...] = ()
+
+    def members_on(self, hostname):
+        return dict(self.elsewhere).get(hostname, 0)
+
+    def __str__(self):
+        return '%s server group %s' % (self.policy, self.id)
+
+
 @dataclasses.dataclass(frozen=True)
 class Instance(object):
     """An instance to move, with what it needs wherever it lands."""
@@ -87,10 +113,22 @@ class Instance(object):
     #: hold everyone.
     priority: int = 0
     ha_enabled: bool = False
+    server_group: typing.Optional[ServerGroup] = None
 
     def may_land_in(self, zone):
         """Whether the AvailabilityZoneFilter passes a host of ``zone``."""
         return not self.pinned or zone == self.zone
+
+    def affinity_allows(self, hostname):
+        """Whether the ServerGroupAffinityFilter passes ``hostname``.
+
+        Nova fills the group's hosts from every member's current host,
+        the failed one included, and passes only those: a host where no
+        member runs now is refused, whatever the plan puts there.
+        """
+        group = self.server_group
+        return group is None or group.policy != AFFINITY or \
+            group.members_on(hostname) > 0
 
     @property
     def group(self):

@@ -26,8 +26,11 @@ operator's priorities say otherwise.  Within a group, instances are packed
 first-fit in :func:`evacuation_order`: the operator's priority, then
 Masakari's HA-enabled instances, then the largest first.  An instance that
 Nova's AvailabilityZoneFilter pins to a zone is only planned onto a host of
-that zone.  When one target can hold the
-whole rest of the group, the most preferred such target is chosen;
+that zone; a target never gets more members of an anti-affinity server
+group than its ``max_server_per_host``, and a member of an affinity group
+only a host where another member runs now, as Nova's filters decide.
+When one target can hold the whole rest of the group, the most preferred
+such target is chosen;
 otherwise the target that holds the most instances is filled and the rest
 spills onto the next, up to ``max_spares`` spares for the whole failure.
 """
@@ -98,13 +101,35 @@ def evacuation_order(instances):
     return sorted(instances, key=_rank)
 
 
-def _pack(free, instances):
-    """First fit, in the given (decreasing) order, into ``free``."""
+def _anti_key(instance):
+    group = instance.server_group
+    if group is not None and group.policy == model.ANTI_AFFINITY:
+        return group
+    return None
+
+
+def _pack(free, instances, hostname, placed):
+    """First fit, in the given (decreasing) order, into ``free``.
+
+    :param placed: ``{(group id, host): members}`` that the plan already
+        sends there; with the members already on ``hostname`` they count
+        against an anti-affinity group's ``max_per_host``.
+    """
     packed = []
+    counts = {}
     for instance in instances:
+        group = _anti_key(instance)
+        if group is not None:
+            there = (group.members_on(hostname) +
+                     placed.get((group.id, hostname), 0) +
+                     counts.get(group.id, 0))
+            if there >= group.max_per_host:
+                continue
         if instance.resources.fits_in(free):
             packed.append(instance)
             free = free - instance.resources
+            if group is not None:
+                counts[group.id] = counts.get(group.id, 0) + 1
     return packed
 
 
@@ -147,6 +172,8 @@ class _Run(object):
     spares_left: int
     failed_az: typing.Optional[str]
     offered: typing.Optional[str]
+    #: ``{(anti-affinity group id, host): members}`` the plan sends there.
+    placed: typing.Dict[tuple, int] = dataclasses.field(default_factory=dict)
 
     @classmethod
     def start(cls, instances, targets, max_spares, failed_az, offered):
@@ -297,8 +324,7 @@ class Planner(object):
             candidates = [t for t in run.usable if eligible.get(t.hostname)]
             if not candidates:
                 break
-            target, packed, whole = self._choose(
-                candidates, eligible, run.free, run.failed_az, run.offered)
+            target, packed, whole = self._choose(run, candidates, eligible)
             if not packed:
                 break
             self._assign(run, target, group, packed, whole, spending)
@@ -323,6 +349,10 @@ class Planner(object):
         for instance in packed:
             plan.moves[instance.uuid] = target.hostname
             run.free[target.hostname] -= instance.resources
+            group = _anti_key(instance)
+            if group is not None:
+                key = (group.id, target.hostname)
+                run.placed[key] = run.placed.get(key, 0) + 1
             if spending:
                 self._add_join(plan, target.hostname, instance.reservation)
 
@@ -349,7 +379,8 @@ class Planner(object):
         takes only that reservation's instances: anything else on it would
         be deleted when the reservation ends or the host is reused.
         """
-        instances = [i for i in instances if i.may_land_in(target.az)]
+        instances = [i for i in instances if i.may_land_in(target.az) and
+                     i.affinity_allows(target.hostname)]
         if target.spare is None:
             return [i for i in instances
                     if i.reservation and i.reservation.id == target.group]
@@ -366,17 +397,22 @@ class Planner(object):
             return False
         return True
 
-    def _choose(self, candidates, eligible, free, failed_az, offered):
-        packs = {t.hostname: _pack(free[t.hostname], eligible[t.hostname])
+    def _choose(self, run, candidates, eligible):
+        packs = {t.hostname: _pack(run.free[t.hostname],
+                                   eligible[t.hostname], t.hostname,
+                                   run.placed)
                  for t in candidates}
         whole = [t for t in candidates
                  if len(packs[t.hostname]) == len(eligible[t.hostname])]
+
+        def key(target):
+            return self._key(target, run.failed_az, run.offered)
+
         if whole:
-            target = min(whole, key=lambda t: self._key(t, failed_az,
-                                                        offered))
+            target = min(whole, key=key)
             return target, packs[target.hostname], True
-        target = min(candidates, key=lambda t: (
-            -len(packs[t.hostname]), self._key(t, failed_az, offered)))
+        target = min(candidates, key=lambda t: (-len(packs[t.hostname]),
+                                                key(t)))
         return target, packs[target.hostname], False
 
     @staticmethod
@@ -393,15 +429,24 @@ class Planner(object):
         joins.append(entry)
 
     def _unplaced_reason(self, instance, spares_left):
+        group = instance.server_group
+        if group is not None and group.policy == model.AFFINITY:
+            return ('Nova\'s ServerGroupAffinityFilter passes only a host '
+                    'that holds a member of %s now, and no healthy target '
+                    'does: its other members are on the failed host too' %
+                    group)
         if spares_left <= 0:
             return ('max_spares_per_failure (%d) reached' % self.max_spares)
-        return 'no healthy spare%s has %s free%s' % (
+        return 'no healthy spare%s has %s free%s%s' % (
             ' in availability zone %s' % (
                 instance.zone or 'the default zone')
             if instance.pinned else '',
             instance.resources,
             ' and can join %s' % instance.reservation
-            if instance.reservation else '')
+            if instance.reservation else '',
+            ' and fewer than %d member(s) of %s' % (group.max_per_host,
+                                                    group)
+            if _anti_key(instance) else '')
 
 
 def from_options(opts, fallback=None):

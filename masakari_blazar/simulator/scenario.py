@@ -39,7 +39,8 @@ A scenario is YAML (or JSON, or a dict) with these sections, all optional::
                    min, max, hypervisor_properties, resource_properties,
                    amount, vcpus, memory_mb, disk_gb, affinity,
                    start: now | +<n>[smhd], end: +<n>[smhd]}]
-    servers:     [{name, host, flavor, project, metadata,
+    server_groups: [{name, policy, max_server_per_host, project}]
+    servers:     [{name, host, flavor, project, metadata, server_group,
                    reservation: <lease name>  the boot-time hint of that
                                               host lease, or the flavor of
                                               that instance lease
@@ -173,6 +174,14 @@ def build(cloud, spec, source='(given as a dict)'):
                 lease.status != 'ACTIVE':
             raise ScenarioError('scenario %s: leases[%s]: did not start: %s'
                                 % (source, name, lease.status))
+    for group in spec.get('server_groups') or []:
+        project = group.get('project', 'admin')
+        rules = ({'max_server_per_host': group['max_server_per_host']}
+                 if 'max_server_per_host' in group else {})
+        state.add_server_group(
+            ids.stable_uuid('server_group', group['name']), group['name'],
+            group['policy'], cloud.projects[project],
+            cloud.user_id(project), rules)
     _build_servers(cloud, spec.get('servers') or [], leases)
     for where, problem in scenario_schema.overcommitted(state):
         raise ScenarioError('scenario %s: %s: %s' % (source, where,
@@ -258,6 +267,9 @@ def _build_servers(cloud, specs, leases):
                 hints['reservation'] = reservation.id
             else:
                 flavor = reservation.flavor_id
+        if spec.get('server_group'):
+            hints['group'] = ids.stable_uuid('server_group',
+                                             spec['server_group'])
         flavor_id = _flavor_id(cloud, flavor)
         cloud.state.add_server(
             ids.stable_uuid('server', spec['name']), spec['name'],

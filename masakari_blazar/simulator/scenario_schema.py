@@ -117,13 +117,22 @@ SCHEMA = {
                 'memory_mb': _POSITIVE, 'disk_gb': _COUNT,
                 'affinity': {'type': ['boolean', 'null']},
                 'start': _OFFSET, 'end': _OFFSET}}},
+        'server_groups': {'type': 'array', 'items': {
+            'type': 'object',
+            'additionalProperties': False,
+            'required': ['name', 'policy'],
+            'properties': {
+                'name': _NAME, 'project': _NAME,
+                'policy': {'enum': ['affinity', 'anti-affinity',
+                                    'soft-affinity', 'soft-anti-affinity']},
+                'max_server_per_host': _POSITIVE}}},
         'servers': {'type': 'array', 'items': {
             'type': 'object',
             'additionalProperties': False,
             'required': ['name', 'host'],
             'properties': {
                 'name': _NAME, 'host': _NAME, 'flavor': _NAME,
-                'project': _NAME,
+                'project': _NAME, 'server_group': _NAME,
                 'metadata': {'type': 'object',
                              'additionalProperties': {'type': 'string'}},
                 'reservation': _NAME,
@@ -194,8 +203,12 @@ def _references(spec):
                 yield ('leases[%d].hosts' % index,
                        'host %r is not registered in Blazar (set blazar: '
                        'true on it)' % host)
+    groups = {g['name'] for g in spec.get('server_groups') or []}
     for index, server in enumerate(spec.get('servers') or []):
         where = 'servers[%d]' % index
+        group = server.get('server_group')
+        if group is not None and group not in groups:
+            yield where + '.server_group', 'unknown server group %r' % group
         if server['host'] not in hosts:
             yield where + '.host', 'unknown host %r' % server['host']
             continue

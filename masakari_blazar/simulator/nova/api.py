@@ -204,7 +204,7 @@ def server_view(req, cloud, server, show=True):
     if _at_least(req, '2.63'):
         view['trusted_image_certificates'] = None
     if show and _at_least(req, '2.71'):
-        view['server_groups'] = []
+        view['server_groups'] = cloud.state.groups_of(server.id)
     if _at_least(req, '2.73'):
         view['locked_reason'] = server.locked_reason
     if _at_least(req, '2.96'):
@@ -513,6 +513,33 @@ def hypervisor_servers(req, cloud, pattern):
 # ----------------------------------------------------------------------
 # Aggregates and availability zones
 
+def _server_group_view(req, group):
+    """The 2.64 form (one policy, rules), or the older policies list."""
+    view = {'id': group.id, 'name': group.name,
+            'members': list(group.members)}
+    if _at_least(req, '2.13'):
+        view.update(project_id=group.project_id, user_id=group.user_id)
+    if _at_least(req, '2.64'):
+        view.update(policy=group.policy, rules=dict(group.rules))
+    else:
+        view.update(policies=[group.policy], metadata={})
+    return view
+
+
+def list_server_groups(req, cloud):
+    # Nova looks only for the key (and an admin context).
+    everyone = 'all_projects' in req.query
+    return web.Response(200, {'server_groups': [
+        _server_group_view(req, g)
+        for g in cloud.state.server_groups.values()
+        if everyone or g.project_id == req.token['project_id']]})
+
+
+def show_server_group(req, cloud, group_id):
+    return web.Response(200, {'server_group': _server_group_view(
+        req, cloud.state.server_group(group_id))})
+
+
 def _aggregate_view(req, aggregate, full=True):
     view = {'id': aggregate.id, 'name': aggregate.name,
             'availability_zone': aggregate.availability_zone,
@@ -803,6 +830,9 @@ ROUTES = (
      hypervisor_servers),
     ('GET', r'/v2\.1/os-hypervisors/' + _ID % 'hypervisor_id',
      show_hypervisor),
+    ('GET', r'/v2\.1/os-server-groups', list_server_groups),
+    ('GET', r'/v2\.1/os-server-groups/' + _ID % 'group_id',
+     show_server_group),
     ('GET', r'/v2\.1/os-aggregates', list_aggregates),
     ('POST', r'/v2\.1/os-aggregates', create_aggregate),
     ('GET', r'/v2\.1/os-aggregates/' + _ID % 'aggregate_id', show_aggregate),

@@ -26,6 +26,7 @@ import dataclasses
 import datetime
 import re
 import time
+import typing
 
 from masakari_blazar.simulator import durations
 from masakari_blazar.simulator import http_errors
@@ -129,6 +130,19 @@ class Server(object):
 
 
 @dataclasses.dataclass
+class ServerGroup(object):
+    """A server group as Nova keeps it from 2.64: one policy, its rules."""
+
+    id: str
+    name: str
+    policy: str
+    project_id: str
+    user_id: str
+    rules: dict = dataclasses.field(default_factory=dict)
+    members: typing.List[str] = dataclasses.field(default_factory=list)
+
+
+@dataclasses.dataclass
 class Aggregate(object):
     id: int
     uuid: str
@@ -184,6 +198,7 @@ class CloudState(object):
         self.servers = {}
         self.flavors = {}
         self.aggregates = {}
+        self.server_groups = {}
         self.placement = store.PlacementState(idgen)
         self.migrations = []
         self.deleted_servers = []
@@ -434,10 +449,32 @@ class CloudState(object):
     # ------------------------------------------------------------------
     # Servers
 
+    def add_server_group(self, group_id, name, policy, project_id, user_id,
+                         rules=None):
+        self.server_groups[group_id] = ServerGroup(
+            group_id, name, policy, project_id, user_id, dict(rules or {}))
+        return self.server_groups[group_id]
+
+    def server_group(self, group_id):
+        group = self.server_groups.get(group_id)
+        if group is None:
+            raise http_errors.NovaError(
+                404, 'Instance group %s could not be found.' % group_id)
+        return group
+
+    def groups_of(self, server_id):
+        """The ids of the groups ``server_id`` is a member of (one at most)."""
+        return [g.id for g in self.server_groups.values()
+                if server_id in g.members]
+
     def add_server(self, server_id, name, host, flavor_id, project_id,
                    user_id, vm_state='active', locked=False, metadata=None,
                    scheduler_hints=None, requested_az=None):
-        """Place a server as a finished boot would, claiming its resources."""
+        """Place a server as a finished boot would, claiming its resources.
+
+        A ``group`` hint makes it a member of that server group, as Nova
+        records it at boot.
+        """
         compute = self.compute_host(host)
         flavor = self.flavor(flavor_id)
         self._server_seq += 1
@@ -453,6 +490,8 @@ class CloudState(object):
                             for k, v in (scheduler_hints or {}).items()},
                         requested_az=requested_az)
         self.servers[server.id] = server
+        for group_id in server.scheduler_hints.get('group', []):
+            self.server_group(group_id).members.append(server.id)
         self._claim(server, compute)
         return server
 
@@ -524,6 +563,9 @@ class CloudState(object):
         """Delete at once (a local delete) and record who did it."""
         server = self.server(server_id)
         del self.servers[server.id]
+        for group in self.server_groups.values():
+            if server.id in group.members:
+                group.members.remove(server.id)
         self.placement.drop_consumer(server.id)
         self.evacuations.pop(server.id, None)
         server.vm_state = 'deleted'

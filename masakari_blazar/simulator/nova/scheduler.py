@@ -17,7 +17,8 @@
 The filters are those a Blazar deployment enables, each written after its
 upstream source: ComputeFilter, AvailabilityZoneFilter (Nova's AZ
 pre-filter), AggregateInstanceExtraSpecsFilter,
-AggregateMultiTenancyIsolation and blazar-nova's BlazarFilter.  The
+AggregateMultiTenancyIsolation, blazar-nova's BlazarFilter and the two
+server group filters.  The
 boot-time request spec (flavor, project, scheduler hints) is what they see,
 as on a real evacuation.  Among the hosts that pass, the one with the most
 free RAM wins (Nova's RAMWeigher spreads), ties broken by name, so choices
@@ -170,6 +171,50 @@ def BlazarFilter(cloud, host, server):
     return not _blazar_pools(cloud, host)
 
 
+def _group(cloud, server, policy):
+    for group_id in cloud.groups_of(server.id):
+        group = cloud.server_groups[group_id]
+        if group.policy == policy:
+            return group
+    return None
+
+
+def ServerGroupAffinityFilter(cloud, host, server):
+    """Only hosts where the group's members are, the moving one included.
+
+    The conductor fills the request spec's group hosts from every member's
+    current host (nova.scheduler.utils.setup_instance_group, no member
+    excluded), and the evacuated instance's host is the failed one, which
+    the conductor also ignores: with every member on the failed host no
+    host passes.
+    """
+    group = _group(cloud, server, 'affinity')
+    if group is None:
+        return True
+    hosts = {cloud.servers[m].host for m in group.members
+             if m in cloud.servers}
+    return not hosts or host.name in hosts
+
+
+def ServerGroupAntiAffinityFilter(cloud, host, server):
+    """Fewer than ``max_server_per_host`` (default 1) members on the host.
+
+    Members whose evacuation to the host is under way count too: Nova's
+    scheduler would not see them yet, but the destination's late check of
+    the group policy (ComputeManager._validate_instance_group_policy)
+    would then fail the rebuild, which the simulator reports at once.
+    """
+    group = _group(cloud, server, 'anti-affinity')
+    if group is None:
+        return True
+    limit = int(group.rules.get('max_server_per_host', 1))
+    there = sum(1 for m in group.members if m in cloud.servers and (
+        cloud.servers[m].host == host.name or getattr(
+            cloud.evacuations.get(m), 'dest', None) == host.name))
+    return there < limit
+
+
 FILTERS = (ComputeFilter, AvailabilityZoneFilter,
            AggregateInstanceExtraSpecsFilter, AggregateMultiTenancyIsolation,
-           BlazarFilter)
+           BlazarFilter, ServerGroupAffinityFilter,
+           ServerGroupAntiAffinityFilter)
