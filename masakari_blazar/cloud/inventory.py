@@ -26,6 +26,7 @@ calls, so they can be tested with literals.
 from masakari_blazar import conf as mb_conf
 from masakari_blazar.decisions import hosts
 from masakari_blazar.decisions import reservations
+from masakari_blazar.decisions import server_groups
 from masakari_blazar.decisions import spare_pool
 from masakari_blazar import exceptions
 
@@ -114,6 +115,32 @@ class Inventory(object):
         hypervisors = self.call('Nova', 'GET /os-hypervisors/detail',
                                 self.clients.nova.hypervisors.list)
         return {h.hypervisor_hostname: _as_dict(h) for h in hypervisors}
+
+    def server_groups(self, moving, failed_host):
+        """``{instance uuid: model.ServerGroup}`` for the moving members.
+
+        One list call finds the groups; only the hard-policy groups' other
+        members are then read, one call each, for where they run.
+        """
+        nova = self.clients.nova
+        listed = [_as_dict(g) for g in self.call(
+            'Nova', 'GET /os-server-groups?all_projects=True',
+            nova.server_groups.list, all_projects=True)]
+        chosen = server_groups.hard_groups(listed, set(moving))
+        others = {uuid for group in chosen.values()
+                  for uuid in group.get('members') or ()} - set(moving)
+        hosts = {}
+        for uuid in sorted(others):
+            try:
+                server = self.call('Nova', 'GET /servers/%s' % uuid,
+                                   nova.servers.get, uuid)
+            except exceptions.ApiError as exc:
+                if exc.status == 404:
+                    continue
+                raise
+            hosts[uuid] = _as_dict(server).get('OS-EXT-SRV-ATTR:host')
+        return {uuid: server_groups.to_model(group, hosts, failed_host)
+                for uuid, group in chosen.items()}
 
     def servers_on(self, hostname):
         servers = self.call(

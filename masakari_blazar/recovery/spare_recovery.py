@@ -71,19 +71,23 @@ class SpareRecovery(object):
         wanted = set(instance_uuids)
         ha_key = evacuees.ha_key(self.conf)
         found = []
-        for server in self.inventory.servers_on(host_name):
-            if server['id'] in wanted:
-                pinned, zone = hosts.pinned_zone(server, aggregates,
-                                                 self.inventory.names)
-                found.append(model.Instance(
-                    uuid=server['id'], name=server.get('name') or '',
-                    resources=hosts.flavor_resources(
-                        server.get('flavor') or {},
-                        volume_backed=not server.get('image')),
-                    reservation=finder.find(server),
-                    pinned=pinned, zone=zone,
-                    priority=evacuees.priority(server),
-                    ha_enabled=evacuees.ha_enabled(server, ha_key)))
+        servers = [s for s in self.inventory.servers_on(host_name)
+                   if s['id'] in wanted]
+        groups = self.inventory.server_groups(
+            [s['id'] for s in servers], host_name) if servers else {}
+        for server in servers:
+            pinned, zone = hosts.pinned_zone(server, aggregates,
+                                             self.inventory.names)
+            found.append(model.Instance(
+                uuid=server['id'], name=server.get('name') or '',
+                resources=hosts.flavor_resources(
+                    server.get('flavor') or {},
+                    volume_backed=not server.get('image')),
+                reservation=finder.find(server),
+                pinned=pinned, zone=zone,
+                priority=evacuees.priority(server),
+                ha_enabled=evacuees.ha_enabled(server, ha_key),
+                server_group=groups.get(server['id'])))
         return found
 
     def _candidates(self, segment_hosts):

@@ -533,3 +533,77 @@ def test_evacuation_from_2_95_lands_stopped(sim_cloud):
         lambda: sim_cloud.server('ha-vm-1')['task_state'] is None and
         sim_cloud.server('ha-vm-1'))
     assert (server['vm_state'], server['host']) == ('stopped', 'compute-2')
+
+
+def _grouped_cloud(sim_cloud_factory, policy, members, rules=None):
+    from tests.functional import harness
+
+    def edit(spec):
+        group = {'name': 'g', 'policy': policy, 'project': 'demo'}
+        group.update(rules or {})
+        spec['server_groups'] = [group]
+        for server in spec['servers']:
+            if server['name'] in members:
+                server['server_group'] = 'g'
+    return sim_cloud_factory(harness.scenario('basic', edit))
+
+
+def test_server_groups_shown_as_nova_shows_them(sim_cloud_factory):
+    """Server groups as Nova shows them.
+
+    ``policy`` and ``rules`` from 2.64, ``policies`` before;
+    ``server_groups`` on a server from 2.71 (show only); the list of every
+    project's groups needs ``all_projects``.
+    """
+    cloud = _grouped_cloud(sim_cloud_factory, 'anti-affinity',
+                           ('ha-vm-1', 'ha-vm-3'),
+                           {'max_server_per_host': 2})
+    nova = conftest.nova_for(cloud, '2.71')
+    [group] = nova.server_groups.list(all_projects=True)
+    assert (group.policy, group.rules) == ('anti-affinity',
+                                           {'max_server_per_host': 2})
+    assert sorted(group.members) == sorted(
+        cloud.server(n)['id'] for n in ('ha-vm-1', 'ha-vm-3'))
+    assert nova.server_groups.list() == []
+    old = conftest.nova_for(cloud, '2.63').server_groups.get(group.id)
+    assert (old.policies, old.metadata) == (['anti-affinity'], {})
+    server_id = cloud.server('ha-vm-1')['id']
+    assert nova.servers.get(server_id).server_groups == [group.id]
+    assert not hasattr(conftest.nova_for(cloud, '2.70').servers.get(
+        server_id), 'server_groups')
+
+
+def test_affinity_refuses_every_host_without_a_member(sim_cloud_factory):
+    """ServerGroupAffinityFilter on evacuation.
+
+    The conductor fills the group's hosts from every member's current
+    host, the evacuated one's (the failed host) included, and the filter
+    passes only those: with the members on the failed host, no target.
+    """
+    cloud = _grouped_cloud(sim_cloud_factory, 'affinity',
+                           ('ha-vm-1', 'ha-vm-2'))
+    nova = conftest.nova_for(cloud)
+    conftest.force_down(nova, 'compute-1')
+    server = _evacuate_and_wait(nova, cloud.server('ha-vm-1')['id'],
+                                'spare-1')
+    assert (server.status, _host_of(server)) == ('ERROR', 'compute-1')
+    assert server.fault['message'].startswith('No valid host was found')
+
+
+def test_anti_affinity_refuses_a_host_at_its_limit(sim_cloud_factory):
+    """ServerGroupAntiAffinityFilter on evacuation.
+
+    It passes a target with fewer than ``max_server_per_host`` (default 1)
+    members of the group.
+    """
+    for rules, landed in (({}, ('ERROR', 'compute-1')),
+                          ({'max_server_per_host': 2},
+                           ('ACTIVE', 'compute-2'))):
+        cloud = _grouped_cloud(sim_cloud_factory, 'anti-affinity',
+                               ('ha-vm-1', 'ha-vm-3'), rules)
+        nova = conftest.nova_for(cloud)
+        conftest.force_down(nova, 'compute-1')
+        # compute-2 holds ha-vm-3, the group's other member.
+        server = _evacuate_and_wait(nova, cloud.server('ha-vm-1')['id'],
+                                    'compute-2')
+        assert (server.status, _host_of(server)) == landed, rules

@@ -136,6 +136,17 @@ class _Servers(_Manager):
         return [Resource(s) for s in self.cloud.servers
                 if host is None or s['OS-EXT-SRV-ATTR:host'] == host]
 
+    def get(self, uuid):
+        for body in self.cloud.servers:
+            if body['id'] == uuid:
+                return Resource(body)
+        raise AssertionError('no recorded server %s' % uuid)
+
+
+class _ServerGroups(_Manager):
+    def list(self, all_projects=False):
+        return [Resource(g) for g in self.cloud.server_groups]
+
 
 class _Placement(_Manager):
     def get(self, path, microversion=None):
@@ -159,6 +170,7 @@ class RecordedClients(object):
         self.services = []
         self.hypervisors = []
         self.servers = []
+        self.server_groups = []
         self.summaries = {}
         self.providers = []
         self.writes = []
@@ -172,6 +184,7 @@ class RecordedClients(object):
         self.nova.services = _Services(self)
         self.nova.hypervisors = _Hypervisors(self)
         self.nova.servers = _Servers(self)
+        self.nova.server_groups = _ServerGroups(self)
         self.placement = _Placement(self)
         # Keystone's token for the [blazar] credentials: their project.
         self.session = type('Session', (), {
@@ -229,6 +242,11 @@ class RecordedClients(object):
                            'ephemeral': 0, 'swap': 0, 'extra_specs': {}}}
         body.update(extra)
         self.servers.append(body)
+
+    def server_group(self, uuid, policy, members, rules=None):
+        self.server_groups.append({'id': uuid, 'name': uuid,
+                                   'policy': policy, 'rules': rules or {},
+                                   'members': list(members)})
 
     def claim(self, hostname, notification, group=None, lease=None):
         """A claim in the ledger, as an earlier run wrote it."""

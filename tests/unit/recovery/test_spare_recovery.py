@@ -80,6 +80,26 @@ def test_read_gives_the_asked_instances_and_their_reservations(conf, cloud):
     assert view.failed_az is None
 
 
+def test_read_gives_hard_server_groups_with_their_other_members(
+        conf, cloud):
+    cloud.server('uuid-d', 'vm-d', 'compute-2')
+    cloud.server_group('g-anti', 'anti-affinity',
+                       ['uuid-a', 'uuid-b', 'uuid-d'],
+                       rules={'max_server_per_host': 2})
+    cloud.server_group('g-soft', 'soft-affinity', ['uuid-c'])
+
+    view = recovery(conf, cloud).read(FAILED, ['uuid-a', 'uuid-b', 'uuid-c'],
+                                      ME)
+
+    groups = {i.uuid: i.server_group for i in view.instances}
+    # The moving members and the failed host count nowhere; soft groups
+    # constrain nothing.
+    expected = model.ServerGroup('g-anti', 'anti-affinity', 2,
+                                 (('compute-2', 1),))
+    assert groups == {'uuid-a': expected, 'uuid-b': expected,
+                      'uuid-c': None}
+
+
 def test_read_offers_the_free_spares_only(conf, cloud):
     view = recovery(conf, cloud).read(FAILED, ['uuid-a', 'uuid-b'], ME)
 
