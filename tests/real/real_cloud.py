@@ -51,6 +51,7 @@ class RealCloud(object):
         self.hosts = []
         self.projects = []
         self.leases = {}
+        self.server_groups = {}
 
     # What no API does ----------------------------------------------
     def _control(self, path, body):
@@ -97,6 +98,12 @@ class RealCloud(object):
                 blazar.host.create(name=host['name'], **values)
         for lease in spec.get('leases') or []:
             self.leases[lease['name']] = self._lease(lease)
+        for group in spec.get('server_groups') or []:
+            rules = ({'max_server_per_host': group['max_server_per_host']}
+                     if 'max_server_per_host' in group else None)
+            self.server_groups[group['name']] = self.api.nova(
+                group.get('project', 'admin')).server_groups.create(
+                    group['name'], group['policy'], rules=rules).id
         for server in spec.get('servers') or []:
             self._boot(server)
         return self
@@ -224,6 +231,8 @@ class RealCloud(object):
             else:
                 # Blazar's flavor for the reservation has its id.
                 flavor_ref = reservation['id']
+        if spec.get('server_group'):
+            hints['group'] = self.server_groups[spec['server_group']]
         named = [f for f in nova.flavors.list() if f.name == flavor_ref]
         flavor = named[0] if named else nova.flavors.get(flavor_ref)
         server = nova.servers.create(

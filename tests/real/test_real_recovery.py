@@ -291,3 +291,27 @@ def test_retry_after_a_failed_evacuation_reuses_the_claimed_spare(both):
     assert 'masakari-spare-spare-2' in result.recovered['leases']
     assert result.deleted == []
     _same(lines)
+
+
+def test_affinity_members_on_the_failed_host_cannot_be_evacuated(both):
+    """Nova counts the failed host among an affinity group's hosts.
+
+    So its ServerGroupAffinityFilter passes no other host: the plan spends
+    no spare on the members, and Nova's scheduler refuses them too.
+    """
+    def edit(spec):
+        spec['server_groups'] = [{'name': 'web', 'policy': 'affinity',
+                                  'project': 'demo'}]
+        for server in spec['servers']:
+            if server['name'] in ('ha-vm-1', 'ha-vm-2'):
+                server['server_group'] = 'web'
+
+    result, lines = both('basic + affinity group: no target passes',
+                         scenarios.equivalent('basic', edit), 'compute-1')
+
+    assert result.status == ERROR
+    assert result.where('ha-vm-1') == 'compute-1'
+    assert result.where('ha-vm-2') == 'compute-1'
+    assert result.where('plain-vm-1') == 'spare-1'
+    assert result.wrongly_deleted() == []
+    _same(lines)

@@ -1,0 +1,87 @@
+# Copyright 2026 The masakari-blazar Authors.
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""``plan HOST`` says where each instance goes; the recovery sends it there.
+
+The plan is read first, through the command as an operator runs it, then
+the host fails and the real Masakari engine recovers it: every instance
+that the plan gave a host ends on that host, and every one it left to the
+scheduler ends on no planned spare.
+"""
+
+import pytest
+
+from tests.functional import cli
+from tests.functional import harness
+from tests.functional.test_cli_plan import plan
+
+
+def _server_group(policy, members):
+    def edit(spec):
+        spec['server_groups'] = [{'name': 'g', 'policy': policy,
+                                  'project': 'demo'}]
+        for server in spec['servers']:
+            if server['name'] in members:
+                server['server_group'] = 'g'
+    return edit
+
+
+def _pinned_to(zone, hosts):
+    """compute-1's instances booted into ``zone``, which has ``hosts``."""
+    def edit(spec):
+        spec.setdefault('aggregates', []).append(
+            {'name': zone, 'az': zone, 'hosts': list(hosts)})
+        for server in spec['servers']:
+            if server['host'] == 'compute-1':
+                server['availability_zone'] = zone
+    return edit
+
+
+CASES = [
+    ('basic', None),
+    ('demo', None),
+    ('host-reservation', None),
+    ('instance-reservation', None),
+    ('multi-spare-lease', None),
+    ('no-spare', None),
+    ('basic-anti-affinity',
+     ('basic', _server_group('anti-affinity', ('ha-vm-1', 'ha-vm-2')))),
+    ('basic-affinity',
+     ('basic', _server_group('affinity', ('ha-vm-1', 'ha-vm-2')))),
+    # No spare is in az-1: the scheduler keeps them in their zone.
+    ('basic-zone', ('basic', _pinned_to('az-1', ('compute-1',
+                                                 'compute-2')))),
+]
+
+
+@pytest.mark.parametrize('label,edit', CASES, ids=[c[0] for c in CASES])
+def test_the_recovery_lands_every_instance_where_the_plan_said(
+        label, edit, runner, masakari, tmp_path):
+    name, change = edit or (label, None)
+    cloud = runner.cloud(harness.scenario(name, change))
+    runner.prepare(cloud)
+    conf = cli.write_conf(tmp_path, runner, cloud, masakari=masakari)
+
+    report = plan(conf, 'compute-1')
+    result = runner.fail(cloud, 'compute-1')
+
+    planned = {instance: target['host'] for target in report['targets']
+               for instance in target['instances']}
+    landed = {instance: cloud.server(instance)['host']
+              for instance in planned}
+    assert landed == planned, result.messages
+    spares = set(planned.values())
+    for row in report['fallback']:
+        assert cloud.server(row['instance'])['host'] not in spares, row
+    result.assert_nothing_lost()
