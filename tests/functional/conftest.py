@@ -172,20 +172,23 @@ def when_requested(cloud, method, fragment, action):
 
 
 class Gate(object):
-    """Holds the first ``parties`` matching requests until all have come.
+    """Holds ``parties`` matching requests until all of them have come.
 
-    Faults are taken before a request's handler runs, so each held request
-    has changed nothing yet: claimants held here have all read the cloud
-    and decided, and none of their writes has landed.  ``met`` tells that
-    they all came (rather than the wait timing out).
+    The first ``skip`` matching requests pass; ``on_first`` runs when the
+    first held one arrives.  Faults are taken before a request's handler
+    runs, so each held request has changed nothing yet: claimants held
+    here have all read the cloud and decided, and none of the held writes
+    has landed.  ``met`` tells that they all came (rather than the wait
+    timing out).
     """
 
     def __init__(self, cloud, method, pattern, parties=2, on_first=None,
-                 timeout=90):
+                 skip=0, timeout=90):
         self.method = method
         self.pattern = pattern
         self.parties = parties
         self.on_first = on_first
+        self.skip = skip
         self.met = False
         self._arrived = 0
         self._count_lock = threading.Lock()
@@ -197,8 +200,8 @@ class Gate(object):
         if method == self.method and re.search(self.pattern, target):
             with self._count_lock:
                 self._arrived += 1
-                number = self._arrived
-            if number <= self.parties:
+                number = self._arrived - self.skip
+            if 0 < number <= self.parties:
                 if number == 1 and self.on_first:
                     self.on_first()
                 try:
