@@ -32,6 +32,7 @@ import sys
 import pytest
 
 from masakari_blazar.simulator import lease_end
+from tests.functional import cli
 from tests.functional import conftest
 from tests.functional import harness
 from tests.functional import redis_server
@@ -173,3 +174,34 @@ def test_a_redis_restart_while_a_claim_holds_the_lock_gives_the_spare_once(
     outcome_a = dict(result_a.result, notification=result_a.uuid,
                      messages=result_a.messages)
     assert_one_spare_each(cloud, [outcome_a, outcome_b], races_lost)
+
+
+def test_a_spare_anchored_without_a_record_is_held_until_returned(
+        runner, masakari, tmp_path):
+    """An engine died between adding spare-1 to the claim aggregate and
+    recording the claim: nobody can name the owner, so nobody gets it."""
+    cloud = runner.cloud(harness.scenario('basic'))
+    nova = conftest.nova_for(cloud)
+    claims = nova.aggregates.create(harness.CLAIMS, None)
+    nova.aggregates.add_host(claims.id, 'spare-1')
+    runner.prepare(cloud)
+
+    result = runner.fail(cloud, 'compute-1')
+
+    assert result.status == 'finished', result.messages
+    assert list(result.claims()) == ['spare-2']
+    assert {cloud.server(n)['host'] for n in ('ha-vm-1', 'ha-vm-2')} == {
+        'spare-2'}
+    conf = cli.write_conf(tmp_path, runner, cloud, masakari=masakari)
+    status = cli.run('--config-file', conf, 'pool', 'status')
+    line = [ln for ln in status.stdout.splitlines()
+            if ln.startswith('spare-1')][0]
+    assert ('claimed by unknown (in the claim aggregate without a record); '
+            '"masakari-blazar return spare-1" frees it') in line
+
+    done = cli.run('--config-file', conf, 'return', 'spare-1')
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == 'Released the claim on spare-1'
+    assert cloud.hosts_in_aggregate(harness.CLAIMS) == ['spare-2']
+    assert 'masakari-spare-spare-1' in result.lease_names()
