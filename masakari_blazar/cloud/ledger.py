@@ -101,10 +101,11 @@ def parse(metadata, hosts=()):
 
     A host without a record is claimed by an unknown owner.
     """
-    claims = {key[len(KEY_PREFIX):]: Claim.decode(key[len(KEY_PREFIX):],
-                                                   val)
-              for key, val in (metadata or {}).items()
-              if key.startswith(KEY_PREFIX)}
+    claims = {}
+    for key, value in (metadata or {}).items():
+        if key.startswith(KEY_PREFIX):
+            hostname = key[len(KEY_PREFIX):]
+            claims[hostname] = Claim.decode(hostname, value)
     for hostname in hosts or ():
         claims.setdefault(hostname, Claim(hostname, None, ''))
     return claims

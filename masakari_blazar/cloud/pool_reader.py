@@ -50,8 +50,8 @@ def claim_state(claim):
         return ('claimed by unknown (in the claim aggregate without a '
                 'record); "masakari-blazar return %s" frees it' %
                 claim.hostname)
-    return 'claimed by notification %s since %s' % (claim.notification,
-                                                     claim.since)
+    return 'claimed by notification %s since %s' % (
+        claim.notification, claim.since)
 
 
 def pool_rows(recovery):

@@ -178,8 +178,10 @@ def test_a_redis_restart_while_a_claim_holds_the_lock_gives_the_spare_once(
 
 def test_a_spare_anchored_without_a_record_is_held_until_returned(
         runner, masakari, tmp_path):
-    """An engine died between adding spare-1 to the claim aggregate and
-    recording the claim: nobody can name the owner, so nobody gets it."""
+    """A claim's engine died between its anchor and its record.
+
+    Nobody can name the owner of spare-1, so nobody gets it.
+    """
     cloud = runner.cloud(harness.scenario('basic'))
     nova = conftest.nova_for(cloud)
     claims = nova.aggregates.create(harness.CLAIMS, None)
