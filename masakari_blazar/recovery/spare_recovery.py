@@ -243,12 +243,21 @@ class SpareRecovery(object):
         for hostname in plan.spares:
             if hostname in view.mine:
                 continue
-            if not self.ledger.anchor(hostname):
-                for other in won:
-                    self.ledger.unanchor(other)
+            try:
+                held = not self.ledger.anchor(hostname)
+            except exceptions.RecoveryError:
+                self._let_go(won)
+                raise
+            if held:
+                self._let_go(won)
                 return hostname
             won.append(hostname)
         return None
+
+    def _let_go(self, hostnames):
+        """Drop anchors that no record will follow."""
+        for hostname in hostnames:
+            self.ledger.unanchor(hostname)
 
     def _record(self, hostnames, plan, pool, notification_uuid):
         """Record the claims whose anchors this run won, before any detach.
@@ -262,8 +271,7 @@ class SpareRecovery(object):
                                    group=plan.groups.get(hostname),
                                    lease=pool[hostname].lease_name)
             except exceptions.RecoveryError:
-                for other in hostnames[number:]:
-                    self.ledger.unanchor(other)
+                self._let_go(hostnames[number:])
                 raise
 
     def _finish_detach(self, hostname, view, held_elsewhere):

@@ -350,3 +350,29 @@ def test_release_drops_the_record_then_the_anchor(conf, cloud):
          {'claim:spare-4': None}),
         ('remove host', recorded_cloud.CLAIMS, 'spare-4')]
     assert 'spare-4' not in cloud.claims_aggregate()['hosts']
+
+
+def test_an_anchor_that_fails_lets_go_of_those_won_before_it(conf):
+    cloud = recorded_cloud.RecordedClients()
+    cloud.compute(FAILED, state='down')
+    for name in ('spare-a', 'spare-b'):
+        cloud.compute(name, free_mb=8192)
+        cloud.spare_lease(name, 'l-%s' % name[-1])
+    cloud.aggregate('freepool')
+    cloud.server('uuid-a', 'vm-a', FAILED, ram=8192)
+    cloud.server('uuid-b', 'vm-b', FAILED, ram=8192)
+    add_host = cloud.nova.aggregates.add_host
+
+    def refuse_spare_b(aggregate_id, host):
+        if host == 'spare-b':
+            raise nova_exc.ClientException(500, 'down')
+        add_host(aggregate_id, host)
+    cloud.nova.aggregates.add_host = refuse_spare_b
+
+    with pytest.raises(exceptions.ApiError, match='add_host spare-b'):
+        recovery(conf, cloud).claim(FAILED, ME, ['uuid-a', 'uuid-b'])
+
+    assert cloud.claimed() == {}
+    assert [w[:3] for w in cloud.writes if w[0].endswith(' host')] == [
+        ('add host', recorded_cloud.CLAIMS, 'spare-a'),
+        ('remove host', recorded_cloud.CLAIMS, 'spare-a')]
