@@ -129,6 +129,9 @@ class SpareLeases(object):
             self._blazar.allocation.list, 'os-hosts')
         names = {str(h['id']): h['hypervisor_hostname'] for h in self.call(
             'Blazar', 'GET /os-hosts', self._blazar.host.list)}
+        # Read again just before: without the lock's protection (lost, or
+        # never shared) another recovery may have claimed one since.
+        held_elsewhere = set(held_elsewhere) | set(self.ledger.read())
         others = sorted(
             names[str(a['resource_id'])] for a in allocation
             if str(a['resource_id']) in names

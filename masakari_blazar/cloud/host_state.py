@@ -27,9 +27,14 @@ from masakari_blazar.decisions import hosts
 
 
 def _read_claim(state, ledger, notification_status):
-    """The claim on the host, and whether its recovery is still running."""
+    """The claim on the host, and whether its recovery is still running.
+
+    The recovery of an anchor without a record cannot be asked about: it is
+    one that stopped between the two, or one whose record was lost.
+    """
     state.claim = ledger.read().get(state.hostname)
-    if state.claim and notification_status:
+    if (state.claim and state.claim.notification is not None and
+            notification_status):
         state.notification_status = notification_status(
             state.claim.notification)
 

@@ -16,18 +16,34 @@
 
 Once a spare is detached from its lease it is no longer visible in Blazar,
 so the claim has to live somewhere every engine and every operator can read
-it.  It is kept as metadata of one Nova aggregate that has no availability
-zone and no hosts: it changes no scheduling decision, it survives any
-engine, and ``openstack aggregate show masakari-blazar-claims`` shows it.
-Nova merges metadata updates key by key, so writers of different spares do
-not overwrite each other; the claim lock still serialises them.
+it.  It is kept in one Nova aggregate that has no availability zone and no
+metadata that any scheduler filter reads: it changes no scheduling
+decision, it survives any engine, and ``openstack aggregate show
+masakari-blazar-claims`` shows it.  A claim has two parts:
+
+* the *anchor*: the spare is a host of the aggregate.  Nova keeps
+  aggregate membership under a unique constraint on (host, aggregate) and
+  answers 409 to adding a host that is already there, so of any number of
+  claimants, whatever their locks, exactly one wins a spare;
+* the *record*: metadata ``claim:<host>`` naming the notification, written
+  only by the claimant that won the anchor.  Nova merges metadata updates
+  key by key, so writers of different spares do not overwrite each other.
+
+A spare with either part counts as claimed: an anchor without a record is
+one whose claimant stopped between the two writes (owner unknown), a
+record without an anchor one claimed by an earlier version of the plugin.
 """
 
 import dataclasses
 import json
 import typing
 
+from oslo_log import log as logging
 from oslo_utils import timeutils
+
+from masakari_blazar import exceptions
+
+LOG = logging.getLogger(__name__)
 
 KEY_PREFIX = 'claim:'
 PENDING_PREFIX = 'pending:'
@@ -36,10 +52,14 @@ MAX_VALUE = 255
 
 @dataclasses.dataclass(frozen=True)
 class Claim(object):
-    """One spare held by one recovery."""
+    """One spare held by one recovery.
+
+    ``notification`` is None for an anchor without a record: the spare is
+    held, by a recovery nobody can name.
+    """
 
     hostname: str
-    notification: str
+    notification: typing.Optional[str]
     since: str
     group: typing.Optional[str] = None
     lease: typing.Optional[str] = None
@@ -68,12 +88,27 @@ class Claim(object):
             # claimed is the safe reading: it is never handed out twice.
             return cls(hostname, value, '')
 
+    @property
+    def owner(self):
+        """Who holds the spare, for reports."""
+        if self.notification is None:
+            return 'an unknown recovery'
+        return 'notification %s' % self.notification
 
-def parse(metadata):
-    """Claims by host name, from the ledger aggregate's metadata."""
-    return {key[len(KEY_PREFIX):]: Claim.decode(key[len(KEY_PREFIX):], val)
-            for key, val in (metadata or {}).items()
-            if key.startswith(KEY_PREFIX)}
+
+def parse(metadata, hosts=()):
+    """Claims by host name, from the ledger aggregate's metadata and hosts.
+
+    A host without a record is claimed by an unknown owner.
+    """
+    claims = {}
+    for key, value in (metadata or {}).items():
+        if key.startswith(KEY_PREFIX):
+            hostname = key[len(KEY_PREFIX):]
+            claims[hostname] = Claim.decode(hostname, value)
+    for hostname in hosts or ():
+        claims.setdefault(hostname, Claim(hostname, None, ''))
+    return claims
 
 
 class Ledger(object):
@@ -92,12 +127,64 @@ class Ledger(object):
                 return aggregate
         if not create:
             return None
-        return self.call('Nova', 'POST /os-aggregates (%s)' % self.name,
-                         nova.aggregates.create, self.name, None)
+        try:
+            return self.call('Nova', 'POST /os-aggregates (%s)' % self.name,
+                             nova.aggregates.create, self.name, None)
+        except exceptions.ApiError as exc:
+            # Nova keeps aggregate names unique: another engine created it
+            # first.
+            if exc.status != 409:
+                raise
+            return self._aggregate(create=False)
 
     def read(self):
         aggregate = self._aggregate(create=False)
-        return parse(aggregate.metadata) if aggregate else {}
+        if aggregate is None:
+            return {}
+        return parse(aggregate.metadata, aggregate.hosts)
+
+    def anchor(self, hostname):
+        """Win ``hostname`` for this claimant, or learn it is held.
+
+        :returns: True when this call added the host to the aggregate,
+            False when the host was already there: another recovery holds
+            it (or a lost answer to this very call, whose spare then stays
+            held by an unknown owner until it is returned).
+        """
+        aggregate = self._aggregate(create=True)
+        try:
+            self.call('Nova', 'POST /os-aggregates/%s/action add_host %s' % (
+                self.name, hostname), self.clients.nova.aggregates.add_host,
+                aggregate.id, hostname)
+        except exceptions.ApiError as exc:
+            if exc.status != 409:
+                raise
+            # Nova also answers 409 for a zone conflict, which only an
+            # aggregate that someone gave a zone can cause.
+            current = self.call('Nova', 'GET /os-aggregates/%s' % self.name,
+                                self.clients.nova.aggregates.get,
+                                aggregate.id)
+            if hostname not in current.hosts:
+                raise exceptions.ClaimError(
+                    'Nova refuses to add %s to the claim aggregate %s: %s' %
+                    (hostname, self.name, exc)) from exc
+            return False
+        return True
+
+    def unanchor(self, hostname):
+        """Let go of the anchor on ``hostname``; already gone is fine."""
+        aggregate = self._aggregate(create=False)
+        if aggregate is None:
+            return
+        try:
+            self.call('Nova', 'POST /os-aggregates/%s/action remove_host %s'
+                      % (self.name, hostname),
+                      self.clients.nova.aggregates.remove_host, aggregate.id,
+                      hostname)
+        except exceptions.ApiError as exc:
+            if exc.status != 404:
+                raise
+            LOG.info('%s was no longer in aggregate %s', hostname, self.name)
 
     def record(self, hostname, notification, group=None, lease=None):
         claim = Claim(hostname, notification,
@@ -107,7 +194,13 @@ class Ledger(object):
         return claim
 
     def remove(self, hostname):
+        """Drop the claim: the record first, then the anchor.
+
+        In this order an interruption leaves an anchor without a record,
+        which still keeps the spare from every other recovery.
+        """
         self._set({KEY_PREFIX + hostname: None})
+        self.unanchor(hostname)
 
     # Replacing a lease of several spares deletes it before the new leases
     # exist; the spares in between are written down first, so that an

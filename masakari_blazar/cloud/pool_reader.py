@@ -44,6 +44,16 @@ def _resources(res):
     return dataclasses.asdict(res) if res is not None else None
 
 
+def claim_state(claim):
+    """How ``pool status`` shows a claimed spare."""
+    if claim.notification is None:
+        return ('claimed by unknown (in the claim aggregate without a '
+                'record); "masakari-blazar return %s" frees it' %
+                claim.hostname)
+    return 'claimed by notification %s since %s' % (
+        claim.notification, claim.since)
+
+
 def pool_rows(recovery):
     """One :class:`SpareRow` per free or claimed spare, by host name."""
     inv = recovery.inventory
@@ -63,9 +73,7 @@ def pool_rows(recovery):
         if hostname in hypervisors:
             free, used = inv.free_resources(hypervisors[hostname]['id'])
         if hostname in claims:
-            claim = claims[hostname]
-            state = 'claimed by notification %s since %s' % (
-                claim.notification, claim.since)
+            state = claim_state(claims[hostname])
         elif problem:
             state = 'unhealthy: %s' % problem
         elif used and (used.vcpus or used.memory_mb):

@@ -151,6 +151,9 @@ def stalled(recovery, masakari, segments, rows):
             for row in rows}
     lines = []
     for hostname, claim in sorted(recovery.ledger.read().items()):
+        if claim.notification is None:
+            # Its row already says who frees it: nobody Masakari knows.
+            continue
         found = masakari.notification_source(claim.notification)
         status, source = found if found else (None, None)
         line = stalled_claims.advice(hostname, claim.notification, status,

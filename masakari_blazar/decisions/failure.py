@@ -75,6 +75,22 @@ class FailureView(object):
         """
         return set(self.claims) - set(self.mine)
 
+    def without(self, hostname, claim):
+        """The view once ``hostname`` is found held by another recovery.
+
+        Its anchor was won by someone else after this view was read: it is
+        no longer a free spare, and counts as held elsewhere, so that a
+        split of its old lease does not give it a lease again.
+
+        :param claim: what is known of the other recovery's claim.
+        """
+        return dataclasses.replace(
+            self,
+            targets=[t for t in self.targets
+                     if t.hostname != hostname or t.spare is None],
+            pool=[s for s in self.pool if s.hostname != hostname],
+            claims={**self.claims, hostname: claim})
+
 
 def claims_of(claims, notification_uuid):
     """The claims that ``notification_uuid`` made in an earlier run."""
@@ -85,8 +101,8 @@ def claims_of(claims, notification_uuid):
 def free_spares(held, claims):
     """The spares no recovery has claimed yet.
 
-    A claim is recorded before the spare leaves its lease, so a claimed
-    spare may still be listed by Blazar for a while.
+    A claim is anchored and recorded before the spare leaves its lease, so
+    a claimed spare may still be listed by Blazar for a while.
     """
     return [s for s in held if s.hostname not in claims]
 

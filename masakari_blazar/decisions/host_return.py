@@ -213,6 +213,5 @@ def steps(state, prefix, days, claim_aggregate, freepool):
 
 
 def _drop_claim(state, claim_aggregate):
-    return Step(DROP_CLAIM, 'drop the claim of notification %s on %s from '
-                'aggregate %s' % (state.claim.notification, state.hostname,
-                                  claim_aggregate))
+    return Step(DROP_CLAIM, 'drop the claim of %s on %s from aggregate %s'
+                % (state.claim.owner, state.hostname, claim_aggregate))

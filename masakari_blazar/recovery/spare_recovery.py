@@ -169,9 +169,12 @@ class SpareRecovery(object):
         """Plan the moves and claim the spares they need.
 
         Reading, planning and claiming happen under the spare-pool lock, so
-        two recoveries never choose the same spare; the spares are taken out
-        of Blazar under it too, so that splitting a multi-spare lease never
-        puts another recovery's spare back into a lease.
+        two recoveries do not choose the same spare; the spares are taken
+        out of Blazar under it too, so that splitting a multi-spare lease
+        never puts another recovery's spare back into a lease.  The lock is
+        only an optimisation: each spare is won by its anchor in the ledger
+        before anything else is written, so a lock that lapsed or was never
+        shared costs a re-plan, never a spare given twice.
 
         :returns: the :class:`planner.Plan` and one-line accounts of what
             was done, for the notification's progress details.
@@ -182,11 +185,16 @@ class SpareRecovery(object):
             report.extend(self.leases.finish_pending())
             view = self.read(host_name, instance_uuids, notification_uuid,
                              segment_hosts)
-            try:
-                plan = self.planner.plan(view.instances, view.targets,
-                                         view.failed_az, offered)
-            except exceptions.NoSpareFits as exc:
-                raise exceptions.NoSpareFits(str(exc) + _busy(view))
+            plan = self._plan(view, offered)
+            lost = self._anchor(plan, view)
+            # Each lost spare leaves the pool, so this ends within as many
+            # rounds as there are free spares.
+            while lost:
+                report.append('Spare %s was claimed by another recovery '
+                              'meanwhile; planning without it' % lost)
+                view = view.without(lost, ledger.Claim(lost, None, ''))
+                plan = self._plan(view, offered)
+                lost = self._anchor(plan, view)
             report.extend(plan.notes)
             pool = {s.hostname: s for s in view.pool}
             held_elsewhere = view.held_elsewhere
@@ -198,6 +206,8 @@ class SpareRecovery(object):
                         '"masakari-blazar return %s"' % (
                             target.hostname, target.problem,
                             target.hostname))
+            self._record([h for h in plan.spares if h not in view.mine],
+                         plan, pool, notification_uuid)
             for hostname in plan.spares:
                 if hostname in view.mine:
                     report.append('Reusing spare %s, already claimed by this '
@@ -205,14 +215,11 @@ class SpareRecovery(object):
                     report.extend(self._finish_detach(hostname, view,
                                                       held_elsewhere))
                     continue
-                spare = pool[hostname]
-                self.ledger.record(hostname, notification_uuid,
-                                   group=plan.groups.get(hostname),
-                                   lease=spare.lease_name)
                 report.append('Claimed spare %s (%s)' % (
                     hostname, plan.reasons[hostname]))
                 report.append('Spare %s: %s' % (
-                    hostname, self.leases.detach(spare, held_elsewhere)))
+                    hostname, self.leases.detach(pool[hostname],
+                                                 held_elsewhere)))
                 claimed_now = True
             if claimed_now and self.opts.replenish_pool:
                 report.extend(self._replenish())
@@ -221,6 +228,55 @@ class SpareRecovery(object):
                           'scheduler will choose its host' % (
                               plan.label(uuid), reason, _busy(view)))
         return plan, report
+
+    def _plan(self, view, offered):
+        try:
+            return self.planner.plan(view.instances, view.targets,
+                                     view.failed_az, offered)
+        except exceptions.NoSpareFits as exc:
+            raise exceptions.NoSpareFits(str(exc) + _busy(view))
+
+    def _anchor(self, plan, view):
+        """Win the anchor of every new spare of ``plan``, or of none.
+
+        :returns: None when all are won, else the first spare another
+            recovery holds; the anchors won before it are let go, since
+            the plan that wanted them is dropped with it.
+        """
+        won = []
+        for hostname in plan.spares:
+            if hostname in view.mine:
+                continue
+            try:
+                held = not self.ledger.anchor(hostname)
+            except exceptions.RecoveryError:
+                self._let_go(won)
+                raise
+            if held:
+                self._let_go(won)
+                return hostname
+            won.append(hostname)
+        return None
+
+    def _let_go(self, hostnames):
+        """Drop anchors that no record will follow."""
+        for hostname in hostnames:
+            self.ledger.unanchor(hostname)
+
+    def _record(self, hostnames, plan, pool, notification_uuid):
+        """Record the claims whose anchors this run won, before any detach.
+
+        A record that cannot be written lets go of the anchors not yet
+        recorded, so that no spare stays held by an unknown owner.
+        """
+        for number, hostname in enumerate(hostnames):
+            try:
+                self.ledger.record(hostname, notification_uuid,
+                                   group=plan.groups.get(hostname),
+                                   lease=pool[hostname].lease_name)
+            except exceptions.RecoveryError:
+                self._let_go(hostnames[number:])
+                raise
 
     def _finish_detach(self, hostname, view, held_elsewhere):
         """Finish taking a claimed spare out of Blazar.
@@ -355,5 +411,5 @@ def _busy(view):
     if not view.held_elsewhere:
         return ''
     return '; claimed by other recoveries: %s' % ', '.join(
-        '%s (notification %s)' % (host, view.claims[host].notification)
+        '%s (%s)' % (host, view.claims[host].owner)
         for host in sorted(view.held_elsewhere))

@@ -16,6 +16,7 @@
 
 import copy
 import json
+import re
 import threading
 import time
 
@@ -168,3 +169,44 @@ def when_requested(cloud, method, fragment, action):
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
     return watcher
+
+
+class Gate(object):
+    """Holds ``parties`` matching requests until all of them have come.
+
+    The first ``skip`` matching requests pass; ``on_first`` runs when the
+    first held one arrives.  Faults are taken before a request's handler
+    runs, so each held request has changed nothing yet: claimants held
+    here have all read the cloud and decided, and none of the held writes
+    has landed.  ``met`` tells that they all came (rather than the wait
+    timing out).
+    """
+
+    def __init__(self, cloud, method, pattern, parties=2, on_first=None,
+                 skip=0, timeout=90):
+        self.method = method
+        self.pattern = pattern
+        self.parties = parties
+        self.on_first = on_first
+        self.skip = skip
+        self.met = False
+        self._arrived = 0
+        self._count_lock = threading.Lock()
+        self._barrier = threading.Barrier(parties, timeout=timeout)
+        self._take = cloud.faults.take
+        cloud.faults.take = self._gated_take
+
+    def _gated_take(self, service, method, target):
+        if method == self.method and re.search(self.pattern, target):
+            with self._count_lock:
+                self._arrived += 1
+                number = self._arrived - self.skip
+            if 0 < number <= self.parties:
+                if number == 1 and self.on_first:
+                    self.on_first()
+                try:
+                    if self._barrier.wait() == 0:
+                        self.met = True
+                except threading.BrokenBarrierError:
+                    pass
+        return self._take(service, method, target)

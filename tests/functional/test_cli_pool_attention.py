@@ -24,7 +24,9 @@ from masakari import objects
 from masakari.objects import fields
 
 from tests.functional import cli
+from tests.functional.conftest import nova_for
 from tests.functional.conftest import record_claim
+from tests.functional import harness
 
 
 def _attention(conf):
@@ -84,3 +86,16 @@ def test_a_claim_of_a_notification_masakari_no_longer_has(
         'has: "masakari-blazar return spare-1" gives it back to the pool, '
         'then "masakari-blazar recover HOST" recovers the instances left on '
         'its failed host' % missing)
+
+
+def test_a_spare_anchored_without_a_record_is_no_notification_s(
+        runner, masakari, tmp_path):
+    """Its row says "claimed by unknown"; Masakari has nothing to say."""
+    cloud = runner.cloud('basic')
+    runner.prepare(cloud)
+    nova = nova_for(cloud)
+    ledger = nova.aggregates.create(harness.CLAIMS, None)
+    nova.aggregates.add_host(ledger, 'spare-1')
+    conf = cli.write_conf(tmp_path, runner, cloud, masakari=masakari)
+
+    assert _attention(conf) == []

@@ -38,8 +38,9 @@ PLUGIN_CALLS = [
     ('blazar', 'DELETE', r'/os-hosts/', 'DELETE /os-hosts/'),
     ('nova', 'GET', r'/os-hypervisors', 'GET /os-hypervisors/detail'),
     ('nova', 'GET', r'/os-aggregates$', 'GET /os-aggregates'),
+    # The claim's first write to the claim aggregate: its anchor.
     ('nova', 'POST', r'/os-aggregates/\d+/action',
-     'set_metadata'),
+     'add_host'),
     ('placement', 'GET', r'/allocation_candidates',
      'GET /allocation_candidates'),
 ]
@@ -105,6 +106,8 @@ def test_persistent_fault_ends_in_error_naming_the_call(
     claims = result.claims()
     for hostname in claims:
         assert result.said(hostname), (claims, result.messages)
+    # No anchor is left without its record, held by nobody's name.
+    assert set(cloud.hosts_in_aggregate(harness.CLAIMS)) <= set(claims)
     if not claims:
         assert result.lease_names() == ['masakari-spare-spare-1',
                                         'masakari-spare-spare-2']

@@ -320,6 +320,38 @@ def test_add_host_to_second_az_is_a_409_unlike_duplicate(sim_cloud):
         str(raised.value)
 
 
+def test_only_one_add_host_of_a_host_to_a_zoneless_aggregate_succeeds(
+        sim_cloud):
+    """The claim's anchor.
+
+    Nova's API database keeps aggregate hosts under a unique constraint on
+    (host, aggregate_id): a second add_host of the same host is
+    AggregateHostExists, 409, also for an aggregate without a zone, and a
+    host with instances may join or leave such an aggregate.
+    remove_host of a host not in it is 404 ("Cannot remove host %(host)s
+    in aggregate %(id)s"), and aggregate names are unique
+    (AggregateNameExists, 409).
+    """
+    nova = conftest.nova_for(sim_cloud)
+    claims = nova.aggregates.create('claims', None)
+    nova.aggregates.add_host(claims.id, 'spare-1')
+    with pytest.raises(nova_exc.Conflict) as raised:
+        nova.aggregates.add_host(claims.id, 'spare-1')
+    assert 'Aggregate %d already has host spare-1.' % claims.id in \
+        str(raised.value)
+    nova.aggregates.add_host(claims.id, 'compute-1')
+    assert sorted(nova.aggregates.get(claims.id).hosts) == [
+        'compute-1', 'spare-1']
+    nova.aggregates.remove_host(claims.id, 'compute-1')
+    with pytest.raises(nova_exc.NotFound) as raised:
+        nova.aggregates.remove_host(claims.id, 'compute-1')
+    assert 'Cannot remove host compute-1 in aggregate %d' % claims.id in \
+        str(raised.value)
+    with pytest.raises(nova_exc.Conflict) as raised:
+        nova.aggregates.create('claims', None)
+    assert 'Aggregate claims already exists.' in str(raised.value)
+
+
 def test_host_with_instances_cannot_change_az(sim_cloud_factory):
     """Host with instances cannot change az.
 

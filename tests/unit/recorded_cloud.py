@@ -24,6 +24,8 @@ ledger, admission, the decisions) is the plugin's own code.
 
 import copy
 
+from novaclient import exceptions as nova_exc
+
 from masakari_blazar.cloud import calls
 from masakari_blazar.cloud import inventory
 from masakari_blazar.cloud import ledger
@@ -107,6 +109,36 @@ class _Aggregates(_Manager):
         self.cloud.aggregates.append(body)
         return Resource(body)
 
+    def _body(self, aggregate_id):
+        for body in self.cloud.aggregates:
+            if body['id'] == aggregate_id:
+                return body
+        raise nova_exc.NotFound(404, 'Aggregate %s could not be found.'
+                                % aggregate_id)
+
+    def get(self, aggregate_id):
+        return Resource(self._body(aggregate_id))
+
+    def add_host(self, aggregate_id, host):
+        """Nova's unique (host, aggregate): 409 for a host already there."""
+        body = self._body(aggregate_id)
+        if host in self.cloud.anchored_meanwhile and body['name'] == CLAIMS:
+            self.cloud.anchored_meanwhile.discard(host)
+            body['hosts'].append(host)
+        if host in body['hosts']:
+            raise nova_exc.Conflict(409, 'Aggregate %s already has host %s.'
+                                    % (aggregate_id, host))
+        self.cloud.writes.append(('add host', body['name'], host))
+        body['hosts'].append(host)
+
+    def remove_host(self, aggregate_id, host):
+        body = self._body(aggregate_id)
+        if host not in body['hosts']:
+            raise nova_exc.NotFound(404, 'Cannot remove host %s in '
+                                    'aggregate %s' % (host, aggregate_id))
+        self.cloud.writes.append(('remove host', body['name'], host))
+        body['hosts'].remove(host)
+
     def set_metadata(self, aggregate, metadata):
         self.cloud.writes.append(('set metadata', aggregate.name,
                                   dict(metadata)))
@@ -174,6 +206,9 @@ class RecordedClients(object):
         self.summaries = {}
         self.providers = []
         self.writes = []
+        # Hosts that another claimant adds to the claim aggregate just
+        # before this one tries: a race that the claim lock did not stop.
+        self.anchored_meanwhile = set()
         self.call = calls.Caller(0, 0, 0)
         self.blazar = type('Blazar', (), {})()
         self.blazar.lease = _Leases(self)
@@ -248,19 +283,34 @@ class RecordedClients(object):
                                    'policy': policy, 'rules': rules or {},
                                    'members': list(members)})
 
-    def claim(self, hostname, notification, group=None, lease=None):
-        """A claim in the ledger, as an earlier run wrote it."""
+    def claim(self, hostname, notification, group=None, lease=None,
+              anchored=True):
+        """A claim in the ledger, as an earlier run wrote it.
+
+        ``notification`` None leaves the anchor without a record;
+        ``anchored`` False the record without an anchor, as the plugin's
+        earlier versions wrote claims.
+        """
         if not any(a['name'] == CLAIMS for a in self.aggregates):
             self.aggregate(CLAIMS)
-        value = ledger.Claim(hostname, notification, '2026-03-01T10:00:00',
-                             group, lease).encode()
+        for body in self.aggregates:
+            if body['name'] != CLAIMS:
+                continue
+            if anchored:
+                body['hosts'].append(hostname)
+            if notification is not None:
+                body['metadata'][ledger.KEY_PREFIX + hostname] = \
+                    ledger.Claim(hostname, notification,
+                                 '2026-03-01T10:00:00', group,
+                                 lease).encode()
+
+    def claims_aggregate(self):
         for body in self.aggregates:
             if body['name'] == CLAIMS:
-                body['metadata'][ledger.KEY_PREFIX + hostname] = value
+                return body
+        return None
 
     def claimed(self):
         """The ledger's claims now, as the plugin reads them."""
-        for body in self.aggregates:
-            if body['name'] == CLAIMS:
-                return ledger.parse(body['metadata'])
-        return {}
+        body = self.claims_aggregate()
+        return ledger.parse(body['metadata'], body['hosts']) if body else {}

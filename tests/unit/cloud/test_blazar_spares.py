@@ -133,9 +133,13 @@ class FakeLedger(object):
     that the order of both shows.
     """
 
-    def __init__(self, history=None):
+    def __init__(self, history=None, claims=()):
         self.entries = {}
         self.history = [] if history is None else history
+        self.claims = {h: 'claim' for h in claims}
+
+    def read(self):
+        return dict(self.claims)
 
     def pending(self):
         return dict(self.entries)
@@ -206,6 +210,23 @@ def test_split_never_puts_a_spare_claimed_elsewhere_into_a_lease(conf):
     leases.detach(spare, held_elsewhere={'spare-c'})
     assert [x['name'] for x in blazar.leases.values()] == [
         'masakari-spare-spare-b']
+
+
+def test_split_never_leases_a_spare_claimed_after_the_view_was_read(conf):
+    """With the lock lost, another recovery anchored spare-c meanwhile."""
+    conf.set_override('reallocate_api', 'disabled', 'masakari_blazar')
+    blazar = FakeBlazar(
+        [{'id': 'l-pool', 'name': 'masakari-spare-pool'}], list(HOSTS),
+        [_alloc('2', 'r-1', 'l-pool'), _alloc('3', 'r-1', 'l-pool'),
+         _alloc('4', 'r-1', 'l-pool')])
+    leases = blazar_spares.SpareLeases(
+        FakeClients(blazar), conf, FakeLedger(claims=['spare-a', 'spare-c']))
+    spare = model.Spare('spare-a', '2', 'l-pool', 'masakari-spare-pool',
+                        'r-1', lease_size=3)
+    account = leases.detach(spare)
+    assert [x['name'] for x in blazar.leases.values()] == [
+        'masakari-spare-spare-b']
+    assert 'one lease per remaining spare (spare-b)' in account
 
 
 def test_split_without_a_prefix_is_a_config_error(conf):

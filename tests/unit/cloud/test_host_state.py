@@ -69,6 +69,29 @@ def test_a_claimed_spare_still_in_its_lease_only_loses_its_claim(
     assert actions(state) == [host_return.DROP_CLAIM]
 
 
+def test_an_anchor_without_a_record_is_returned_without_asking_masakari(
+        conf, cloud):
+    """An engine stopped between anchoring spare-1 and recording it."""
+    cloud.spare_lease(HOST, 'l-1')
+    cloud.claim(HOST, None)
+    asked = []
+
+    state = read(conf, cloud, lambda uuid: asked.append(uuid) or 'running')
+
+    assert state.claim.notification is None
+    assert asked == []
+    assert host_return.refusal(state) is None
+    assert [s.text for s in host_return.steps(
+        state, 'masakari-spare', 10, recorded_cloud.CLAIMS,
+        'freepool')] == [
+        'drop the claim of an unknown recovery on spare-1 from aggregate '
+        'masakari-blazar-claims']
+
+    recovery = spare_recovery.SpareRecovery(conf, cloud)
+    assert recovery.return_to_pool(state) == ['Released the claim on spare-1']
+    assert cloud.claimed() == {}
+
+
 def test_a_user_s_live_lease_is_told_and_an_ended_one_ignored(conf, cloud):
     cloud.spare_lease(HOST, 'l-user', name='user-lease')
     cloud.leases.append({'id': 'l-old', 'name': 'old', 'status': 'TERMINATED',

@@ -12,13 +12,16 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""The claim ledger's record format."""
+"""The claim ledger: its record format, anchors and records."""
 
 import json
 
+from novaclient import exceptions as nova_exc
 import pytest
 
 from masakari_blazar.cloud import ledger
+from masakari_blazar import exceptions
+from tests.unit import recorded_cloud
 
 NOTIFICATION = 'a3f1c9e2-5b7d-4e8a-9c0b-1d2e3f4a5b6c'
 RES = '0f5e2ad1-7b4a-4c39-9d0e-6f1b8d3c2a10'
@@ -75,3 +78,86 @@ def test_parse_reads_only_claim_keys():
 @pytest.mark.parametrize('metadata', [None, {}])
 def test_parse_of_no_metadata(metadata):
     assert ledger.parse(metadata) == {}
+
+
+def test_an_anchor_without_a_record_is_a_claim_of_an_unknown_owner():
+    c1 = ledger.Claim('spare-a', NOTIFICATION, '2026-03-01T10:00:00')
+    claims = ledger.parse({'claim:spare-a': c1.encode()},
+                          ['spare-a', 'spare-b'])
+    assert claims == {'spare-a': c1,
+                      'spare-b': ledger.Claim('spare-b', None, '')}
+    assert claims['spare-b'].owner == 'an unknown recovery'
+    assert claims['spare-a'].owner == 'notification %s' % NOTIFICATION
+
+
+def test_a_record_without_an_anchor_is_still_a_claim():
+    c1 = ledger.Claim('spare-a', NOTIFICATION, '2026-03-01T10:00:00')
+    assert ledger.parse({'claim:spare-a': c1.encode()}, []) == {
+        'spare-a': c1}
+
+
+def _ledger(cloud):
+    return ledger.Ledger(cloud, recorded_cloud.CLAIMS)
+
+
+def test_only_the_first_anchor_of_a_host_wins():
+    cloud = recorded_cloud.RecordedClients()
+    first, second = _ledger(cloud), _ledger(cloud)
+
+    assert first.anchor('spare-a') is True
+    assert second.anchor('spare-a') is False
+    assert second.anchor('spare-b') is True
+    assert cloud.claims_aggregate()['hosts'] == ['spare-a', 'spare-b']
+    assert set(first.read()) == {'spare-a', 'spare-b'}
+
+
+def test_a_409_that_is_no_membership_is_an_error():
+    """Nova's 409 for a zone conflict is not another claimant's win."""
+    cloud = recorded_cloud.RecordedClients()
+    cloud.aggregate(recorded_cloud.CLAIMS, zone='az-1')
+
+    def zone_conflict(aggregate_id, host):
+        raise nova_exc.Conflict(
+            409, 'Cannot add host to aggregate 1. Reason: One or more hosts '
+            "already in availability zone(s) ['az-2'].")
+    cloud.nova.aggregates.add_host = zone_conflict
+
+    with pytest.raises(exceptions.ClaimError,
+                       match='Nova refuses to add spare-a to the claim '
+                       'aggregate masakari-blazar-claims'):
+        _ledger(cloud).anchor('spare-a')
+
+
+def test_an_aggregate_another_engine_created_first_is_used():
+    cloud = recorded_cloud.RecordedClients()
+    create = cloud.nova.aggregates.create
+
+    def created_meanwhile(name, zone):
+        create(name, zone)
+        raise nova_exc.Conflict(
+            409, 'Aggregate %s already exists.' % name)
+    cloud.nova.aggregates.create = created_meanwhile
+
+    assert _ledger(cloud).anchor('spare-a') is True
+    assert cloud.claims_aggregate()['hosts'] == ['spare-a']
+
+
+def test_remove_drops_the_record_then_the_anchor():
+    cloud = recorded_cloud.RecordedClients()
+    cloud.claim('spare-a', NOTIFICATION)
+
+    _ledger(cloud).remove('spare-a')
+
+    assert [w[0] for w in cloud.writes] == ['set metadata', 'remove host']
+    assert cloud.claimed() == {}
+
+
+@pytest.mark.parametrize('notification,anchored', [
+    (NOTIFICATION, False), (None, True)])
+def test_remove_takes_either_half_alone(notification, anchored):
+    cloud = recorded_cloud.RecordedClients()
+    cloud.claim('spare-a', notification, anchored=anchored)
+
+    _ledger(cloud).remove('spare-a')
+
+    assert cloud.claimed() == {}

@@ -22,6 +22,7 @@ that it cannot join a host reservation; spare-3 is claimed by another
 recovery but still listed by Blazar.
 """
 
+from novaclient import exceptions as nova_exc
 import pytest
 
 from masakari_blazar import conf as mb_conf
@@ -143,12 +144,15 @@ def test_claim_takes_the_spare_that_can_join_the_reservation(conf, cloud):
         'removed it from Blazar']
 
 
-def test_each_claim_is_written_before_its_spare_leaves_blazar(conf, cloud):
+def test_each_claim_is_anchored_and_recorded_before_its_spare_leaves_blazar(
+        conf, cloud):
     recovery(conf, cloud).claim(FAILED, ME, ['uuid-a'])
 
     assert [w[:2] for w in cloud.writes] == [
+        ('add host', recorded_cloud.CLAIMS),
         ('set metadata', recorded_cloud.CLAIMS),
         ('delete lease', 'l-1'), ('delete blazar host', '1')]
+    assert cloud.claims_aggregate()['hosts'] == ['spare-3', 'spare-1']
 
 
 def test_without_a_spare_that_can_join_the_scheduler_chooses(conf, cloud):
@@ -257,3 +261,138 @@ def test_release_keeps_the_claim_on_a_spare_that_holds_servers(conf, cloud):
                       'return it with "masakari-blazar return spare-4" once '
                       'it is empty']
     assert cloud.writes == []
+
+
+def test_a_spare_anchored_meanwhile_is_planned_without(conf, cloud):
+    """Another recovery, whose lock was not ours, won spare-1 after the read.
+
+    Nova refuses it a second host of the claim aggregate (409), so this
+    recovery records nothing on it and never detaches it.
+    """
+    cloud.anchored_meanwhile.add('spare-1')
+
+    plan, report = recovery(conf, cloud).claim(FAILED, ME, ['uuid-a'])
+
+    assert plan.moves == {'uuid-a': None}
+    assert report == [
+        'Spare spare-1 was claimed by another recovery meanwhile; planning '
+        'without it',
+        'Instance vm-a (uuid-a) has no spare (no healthy spare has 2 vCPU, '
+        '4096 MB RAM, 20 GB disk free and can join host reservation '
+        'res-user; claimed by other recoveries: spare-1 (an unknown '
+        'recovery), spare-3 (notification n-other)); the Nova scheduler '
+        'will choose its host']
+    assert cloud.writes == []
+    assert cloud.claimed()['spare-1'].notification is None
+
+
+def test_a_lost_spare_gives_way_to_another_free_one(conf, cloud):
+    # spare-4 fits vm-a best, so the first plan takes it.
+    cloud.compute('spare-4', free_mb=16384)
+    cloud.spare_lease('spare-4', 'l-4')
+    cloud.anchored_meanwhile.add('spare-4')
+
+    plan, report = recovery(conf, cloud).claim(FAILED, ME, ['uuid-a'])
+
+    assert plan.moves == {'uuid-a': 'spare-1'}
+    assert report[0] == ('Spare spare-4 was claimed by another recovery '
+                         'meanwhile; planning without it')
+    assert report[1].startswith('Claimed spare spare-1 (')
+    assert cloud.claimed()['spare-1'].notification == ME
+    assert cloud.claimed()['spare-4'].notification is None
+    assert [w[:3] for w in cloud.writes if w[0] != 'set metadata'] == [
+        ('add host', recorded_cloud.CLAIMS, 'spare-1'),
+        ('delete lease', 'l-1'), ('delete blazar host', '1')]
+
+
+def test_a_plan_of_two_spares_lets_go_of_the_one_it_won_when_one_is_lost(
+        conf):
+    cloud = recorded_cloud.RecordedClients()
+    cloud.compute(FAILED, state='down')
+    for name in ('spare-a', 'spare-b', 'spare-c'):
+        cloud.compute(name, free_mb=8192)
+        cloud.spare_lease(name, 'l-%s' % name[-1])
+    cloud.aggregate('freepool')
+    cloud.server('uuid-a', 'vm-a', FAILED, ram=8192)
+    cloud.server('uuid-b', 'vm-b', FAILED, ram=8192)
+    cloud.anchored_meanwhile.add('spare-b')
+
+    plan, report = recovery(conf, cloud).claim(FAILED, ME,
+                                               ['uuid-a', 'uuid-b'])
+
+    assert sorted(plan.spares) == ['spare-a', 'spare-c']
+    assert report[0] == ('Spare spare-b was claimed by another recovery '
+                         'meanwhile; planning without it')
+    anchors = [w[:3] for w in cloud.writes if w[0].endswith(' host')]
+    assert anchors[:2] == [('add host', recorded_cloud.CLAIMS, 'spare-a'),
+                           ('remove host', recorded_cloud.CLAIMS, 'spare-a')]
+    assert {h: c.notification for h, c in cloud.claimed().items()} == {
+        'spare-a': ME, 'spare-b': None, 'spare-c': ME}
+    # Nothing was detached before every anchor was won.
+    first_delete = [w[0] for w in cloud.writes].index('delete lease')
+    assert all(w[0] != 'remove host' for w in cloud.writes[first_delete:])
+
+
+def test_a_record_that_fails_lets_go_of_the_anchor(conf, cloud):
+    def refuse(aggregate, metadata):
+        raise nova_exc.ClientException(400, 'refused')
+    cloud.nova.aggregates.set_metadata = refuse
+
+    with pytest.raises(exceptions.ApiError, match='set_metadata'):
+        recovery(conf, cloud).claim(FAILED, ME, ['uuid-a'])
+
+    assert cloud.claims_aggregate()['hosts'] == ['spare-3']
+    assert [w[0] for w in cloud.writes] == ['add host', 'remove host']
+
+
+@pytest.mark.parametrize('notification,anchored', [
+    (None, True),       # an engine stopped between anchor and record
+    (OTHER, False),     # a record written by an earlier version
+])
+def test_either_half_of_a_claim_keeps_the_spare_out_of_the_pool(
+        conf, cloud, notification, anchored):
+    cloud.claim('spare-1', notification, anchored=anchored)
+
+    view = recovery(conf, cloud).read(FAILED, ['uuid-a'], ME)
+
+    assert [s.hostname for s in view.pool] == ['spare-2']
+    assert 'spare-1' in view.held_elsewhere
+
+
+def test_release_drops_the_record_then_the_anchor(conf, cloud):
+    cloud.compute('spare-4')
+    cloud.claim('spare-4', ME)
+
+    recovery(conf, cloud).release(ME)
+
+    assert [w[:3] for w in cloud.writes[-2:]] == [
+        ('set metadata', recorded_cloud.CLAIMS,
+         {'claim:spare-4': None}),
+        ('remove host', recorded_cloud.CLAIMS, 'spare-4')]
+    assert 'spare-4' not in cloud.claims_aggregate()['hosts']
+
+
+def test_an_anchor_that_fails_lets_go_of_those_won_before_it(conf):
+    cloud = recorded_cloud.RecordedClients()
+    cloud.compute(FAILED, state='down')
+    for name in ('spare-a', 'spare-b'):
+        cloud.compute(name, free_mb=8192)
+        cloud.spare_lease(name, 'l-%s' % name[-1])
+    cloud.aggregate('freepool')
+    cloud.server('uuid-a', 'vm-a', FAILED, ram=8192)
+    cloud.server('uuid-b', 'vm-b', FAILED, ram=8192)
+    add_host = cloud.nova.aggregates.add_host
+
+    def refuse_spare_b(aggregate_id, host):
+        if host == 'spare-b':
+            raise nova_exc.ClientException(500, 'down')
+        add_host(aggregate_id, host)
+    cloud.nova.aggregates.add_host = refuse_spare_b
+
+    with pytest.raises(exceptions.ApiError, match='add_host spare-b'):
+        recovery(conf, cloud).claim(FAILED, ME, ['uuid-a', 'uuid-b'])
+
+    assert cloud.claimed() == {}
+    assert [w[:3] for w in cloud.writes if w[0].endswith(' host')] == [
+        ('add host', recorded_cloud.CLAIMS, 'spare-a'),
+        ('remove host', recorded_cloud.CLAIMS, 'spare-a')]
