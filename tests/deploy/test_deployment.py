@@ -1,0 +1,138 @@
+# Copyright 2026 The masakari-blazar Authors.
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""The operator's path through a real Masakari deployment.
+
+Each step is what an operator or masakari-hostmonitor does, with the real
+clients: ``openstack segment create`` and ``openstack segment host
+create`` (python-masakariclient) register a segment per recovery method,
+each with its compute host and a spare; ``masakari-blazar check``
+approves the deployment; a host powers off and the notification
+masakari-hostmonitor would send (``openstack notification create``)
+reaches masakari-api, which validates the token with keystonemiddleware
+and casts it over RabbitMQ to masakari-engine, where the plugin's flow
+evacuates the host's instances onto its spare.  ``masakari-blazar
+recover`` reports one more failure, and ``pool status`` then shows the
+spares the recoveries claimed.  The tests run in this order and share one
+deployment.
+"""
+
+import datetime
+import json
+import time
+
+import pytest
+
+pytestmark = pytest.mark.deploy
+
+# What masakari-hostmonitor posts for a host that Pacemaker reports
+# offline (masakarimonitors/hostmonitor/host_handler/handle_host.py).
+HOST_DOWN = {'event': 'STOPPED', 'host_status': 'NORMAL',
+             'cluster_status': 'OFFLINE'}
+# compute-N, its instances vm-Na and vm-Nb and its spare spare-N, in the
+# segment of each recovery method (tools/deploy_tier/scenario.yaml).
+METHODS = {'auto': 1, 'reserved_host': 2, 'auto_priority': 3,
+           'rh_priority': 4}
+RECOVER = 5
+# Masakari's notification states that end a recovery ('error' does not:
+# masakari-engine retries it).
+ENDED = ('finished', 'failed', 'ignored')
+
+
+def _uses_reserved_hosts(method):
+    return method in ('reserved_host', 'rh_priority')
+
+
+@pytest.fixture(scope='module')
+def segments(deployment):
+    """A segment per method, and one for ``recover``: name -> uuid."""
+    created = {}
+    for method, n in sorted(dict(METHODS, recover=RECOVER).items()):
+        name = 'segment-%s' % method
+        segment = deployment.openstack(
+            'segment', 'create', name,
+            method if method in METHODS else 'auto', 'COMPUTE')
+        deployment.openstack('segment', 'host', 'create', 'compute-%d' % n,
+                             'COMPUTE', 'SSH', segment['uuid'])
+        deployment.openstack('segment', 'host', 'create', 'spare-%d' % n,
+                             'COMPUTE', 'SSH', segment['uuid'],
+                             '--reserved',
+                             str(_uses_reserved_hosts(method)))
+        created[method] = segment['uuid']
+    return created
+
+
+def _landed(deployment, n):
+    """Host and status of compute-N's instances."""
+    return {name: (server['host'], server['status'])
+            for name in ('vm-%da' % n, 'vm-%db' % n)
+            for server in [deployment.cloud.server(name)]}
+
+
+def _follow(deployment, notification_uuid, timeout=120):
+    """The notification once its recovery has ended."""
+    deadline = time.monotonic() + timeout
+    while True:
+        shown = deployment.openstack('notification', 'show',
+                                     notification_uuid)
+        if shown['status'] in ENDED or time.monotonic() > deadline:
+            return shown
+        time.sleep(1)
+
+
+def test_check_approves_the_deployment(deployment, segments):
+    done = deployment.masakari_blazar('check')
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert 'ERROR' not in done.stdout
+    for method in METHODS:
+        assert 'segment segment-%s (%s)' % (method, method) in done.stdout
+
+
+@pytest.mark.parametrize('method', sorted(METHODS))
+def test_a_host_failure_lands_on_its_spare(deployment, segments, method):
+    n = METHODS[method]
+    host, spare = 'compute-%d' % n, 'spare-%d' % n
+    deployment.cloud.fail_host(host)
+    generated = datetime.datetime.utcnow().strftime('%Y-%m-%dT%H:%M:%S.%f')
+    notification = deployment.openstack(
+        'notification', 'create', 'COMPUTE_HOST', host, generated,
+        json.dumps(HOST_DOWN))
+    ended = _follow(deployment, notification['notification_uuid'])
+    assert ended['status'] == 'finished', ended
+    assert _landed(deployment, n) == {'vm-%da' % n: (spare, 'ACTIVE'),
+                                      'vm-%db' % n: (spare, 'ACTIVE')}
+    # Masakari holds the failed host on maintenance; the plugin cleared the
+    # reserved flag of the spare it took, through the Masakari API.
+    hosts = {h['name']: h for h in deployment.openstack(
+        'segment', 'host', 'list', segments[method])}
+    assert hosts[host]['on_maintenance'] is True
+    assert hosts[spare]['reserved'] is False
+
+
+def test_recover_reports_a_failure_and_follows_it(deployment, segments):
+    host, spare = 'compute-%d' % RECOVER, 'spare-%d' % RECOVER
+    deployment.cloud.fail_host(host)
+    done = deployment.masakari_blazar('recover', host,
+                                      '--poll-interval', '1')
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert _landed(deployment, RECOVER) == {
+        'vm-%da' % RECOVER: (spare, 'ACTIVE'),
+        'vm-%db' % RECOVER: (spare, 'ACTIVE')}
+
+
+def test_pool_status_shows_the_claimed_spares(deployment, segments):
+    done = deployment.masakari_blazar('pool', 'status', '--format', 'json')
+    assert done.returncode == 0, done.stdout + done.stderr
+    print(done.stdout)
+    assert False
