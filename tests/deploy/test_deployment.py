@@ -30,6 +30,7 @@ deployment.
 
 import datetime
 import json
+import re
 import time
 
 import pytest
@@ -73,6 +74,12 @@ def segments(deployment):
     return created
 
 
+@pytest.fixture(scope='module')
+def claims():
+    """Spare -> the notification whose recovery took it, as tests go."""
+    return {}
+
+
 def _landed(deployment, n):
     """Host and status of compute-N's instances."""
     return {name: (server['host'], server['status'])
@@ -100,7 +107,8 @@ def test_check_approves_the_deployment(deployment, segments):
 
 
 @pytest.mark.parametrize('method', sorted(METHODS))
-def test_a_host_failure_lands_on_its_spare(deployment, segments, method):
+def test_a_host_failure_lands_on_its_spare(deployment, segments, claims,
+                                           method):
     n = METHODS[method]
     host, spare = 'compute-%d' % n, 'spare-%d' % n
     deployment.cloud.fail_host(host)
@@ -118,21 +126,40 @@ def test_a_host_failure_lands_on_its_spare(deployment, segments, method):
         'segment', 'host', 'list', segments[method])}
     assert hosts[host]['on_maintenance'] is True
     assert hosts[spare]['reserved'] is False
+    claims[spare] = notification['notification_uuid']
 
 
-def test_recover_reports_a_failure_and_follows_it(deployment, segments):
+def test_recover_reports_a_failure_and_follows_it(deployment, segments,
+                                                  claims):
     host, spare = 'compute-%d' % RECOVER, 'spare-%d' % RECOVER
     deployment.cloud.fail_host(host)
+    # What the operator guide has the operator do once the host is fenced.
+    deployment.openstack('compute', 'service', 'set', '--down', host,
+                         'nova-compute', answers=False)
     done = deployment.masakari_blazar('recover', host,
                                       '--poll-interval', '1')
     assert done.returncode == 0, done.stdout + done.stderr
     assert _landed(deployment, RECOVER) == {
         'vm-%da' % RECOVER: (spare, 'ACTIVE'),
         'vm-%db' % RECOVER: (spare, 'ACTIVE')}
+    posted = re.search(r'Masakari notification (\S+) created for %s' % host,
+                       done.stdout)
+    assert posted, done.stdout
+    assert deployment.openstack('notification', 'show', posted.group(1))[
+        'status'] == 'finished'
+    claims[spare] = posted.group(1)
 
 
-def test_pool_status_shows_the_claimed_spares(deployment, segments):
+def test_pool_status_shows_the_claimed_spares(deployment, segments, claims):
     done = deployment.masakari_blazar('pool', 'status', '--format', 'json')
     assert done.returncode == 0, done.stdout + done.stderr
-    print(done.stdout)
-    assert False
+    status = json.loads(done.stdout)
+    states = {spare['hostname']: spare['state']
+              for spare in status['spares']}
+    assert sorted(claims) == ['spare-%d' % n for n in range(1, 6)]
+    for spare, notification_uuid in claims.items():
+        assert states.pop(spare).startswith(
+            'claimed by notification %s since ' % notification_uuid)
+    assert states == {'spare-6': 'free'}
+    # The one free spare holds any one of the five loaded hosts.
+    assert status['headroom']['headroom'] == 1

@@ -271,10 +271,14 @@ class Deployment(object):
         return dict(os.environ, OS_AUTH_URL=self.cloud.auth_url,
                     PYTHONWARNINGS='ignore', **ADMIN)
 
-    def openstack(self, *args):
-        """``openstack ARGS -f json``'s answer; fails on a non-zero exit."""
+    def openstack(self, *args, answers=True):
+        """``openstack ARGS -f json``'s answer; fails on a non-zero exit.
+
+        :param answers: False for a command without output (no ``-f``).
+        """
         done = subprocess.run([_bin('openstack')] + list(args) +
-                              ['-f', 'json'], capture_output=True, text=True,
+                              (['-f', 'json'] if answers else []),
+                              capture_output=True, text=True,
                               env=self.client_env(), timeout=120)
         if done.returncode:
             raise AssertionError('openstack %s: exit %d\n%s' % (
