@@ -34,6 +34,7 @@ import re
 import time
 
 import pytest
+import requests
 
 pytestmark = pytest.mark.deploy
 
@@ -96,6 +97,18 @@ def _follow(deployment, notification_uuid, timeout=120):
         if shown['status'] in ENDED or time.monotonic() > deadline:
             return shown
         time.sleep(1)
+
+
+def test_masakari_api_validates_tokens_with_keystone(deployment, segments):
+    """keystonemiddleware asks the cloud's Keystone about every token."""
+    validations = [entry[3] for entry in deployment.cloud.request_log
+                   if entry[1:3] == ('GET', '/identity/v3/auth/tokens')]
+    assert 200 in validations  # the openstack CLI's tokens, in `segments`
+    refused = requests.get(deployment.masakari_url + '/segments',
+                           headers={'X-Auth-Token': 'not-a-token'})
+    assert refused.status_code == 401
+    assert ('keystone', 'GET', '/identity/v3/auth/tokens', 404) in \
+        deployment.cloud.request_log
 
 
 def test_check_approves_the_deployment(deployment, segments):
