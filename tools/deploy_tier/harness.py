@@ -130,7 +130,6 @@ class Deployment(object):
             'amqp', 'epmd', 'erlang_dist', 'cloud', 'masakari_api')}
         self.processes = {}
         self.cloud = None
-        self._stopped = False
 
     # Endpoints and files -----------------------------------------------
     @property

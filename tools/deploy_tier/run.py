@@ -64,8 +64,10 @@ def _test(options, run_dir):
     if not any(os.path.exists(os.path.join(REPO, a.split('::')[0]))
                for a in args if not a.startswith('-')):
         args.append('tests/deploy')
+    # A hung step fails its test instead of stalling the run; the first
+    # test's time includes starting the deployment.
     command = [sys.executable, '-m', 'pytest', '-m', 'deploy',
-               '-p', 'no:cacheprovider'] + args
+               '-p', 'no:cacheprovider', '--timeout', '300'] + args
     print('=== %s' % ' '.join(command), flush=True)
     try:
         return subprocess.call(command, cwd=REPO,
