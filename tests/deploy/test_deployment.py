@@ -47,6 +47,11 @@ HOST_DOWN = {'event': 'STOPPED', 'host_status': 'NORMAL',
 METHODS = {'auto': 1, 'reserved_host': 2, 'auto_priority': 3,
            'rh_priority': 4}
 RECOVER = 5
+# The task classes of etc/masakari/masakari-custom-recovery-methods.conf,
+# as the notification's progress details name them.
+FLOW_TASKS = ('BlazarDisableComputeServiceTask',
+              'PrepareHAEnabledInstancesTask', 'ClaimSpareTask',
+              'PrepareSpareTask', 'EvacuateInstancesTask')
 # Masakari's notification states that end a recovery ('error' does not:
 # masakari-engine retries it).
 ENDED = ('finished', 'failed', 'ignored')
@@ -115,6 +120,10 @@ def test_check_approves_the_deployment(deployment, segments):
     done = deployment.masakari_blazar('check')
     assert done.returncode == 0, done.stdout + done.stderr
     assert 'ERROR' not in done.stdout
+    # The command reached masakari-api through the catalog's instance-ha
+    # endpoint, its token accepted by keystonemiddleware.
+    assert 'OK: Masakari answers with the [blazar] credentials (%d ' \
+        'segment(s))' % len(segments) in done.stdout
     for method in METHODS:
         assert 'segment segment-%s (%s)' % (method, method) in done.stdout
 
@@ -131,6 +140,11 @@ def test_a_host_failure_lands_on_its_spare(deployment, segments, claims,
         json.dumps(HOST_DOWN))
     ended = _follow(deployment, notification['notification_uuid'])
     assert ended['status'] == 'finished', ended
+    # The flows of the included recovery-flows file ran, every task of it
+    # (Masakari would skip a misspelt one silently).
+    assert [(task['name'], task['state'])
+            for task in ended['recovery_workflow_details']] == [
+        (name, 'SUCCESS') for name in FLOW_TASKS]
     assert _landed(deployment, n) == {'vm-%da' % n: (spare, 'ACTIVE'),
                                       'vm-%db' % n: (spare, 'ACTIVE')}
     # Masakari holds the failed host on maintenance; the plugin cleared the
