@@ -17,8 +17,9 @@
 Each step is what an operator or masakari-hostmonitor does, with the real
 clients: ``openstack segment create`` and ``openstack segment host
 create`` (python-masakariclient) register a segment per recovery method,
-each with its compute host and a spare; ``masakari-blazar check``
-approves the deployment; a host powers off and the notification
+each with its compute host and a spare; ``masakari-blazar
+sync-reserved`` flags the spares of the reserved-host methods and
+``check`` approves the deployment; a host powers off and the notification
 masakari-hostmonitor would send (``openstack notification create``)
 reaches masakari-api, which validates the token with keystonemiddleware
 and casts it over RabbitMQ to masakari-engine, where the plugin's flow
@@ -73,9 +74,7 @@ def segments(deployment):
         deployment.openstack('segment', 'host', 'create', 'compute-%d' % n,
                              'COMPUTE', 'SSH', segment['uuid'])
         deployment.openstack('segment', 'host', 'create', 'spare-%d' % n,
-                             'COMPUTE', 'SSH', segment['uuid'],
-                             '--reserved',
-                             str(_uses_reserved_hosts(method)))
+                             'COMPUTE', 'SSH', segment['uuid'])
         created[method] = segment['uuid']
     return created
 
@@ -116,6 +115,22 @@ def test_masakari_api_validates_tokens_with_keystone(deployment, segments):
         deployment.cloud.request_log
 
 
+def _hosts(deployment, segment_uuid):
+    return {host['name']: host for host in deployment.openstack(
+        'segment', 'host', 'list', segment_uuid)}
+
+
+def test_sync_reserved_flags_the_spares_masakari_offers(deployment,
+                                                        segments):
+    """The operator guide's step for reserved_host and rh_priority."""
+    done = deployment.masakari_blazar('sync-reserved')
+    assert done.returncode == 0, done.stdout + done.stderr
+    for method, segment_uuid in segments.items():
+        hosts = _hosts(deployment, segment_uuid)
+        spare = 'spare-%d' % dict(METHODS, recover=RECOVER)[method]
+        assert hosts[spare]['reserved'] is _uses_reserved_hosts(method)
+
+
 def test_check_approves_the_deployment(deployment, segments):
     done = deployment.masakari_blazar('check')
     assert done.returncode == 0, done.stdout + done.stderr
@@ -149,8 +164,7 @@ def test_a_host_failure_lands_on_its_spare(deployment, segments, claims,
                                       'vm-%db' % n: (spare, 'ACTIVE')}
     # Masakari holds the failed host on maintenance; the plugin cleared the
     # reserved flag of the spare it took, through the Masakari API.
-    hosts = {h['name']: h for h in deployment.openstack(
-        'segment', 'host', 'list', segments[method])}
+    hosts = _hosts(deployment, segments[method])
     assert hosts[host]['on_maintenance'] is True
     assert hosts[spare]['reserved'] is False
     claims[spare] = notification['notification_uuid']
