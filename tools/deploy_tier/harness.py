@@ -147,7 +147,7 @@ class Deployment(object):
 
     @property
     def config_files(self):
-        """What masakari-engine and ``masakari-blazar`` are started with."""
+        """What masakari-api, masakari-engine and ``masakari-blazar`` read."""
         return [DOC_CONF, FLOWS, os.path.join(self.run_dir, 'local.conf')]
 
     def config_args(self):
