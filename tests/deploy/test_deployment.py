@@ -149,7 +149,8 @@ def test_a_host_failure_lands_on_its_spare(deployment, segments, claims,
     n = METHODS[method]
     host, spare = 'compute-%d' % n, 'spare-%d' % n
     deployment.cloud.fail_host(host)
-    generated = datetime.datetime.utcnow().strftime('%Y-%m-%dT%H:%M:%S.%f')
+    generated = datetime.datetime.now(datetime.timezone.utc).strftime(
+        '%Y-%m-%dT%H:%M:%S.%f')
     notification = deployment.openstack(
         'notification', 'create', 'COMPUTE_HOST', host, generated,
         json.dumps(HOST_DOWN))
