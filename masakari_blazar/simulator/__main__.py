@@ -34,14 +34,25 @@ def main(argv=None):
     parser.add_argument('--host', default='127.0.0.1')
     parser.add_argument('--port', type=int, default=0,
                         help='0 picks a free port')
+    parser.add_argument('--masakari-url', metavar='URL',
+                        help='list this masakari-api (e.g. '
+                        'http://127.0.0.1:15868/v1) in the Keystone catalog '
+                        'as the instance-ha service, for Masakari\'s clients '
+                        'and "masakari-blazar recover"; the setting '
+                        'masakari_url')
     args = parser.parse_args(argv)
+    settings = {}
+    if args.masakari_url:
+        settings['masakari_url'] = args.masakari_url
     try:
-        cloud = cloud_mod.SimulatedCloud(args.scenario)
+        cloud = cloud_mod.SimulatedCloud(args.scenario, **settings)
     except scenario_mod.ScenarioError as exc:
         parser.exit(2, '%s: error: %s\n' % (parser.prog, exc))
     cloud.start(args.host, args.port)
     print('Simulated cloud (scenario %s) serving.' % args.scenario)
     print('auth_url: %s' % cloud.auth_url)
+    if cloud.config['masakari_url']:
+        print('instance-ha: %s' % cloud.config['masakari_url'])
     print('credentials: %s' % json.dumps(cloud.credentials, indent=2))
     sys.stdout.flush()
     try:

@@ -52,6 +52,12 @@ DEFAULTS = {
     'fault_timeout': 5.0,
     # Real seconds between background passes over due events.
     'tick_interval': 0.5,
+    # The URL of a masakari-api serving beside the simulated cloud (e.g.
+    # http://127.0.0.1:15868/v1), listed in the Keystone catalog as the
+    # instance-ha service, so that python-masakariclient, openstacksdk and
+    # "masakari-blazar recover" find it as in a deployment.  None lists no
+    # Masakari: the simulator serves none.
+    'masakari_url': None,
 }
 
 

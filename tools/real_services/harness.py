@@ -28,8 +28,10 @@ does.
 """
 
 import atexit
+import datetime
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -110,6 +112,41 @@ def stop_recorded(run_dir):
         stop_group(pid, grace=5)
 
 
+def stop_at_exit(stop):
+    """Call ``stop`` at interpreter exit and on SIGTERM too."""
+    atexit.register(stop)
+    previous = signal.getsignal(signal.SIGTERM)
+
+    def on_term(signum, frame):
+        stop()
+        if callable(previous):
+            previous(signum, frame)
+        raise SystemExit(128 + signum)
+    signal.signal(signal.SIGTERM, on_term)
+
+
+KEEP_RUNS = 10
+
+
+def new_run_dir(base):
+    """A new directory for this run's logs; only the last runs are kept."""
+    runs = os.path.join(base, 'runs')
+    os.makedirs(runs, exist_ok=True)
+    for old in sorted(os.listdir(runs))[:-KEEP_RUNS]:
+        shutil.rmtree(os.path.join(runs, old), ignore_errors=True)
+    stamp = datetime.datetime.now().strftime('%Y%m%d-%H%M%S')
+    path = os.path.join(runs, stamp)
+    os.makedirs(path, exist_ok=True)
+    return path
+
+
+def print_logs(run_dir):
+    print('=== logs of this run, in %s:' % run_dir)
+    for name in sorted(os.listdir(run_dir)):
+        if name.endswith('.log'):
+            print('    %s' % os.path.join(run_dir, name))
+
+
 class Process(object):
     """One service process, its log and its readiness probe."""
 
@@ -132,8 +169,12 @@ class Process(object):
                   'a') as stream:
             stream.write('%d\n' % self.proc.pid)
 
+    def ready(self):
+        """The probe: a URL that must answer, or a callable."""
+        return self.probe() if callable(self.probe) else answers(self.probe)
+
     def wait_ready(self, deadline):
-        while not answers(self.probe):
+        while not self.ready():
             if self.proc.poll() is not None:
                 raise RuntimeError('%s exited with %s before it was ready; '
                                    'its log: %s\n%s' % (
@@ -281,15 +322,7 @@ class Harness(object):
         if self._registered:
             return
         self._registered = True
-        atexit.register(self.stop)
-        previous = signal.getsignal(signal.SIGTERM)
-
-        def on_term(signum, frame):
-            self.stop()
-            if callable(previous):
-                previous(signum, frame)
-            raise SystemExit(128 + signum)
-        signal.signal(signal.SIGTERM, on_term)
+        stop_at_exit(self.stop)
 
     def __enter__(self):
         return self.start()

@@ -29,10 +29,8 @@ Blazar get virtualenvs of their own under ``--base``.
 """
 
 import argparse
-import datetime
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -59,28 +57,6 @@ def _parse(argv):
         help='where the virtualenvs and run logs go (default: %(default)s)')
     options, options.pytest_args = parser.parse_known_args(argv)
     return options
-
-
-KEEP_RUNS = 10
-
-
-def _run_dir(base):
-    """A new directory for this run's logs; only the last runs are kept."""
-    runs = os.path.join(base, 'runs')
-    os.makedirs(runs, exist_ok=True)
-    for old in sorted(os.listdir(runs))[:-KEEP_RUNS]:
-        shutil.rmtree(os.path.join(runs, old), ignore_errors=True)
-    stamp = datetime.datetime.now().strftime('%Y%m%d-%H%M%S')
-    path = os.path.join(runs, stamp)
-    os.makedirs(path, exist_ok=True)
-    return path
-
-
-def _print_logs(run_dir):
-    print('=== logs of this run, in %s:' % run_dir)
-    for name in sorted(os.listdir(run_dir)):
-        if name.endswith('.log'):
-            print('    %s' % os.path.join(run_dir, name))
 
 
 def _test(options, run_dir):
@@ -116,7 +92,7 @@ def _serve(options, run_dir):
 def main(argv=None):
     options = _parse(sys.argv[1:] if argv is None else argv)
     os.makedirs(options.base, exist_ok=True)
-    run_dir = _run_dir(options.base)
+    run_dir = harness.new_run_dir(options.base)
     started = time.monotonic()
     try:
         took = venvs.ensure(options.base, run_dir)
@@ -129,7 +105,7 @@ def main(argv=None):
         return _test(options, run_dir)
     finally:
         harness.stop_recorded(run_dir)
-        _print_logs(run_dir)
+        harness.print_logs(run_dir)
         print('=== real-services run: %.0f s' % (time.monotonic() - started))
 
 

@@ -24,7 +24,8 @@ The handlers take a ``cloud``: anything with ``users``, ``projects``,
 ``tokens``, ``user_id(name)`` and, optionally, ``trusts`` (a TrustStore)
 and ``catalog`` ((type, name, url) triples: the real-services harness
 lists services on ports of their own; the simulated cloud serves them all
-under one root, as SERVICES says, and names itself there).
+under one root, as SERVICES says, names itself there, and lists the
+masakari-api of its ``masakari_url`` setting as ``instance-ha``).
 """
 
 import datetime
@@ -50,6 +51,8 @@ SERVICES = (('identity', 'keystone', '/identity'),
             ('placement', 'placement', '/placement'),
             ('reservation', 'blazar', '/reservation/v1'),
             (SIMULATOR_SERVICE_TYPE, 'simulator', ''))
+# Masakari's service type, under which its clients look for masakari-api.
+MASAKARI_SERVICE_TYPE = 'instance-ha'
 
 
 class TokenStore(object):
@@ -134,8 +137,12 @@ def catalog(cloud, base_url):
     listed = getattr(cloud, 'catalog', None)
     if listed:
         return list(listed)
-    return [(service_type, name, base_url + path)
-            for service_type, name, path in SERVICES]
+    services = [(service_type, name, base_url + path)
+                for service_type, name, path in SERVICES]
+    masakari_url = getattr(cloud, 'config', {}).get('masakari_url')
+    if masakari_url:
+        services.append((MASAKARI_SERVICE_TYPE, 'masakari', masakari_url))
+    return services
 
 
 def _token_body(cloud, base_url, record):
