@@ -30,7 +30,6 @@ import os
 import sys
 
 from oslo_config import cfg
-from oslo_log import log as logging
 from oslo_utils import timeutils
 from oslo_utils import uuidutils
 
@@ -38,7 +37,6 @@ from masakari_blazar import conf as mb_conf
 from masakari_blazar import exceptions
 
 CONF = cfg.CONF
-LOG = logging.getLogger(__name__)
 
 FLOW_GROUP = 'taskflow_driver_recovery_flows'
 AUTO_FLOW = 'host_auto_failure_recovery_tasks'
