@@ -92,45 +92,6 @@ class _TimedOut(Exception):
     """A call to the lock backend did not return in time."""
 
 
-def _join(url, seconds):
-    """A started coordinator of the backend at ``url``, within ``seconds``.
-
-    :raises ConfigError: naming the backend, if it refuses or is silent.
-    """
-    member = ('masakari-blazar-%s-%s' % (socket.gethostname(),
-                                         uuid.uuid4().hex[:8])).encode()
-    coordinator = None
-    try:
-        coordinator = coordination.get_coordinator(url, member)
-        _bounded(seconds, coordinator.start, start_heart=True)
-    except _TimedOut:
-        _leave(coordinator, url)
-        raise exceptions.ConfigError(
-            'The lock backend %s did not answer within %d s; check that it '
-            'runs, and [masakari_blazar] lock_url or [coordination] '
-            'backend_url' % (url, seconds))
-    except Exception as exc:
-        raise exceptions.ConfigError(
-            'Cannot reach the lock backend %s: %s; check [masakari_blazar] '
-            'lock_url or [coordination] backend_url' % (url, exc))
-    return coordinator
-
-
-def probe(conf):
-    """Join and leave the claim lock's backend, as each recovery joins it.
-
-    A backend that a recovery cannot reach fails every recovery, and
-    nothing else uses it before a host fails, hence this check.  It waits
-    :data:`SLACK` seconds at most, a healthy backend answering at once.
-
-    :returns: the backend's URL.
-    :raises ConfigError: naming the backend.
-    """
-    url = backend_url(conf)
-    _leave(_join(url, SLACK), url)
-    return url
-
-
 @contextlib.contextmanager
 def spare_pool_lock(conf):
     """Hold the spare-pool lock, failing clearly if it cannot be had.
@@ -144,7 +105,7 @@ def spare_pool_lock(conf):
     url = backend_url(conf)
     timeout = conf.masakari_blazar.lock_timeout
     deadline = time.monotonic() + timeout + SLACK
-    coordinator = _join(url, timeout + SLACK)
+    coordinator = _join(url, deadline, timeout + SLACK)
     try:
         lock = coordinator.get_lock(LOCK_NAME)
         wait = min(timeout, max(deadline - time.monotonic(), 0))
@@ -168,6 +129,40 @@ def spare_pool_lock(conf):
             _release(lock, url)
     finally:
         _leave(coordinator, url)
+
+
+def probe(conf):
+    """Fail now, with the backend named, if the claim lock is out of reach.
+
+    A recovery's first step disables the failed host's service; checking
+    the backend before it means a lock backend that is down or
+    misconfigured stops the recovery before it changes anything.
+    """
+    url = backend_url(conf)
+    seconds = conf.masakari_blazar.lock_timeout + SLACK
+    _leave(_join(url, time.monotonic() + seconds, seconds), url)
+
+
+def _join(url, deadline, seconds):
+    """A started coordinator for ``url``, within ``deadline``."""
+    member = ('masakari-blazar-%s-%s' % (socket.gethostname(),
+                                         uuid.uuid4().hex[:8])).encode()
+    coordinator = None
+    try:
+        coordinator = coordination.get_coordinator(url, member)
+        _bounded(deadline - time.monotonic(), coordinator.start,
+                 start_heart=True)
+    except _TimedOut:
+        _leave(coordinator, url)
+        raise exceptions.ConfigError(
+            'The lock backend %s did not answer within %d s; check that it '
+            'runs, and [masakari_blazar] lock_url or [coordination] '
+            'backend_url' % (url, seconds))
+    except Exception as exc:
+        raise exceptions.ConfigError(
+            'Cannot reach the lock backend %s: %s; check [masakari_blazar] '
+            'lock_url or [coordination] backend_url' % (url, exc))
+    return coordinator
 
 
 def _release(lock, url):

@@ -353,10 +353,12 @@ def check_lock_backend(conf):
     """Join the claim lock's backend, which every recovery joins first.
 
     ``check_options`` only sees whether a backend is named; a named one
-    that does not answer fails every recovery on the lock.
+    that does not answer fails every recovery.  The check waits for it as
+    long as a recovery would (``lock_timeout`` plus ``claim_lock.SLACK``).
     """
     try:
-        url = claim_lock.probe(conf)
+        url = claim_lock.backend_url(conf)
+        claim_lock.probe(conf)
     except exceptions.ConfigError as exc:
         return [Finding(ERROR, safe_text.clean(exc))]
     return [Finding(OK, safe_text.clean('the claim lock\'s backend %s '

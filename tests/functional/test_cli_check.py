@@ -193,8 +193,8 @@ def test_a_lock_backend_that_does_not_answer_is_an_error(
     runner.prepare(cloud)
     port = redis_server._free_port()
     conf = cli.write_conf(tmp_path, runner, cloud, masakari=masakari,
-                          plugin='spare_project_id = %s\n' % (
-                              cloud.project_id('admin')),
+                          plugin='spare_project_id = %s\nlock_timeout = 1\n'
+                          % cloud.project_id('admin'),
                           tail=cli.FLOWS + '\n[coordination]\nbackend_url = '
                           'redis://:LockSecret@127.0.0.1:%d\n' % port)
     done, findings = check(conf)
@@ -205,7 +205,7 @@ def test_a_lock_backend_that_does_not_answer_is_an_error(
     assert len(errors) == 1, errors
     assert errors[0].startswith(
         'The lock backend redis://:***@127.0.0.1:%d did not answer within '
-        '10 s' % port) or errors[0].startswith(
+        '11 s' % port) or errors[0].startswith(
         'Cannot reach the lock backend redis://:***@127.0.0.1:%d: ' % port), \
         errors[0]
     assert errors[0].endswith('[masakari_blazar] lock_url or '
