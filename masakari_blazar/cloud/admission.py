@@ -33,14 +33,14 @@ what to undo from Nova and Placement rather than from memory, so that it
 works after an engine restart too.
 """
 
-from oslo_log import log as logging
 
 from masakari_blazar.cloud import calls
 from masakari_blazar.decisions import model
 from masakari_blazar.decisions import reservations
 from masakari_blazar import exceptions
+from masakari_blazar import log_context
 
-LOG = logging.getLogger(__name__)
+LOG = log_context.getLogger(__name__)
 CONCURRENT_UPDATE = 'placement.concurrent_update'
 
 

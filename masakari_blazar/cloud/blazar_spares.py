@@ -35,15 +35,15 @@ lease of its own, named with the spare prefix.
 
 import datetime
 
-from oslo_log import log as logging
 from oslo_utils import timeutils
 
 from masakari_blazar.cloud import calls
 from masakari_blazar import conf as mb_conf
 from masakari_blazar.decisions import spare_pool
 from masakari_blazar import exceptions
+from masakari_blazar import log_context
 
-LOG = logging.getLogger(__name__)
+LOG = log_context.getLogger(__name__)
 NOT_OFFERED = (404, 405, 501)
 
 

@@ -22,12 +22,12 @@ one-line :class:`masakari_blazar.exceptions.ApiError` failures.
 from blazarclient import exception as blazar_exc
 from keystoneauth1 import exceptions as ks_exc
 from novaclient import exceptions as nova_exc
-from oslo_log import log as logging
 import tenacity
 
 from masakari_blazar import exceptions
+from masakari_blazar import log_context
 
-LOG = logging.getLogger(__name__)
+LOG = log_context.getLogger(__name__)
 
 
 def http_status(exc):

@@ -28,13 +28,13 @@ import threading
 import time
 import uuid
 
-from oslo_log import log as logging
 from tooz import coordination
 
 from masakari_blazar import exceptions
+from masakari_blazar import log_context
 from masakari_blazar import safe_text
 
-LOG = logging.getLogger(__name__)
+LOG = log_context.getLogger(__name__)
 LOCK_NAME = b'masakari-blazar-spare-pool'
 # Seconds a lock backend call may take beyond lock_timeout (connecting and
 # taking the lock), and for each of releasing it and leaving the backend.

@@ -27,7 +27,9 @@ import difflib
 
 from masakari.objects import fields
 
+from masakari_blazar.cloud import claim_lock
 from masakari_blazar.cloud import masakari_api
+from masakari_blazar.cloud import masakari_credentials
 from masakari_blazar.cloud import pool_reader
 from masakari_blazar import conf as mb_conf
 from masakari_blazar.decisions import replenishment
@@ -35,6 +37,7 @@ from masakari_blazar.decisions import spare_pool
 from masakari_blazar import exceptions
 from masakari_blazar.recovery import replenish
 from masakari_blazar.recovery import spare_recovery
+from masakari_blazar import safe_text
 
 OK = 'OK'
 WARNING = 'WARNING'
@@ -346,6 +349,35 @@ def check_segments(segments, free_spares, spare_hosts):
     return found
 
 
+def check_lock_backend(conf):
+    """Join the claim lock's backend, which every recovery joins first.
+
+    ``check_options`` only sees whether a backend is named; a named one
+    that does not answer fails every recovery.  The check waits for it as
+    long as a recovery would (``lock_timeout`` plus ``claim_lock.SLACK``).
+    """
+    try:
+        url = claim_lock.backend_url(conf)
+        claim_lock.probe(conf)
+    except exceptions.ConfigError as exc:
+        return [Finding(ERROR, safe_text.clean(exc))]
+    return [Finding(OK, safe_text.clean('the claim lock\'s backend %s '
+                                        'answers' % url))]
+
+
+def check_masakari_account(conf):
+    """Get a token with Masakari's own account, when the file names one."""
+    if not masakari_credentials.configured(conf):
+        return []
+    problem = masakari_credentials.token_problem(conf)
+    if problem:
+        return [Finding(ERROR, safe_text.clean(problem))]
+    return [Finding(OK, safe_text.clean(
+        'Masakari\'s os_privileged_user_* account (%s, project %s) gets a '
+        'token from Keystone' % (conf.os_privileged_user_name,
+                                 conf.os_privileged_user_tenant)))]
+
+
 def read_options(conf):
     """Read every plugin option; a value oslo.config refuses is an ERROR."""
     return [Finding(ERROR, problem)
@@ -421,6 +453,8 @@ def run(conf):
         return found
     opts = conf[mb_conf.PLUGIN_GROUP]
     found.extend(check_options(opts, conf.coordination.backend_url))
+    found.extend(check_lock_backend(conf))
+    found.extend(check_masakari_account(conf))
     try:
         # SpareRecovery reads the options: built once they are valid.
         recovery = spare_recovery.SpareRecovery(conf)

@@ -144,9 +144,13 @@ def refusal(state):
         return ('unknown host %s: Nova has no nova-compute service of that '
                 'name' % name)
     if state.problem:
-        return ('%s cannot be a spare: %s; a spare must be up and enabled '
-                '(openstack compute service set --enable --up %s '
-                'nova-compute)' % (name, state.problem, name))
+        # Nova refuses to force a service up while "done" evacuation
+        # migrations from its host remain; a starting nova-compute
+        # completes them, so the restart comes first.
+        return ('%s cannot be a spare: %s; a spare must be up and enabled: '
+                'once it is repaired, restart nova-compute on it, then run '
+                '"openstack compute service set --enable --up %s '
+                'nova-compute"' % (name, state.problem, name))
     if state.servers:
         return ('%s still holds %d server(s) (%s); a spare must be empty: '
                 'migrate or delete them first' % (

@@ -27,9 +27,9 @@ process; :meth:`LocalEngine.use_cloud` points it at another cloud.
 
 import contextlib
 import os
+import sys
 
 from oslo_config import cfg
-from oslo_log import log as logging
 from oslo_utils import timeutils
 from oslo_utils import uuidutils
 
@@ -37,17 +37,19 @@ from masakari_blazar import conf as mb_conf
 from masakari_blazar import exceptions
 
 CONF = cfg.CONF
-LOG = logging.getLogger(__name__)
 
 FLOW_GROUP = 'taskflow_driver_recovery_flows'
 AUTO_FLOW = 'host_auto_failure_recovery_tasks'
 RH_FLOW = 'host_rh_failure_recovery_tasks'
 FLOWS_FILE = 'masakari-custom-recovery-methods.conf'
-# Where FLOWS_FILE is shipped: etc/masakari beside the package, in a
-# checkout and in an editable install.
-FLOWS_DIR = os.path.join(
-    os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(
-        __file__)))), 'etc', 'masakari')
+# Where FLOWS_FILE is found, in this order: etc/masakari beside the
+# package, in a checkout and in an editable install; then where the wheel
+# installs it (setup.cfg data_files).
+FLOWS_DIRS = (
+    os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+        os.path.abspath(__file__)))), 'etc', 'masakari'),
+    os.path.join(sys.prefix, 'etc', 'masakari-blazar'),
+)
 
 # Masakari's evacuation waits and polls; a simulated cloud answers at once.
 # verify_interval is an integer: 1 s is its shortest pause, and the
@@ -64,12 +66,13 @@ _ENGINE = None
 
 def flows_file():
     """The path of the shipped recovery flows, refused if it is missing."""
-    path = os.path.join(FLOWS_DIR, FLOWS_FILE)
-    if not os.path.isfile(path):
-        raise exceptions.ConfigError(
-            'the recommended recovery flows are read from %s, which does '
-            'not exist' % path)
-    return path
+    paths = [os.path.join(directory, FLOWS_FILE) for directory in FLOWS_DIRS]
+    for path in paths:
+        if os.path.isfile(path):
+            return path
+    raise exceptions.ConfigError(
+        'the recommended recovery flows are read from %s, which does not '
+        'exist' % ' or '.join(paths))
 
 
 def recommended_flows():

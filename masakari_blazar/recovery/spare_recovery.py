@@ -22,8 +22,6 @@ claim ledger, Blazar, Nova's aggregates, Placement), never only in memory.
 
 import collections
 
-from oslo_log import log as logging
-
 from masakari_blazar.cloud import admission
 from masakari_blazar.cloud import blazar_spares
 from masakari_blazar.cloud import claim_lock
@@ -42,8 +40,6 @@ from masakari_blazar.decisions import reservations
 from masakari_blazar.decisions import spare_pool
 from masakari_blazar import exceptions
 from masakari_blazar.recovery import replenish
-
-LOG = logging.getLogger(__name__)
 
 # Nova's and Placement's answers about the candidate hosts of one failure.
 _Candidates = collections.namedtuple(

@@ -17,26 +17,44 @@
 Masakari replaces an exception it does not know by a generic message, and
 keeps a task's progress details with the notification, so every task
 reports and fails the same way: through :func:`failing_clearly` and
-:meth:`SpareTask.report`.
+:meth:`CleanDetails.report`.  Each task's ``execute`` and ``revert`` are
+:func:`naming_the_recovery`, so that every log line written meanwhile
+names the notification and the failed host.
 """
 
 import contextlib
+import functools
 import traceback
 
 from masakari.engine.drivers.taskflow import base
 from masakari import exception
 from masakari import objects
 from oslo_config import cfg
-from oslo_log import log as logging
 from taskflow.types import failure
 
 from masakari_blazar.decisions import vmoves
 from masakari_blazar import exceptions
+from masakari_blazar import log_context
 from masakari_blazar.recovery import spare_recovery
 from masakari_blazar import safe_text
 
 CONF = cfg.CONF
-LOG = logging.getLogger(__name__)
+LOG = log_context.getLogger(__name__)
+
+
+def naming_the_recovery(method):
+    """Run a task's ``execute`` or ``revert`` with its recovery in the log.
+
+    TaskFlow passes a task's arguments by name, and the host-failure flow's
+    store holds ``notification_uuid`` and ``host_name``; see
+    :mod:`masakari_blazar.log_context`.
+    """
+    @functools.wraps(method)
+    def named(self, *args, **kwargs):
+        with log_context.recovery(kwargs.get('notification_uuid'),
+                                  kwargs.get('host_name')):
+            return method(self, *args, **kwargs)
+    return named
 
 
 @contextlib.contextmanager
@@ -107,15 +125,20 @@ class CleanDetails(object):
     def update_details(self, progress_data, progress=0.0):
         super().update_details(safe_text.clean(progress_data), progress)
 
+    def report(self, lines, progress):
+        """Progress details that masakari-engine's log shows too.
+
+        For what an operator greps the log for: what changed in the cloud,
+        the plan, where each instance landed.
+        """
+        for line in lines:
+            line = safe_text.clean(line)
+            LOG.info(line)
+            self.update_details(line, progress)
+
 
 class SpareTask(CleanDetails, base.MasakariTask):
     """A task that runs one step of :class:`SpareRecovery`."""
 
     def recovery(self):
         return spare_recovery.SpareRecovery(CONF)
-
-    def report(self, lines, progress):
-        for line in lines:
-            line = safe_text.clean(line)
-            LOG.info(line)
-            self.update_details(line, progress)

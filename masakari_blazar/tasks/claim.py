@@ -15,17 +15,17 @@
 """blazar_claim_spare_task: choose and claim the spares of one failure."""
 
 from oslo_config import cfg
-from oslo_log import log as logging
 
 from masakari import exception
 from masakari import objects
 from masakari.objects import fields
 
 from masakari_blazar import exceptions
+from masakari_blazar import log_context
 from masakari_blazar.tasks import base
 
 CONF = cfg.CONF
-LOG = logging.getLogger(__name__)
+LOG = log_context.getLogger(__name__)
 PENDING = fields.VMoveStatus.PENDING
 
 
@@ -43,6 +43,7 @@ class ClaimSpareTask(base.SpareTask):
         kwargs['provides'] = 'spare_plan'
         super().__init__(context, novaclient, **kwargs)
 
+    @base.naming_the_recovery
     def execute(self, host_name, notification_uuid, reserved_host=None):
         self.update_details('Choosing spare hosts from the Blazar spare '
                             'pool for the instances of %s' % host_name)
@@ -55,10 +56,10 @@ class ClaimSpareTask(base.SpareTask):
                 segment_hosts=base.segment_hosts(self.context, host_name))
         self.report(report, 0.5)
         self._clear_masakari_reserved(plan.spares)
-        self.update_details('Plan: %s' % (', '.join(
+        self.report(['Plan: %s' % (', '.join(
             '%s -> %s' % (plan.names.get(uuid, uuid), target or 'scheduler')
             for uuid, target in sorted(plan.moves.items())) or
-            'nothing to move'), 1.0)
+            'nothing to move')], 1.0)
         return plan.to_dict()
 
     def _clear_masakari_reserved(self, spares):
@@ -77,6 +78,7 @@ class ClaimSpareTask(base.SpareTask):
                 self.update_details('Cleared the Masakari reserved flag of '
                                     '%s' % hostname, 0.9)
 
+    @base.naming_the_recovery
     def revert(self, notification_uuid, *args, **kwargs):
         """Give the spares back unless instances started moving to them.
 

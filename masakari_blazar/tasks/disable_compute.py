@@ -20,7 +20,6 @@ this one goes on as soon as Nova reports the service down.
 """
 
 from oslo_config import cfg
-from oslo_log import log as logging
 
 import masakari.conf  # noqa: F401  (registers the options read below)
 from masakari.engine.drivers.taskflow import base as masakari_base
@@ -30,10 +29,11 @@ from masakari_blazar.cloud import clients as mb_clients
 from masakari_blazar.cloud import compute_service
 from masakari_blazar import conf as mb_conf
 from masakari_blazar import exceptions
+from masakari_blazar import log_context
 from masakari_blazar.tasks import base
 
 CONF = cfg.CONF
-LOG = logging.getLogger(__name__)
+LOG = log_context.getLogger(__name__)
 
 
 class BlazarDisableComputeServiceTask(base.CleanDetails,
@@ -45,10 +45,12 @@ class BlazarDisableComputeServiceTask(base.CleanDetails,
     """
 
     def __init__(self, context, novaclient, **kwargs):
-        kwargs['requires'] = ['host_name']
+        # The notification too, for the log (base.naming_the_recovery).
+        kwargs['requires'] = ['host_name', 'notification_uuid']
         super().__init__(context, novaclient, **kwargs)
 
-    def execute(self, host_name):
+    @base.naming_the_recovery
+    def execute(self, host_name, notification_uuid):
         opts = CONF[mb_conf.PLUGIN_GROUP]
         self.update_details("Disabling compute service on host: '%s'"
                             % host_name)
@@ -71,5 +73,4 @@ class BlazarDisableComputeServiceTask(base.CleanDetails,
                             % host_name, 1.0)
 
     def _report(self, line):
-        LOG.info(line)
-        self.update_details(line, 0.5)
+        self.report([line], 0.5)

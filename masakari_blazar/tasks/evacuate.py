@@ -14,11 +14,11 @@
 
 """blazar_evacuate_instances_task: each instance to its planned host."""
 
+import contextvars
 import time
 
 from eventlet import greenpool
 from oslo_config import cfg
-from oslo_log import log as logging
 
 import masakari.conf  # noqa: F401  (registers the options read below)
 from masakari.engine.drivers.taskflow import host_failure
@@ -31,11 +31,13 @@ from masakari_blazar.cloud import nova_api
 from masakari_blazar.cloud import server_watch
 from masakari_blazar.decisions import planner
 from masakari_blazar.decisions import vmoves
+from masakari_blazar import log_context
 from masakari_blazar.recovery import spare_recovery
+from masakari_blazar import safe_text
 from masakari_blazar.tasks import base
 
 CONF = cfg.CONF
-LOG = logging.getLogger(__name__)
+LOG = log_context.getLogger(__name__)
 SUCCEEDED = fields.VMoveStatus.SUCCEEDED
 FAILED = fields.VMoveStatus.FAILED
 
@@ -63,6 +65,7 @@ class EvacuateInstancesTask(base.CleanDetails,
         kwargs.setdefault('update_host_method', None)
         super().__init__(context, novaclient, **kwargs)
 
+    @base.naming_the_recovery
     def execute(self, host_name, notification_uuid, spare_plan):
         plan = planner.Plan.from_dict(spare_plan)
         clients = mb_clients.Clients(CONF)
@@ -74,6 +77,7 @@ class EvacuateInstancesTask(base.CleanDetails,
                 nova, clients.call, CONF.verify_interval,
                 CONF.masakari_blazar.poll_interval)
             self.novaclient = nova_api.NovaAPI(nova, self.watch.changed)
+            self.log_head = log_context.current()
             self.watch.seed(host_name)
         for hostname, problem in sorted(unusable.items()):
             # Nova would refuse the evacuation and leave the instance in
@@ -89,10 +93,13 @@ class EvacuateInstancesTask(base.CleanDetails,
             target = plan.moves.get(uuid)
             if target in unusable:
                 continue
-            self.update_details('Evacuating instance %s to %s' % (
-                plan.label(uuid), target or 'a host the scheduler chooses'),
+            self.report(['Evacuating instance %s to %s' % (
+                plan.label(uuid), target or 'a host the scheduler chooses')],
                 0.3)
-            threads.spawn_n(self._move, vmove, target, host_name)
+            # A copy of this context: the greenthread's log lines name the
+            # recovery too.
+            threads.spawn_n(contextvars.copy_context().run, self._move,
+                            vmove, target, host_name)
         threads.waitall()
         self._summarise(notification_uuid, host_name)
 
@@ -165,8 +172,11 @@ class EvacuateInstancesTask(base.CleanDetails,
         the watch answers from one list call per round for all instances,
         never with a state older than the previous poll or than the change
         being awaited (see :mod:`masakari_blazar.cloud.server_watch`).
+        Masakari polls from a looping call's greenthread, where the
+        recovery's log lines need naming again.
         """
-        new_instance = self.watch.server(instance.id)
+        with log_context.resumed(self.log_head):
+            new_instance = self.watch.server(instance.id)
         return (getattr(instance, 'OS-EXT-STS:vm_state'),
                 getattr(new_instance, 'OS-EXT-STS:vm_state'),
                 getattr(new_instance, 'OS-EXT-SRV-ATTR:hypervisor_hostname'))
@@ -204,16 +214,18 @@ class EvacuateInstancesTask(base.CleanDetails,
             else:
                 line = 'Instance %s (%s) was not evacuated: %s' % (
                     vmove.instance_name, uuid, vmove.message or vmove.status)
-            self.update_details(line, 0.9)
+            self.report([line], 0.9)
         reasons = sorted('%s: %s' % (v.instance_name or uuid,
                                      v.message or v.status)
                          for uuid, v in results.items()
                          if v.status != SUCCEEDED)
         if reasons:
-            message = ('Failed to evacuate %d instance(s) from %s: %s; the '
-                       'claimed spares stay claimed' % (
-                           len(reasons), host_name, '; '.join(reasons)))
+            message = safe_text.clean(
+                'Failed to evacuate %d instance(s) from %s: %s; the claimed '
+                'spares stay claimed' % (len(reasons), host_name,
+                                         '; '.join(reasons)))
+            LOG.error(message)
             self.update_details(message, 1.0)
             raise exception.HostRecoveryFailureException(message=message)
-        self.update_details('Evacuated %d instance(s) from %s' % (
-            len(results), host_name), 1.0)
+        self.report(['Evacuated %d instance(s) from %s' % (
+            len(results), host_name)], 1.0)

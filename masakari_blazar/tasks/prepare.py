@@ -22,10 +22,12 @@ class PrepareSpareTask(base.SpareTask):
     """Admit the instances on their spares: aggregates and Placement."""
 
     def __init__(self, context, novaclient, **kwargs):
-        kwargs['requires'] = ['spare_plan']
+        # The failure's names too, for the log (base.naming_the_recovery).
+        kwargs['requires'] = ['spare_plan', 'host_name', 'notification_uuid']
         super().__init__(context, novaclient, **kwargs)
 
-    def execute(self, spare_plan):
+    @base.naming_the_recovery
+    def execute(self, spare_plan, host_name, notification_uuid):
         plan = planner.Plan.from_dict(spare_plan)
         with base.failing_clearly(self):
             report = self.recovery().admit(plan)

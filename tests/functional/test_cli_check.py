@@ -15,6 +15,7 @@
 """``masakari-blazar check`` against a simulated deployment."""
 
 from tests.functional import cli
+from tests.functional import redis_server
 
 
 def check(conf):
@@ -59,6 +60,11 @@ def test_a_sound_deployment_passes(runner, masakari, tmp_path):
     assert any(t.startswith('Blazar answers') for t in ok)
     assert any(t.startswith('Nova answers') for t in ok)
     assert any(t.startswith('Placement answers') for t in ok)
+    assert "the claim lock's backend file://%s/tooz answers" % (
+        runner.engine.workdir) in ok
+    assert "Masakari's os_privileged_user_* account (%s, project %s) gets " \
+        "a token from Keystone" % (cloud.credentials['username'],
+                                   cloud.credentials['project_name']) in ok
 
 
 def test_a_misspelt_task_is_an_error(runner, masakari, tmp_path):
@@ -178,3 +184,63 @@ def test_check_help_explains_it():
     assert done.returncode == 0
     text = ' '.join(done.stdout.split())
     assert 'skips unknown task names silently' in text
+
+
+def test_a_lock_backend_that_does_not_answer_is_an_error(
+        runner, masakari, tmp_path):
+    """The backend named, its password masked: every recovery would fail."""
+    cloud = runner.cloud('basic')
+    runner.prepare(cloud)
+    port = redis_server._free_port()
+    conf = cli.write_conf(tmp_path, runner, cloud, masakari=masakari,
+                          plugin='spare_project_id = %s\nlock_timeout = 1\n'
+                          % cloud.project_id('admin'),
+                          tail=cli.FLOWS + '\n[coordination]\nbackend_url = '
+                          'redis://:LockSecret@127.0.0.1:%d\n' % port)
+    done, findings = check(conf)
+
+    assert done.returncode == 1
+    assert 'LockSecret' not in done.stdout + done.stderr
+    errors = levels(findings, 'ERROR')
+    assert len(errors) == 1, errors
+    assert errors[0].startswith(
+        'The lock backend redis://:***@127.0.0.1:%d did not answer within '
+        '11 s' % port) or errors[0].startswith(
+        'Cannot reach the lock backend redis://:***@127.0.0.1:%d: ' % port), \
+        errors[0]
+    assert errors[0].endswith('[masakari_blazar] lock_url or '
+                              '[coordination] backend_url')
+
+
+def _with_privileged_password(conf, password):
+    with open(conf) as stream:
+        text = stream.read()
+    lines = [('os_privileged_user_password = %s' % password
+              if line.startswith('os_privileged_user_password =') else line)
+             for line in text.splitlines()]
+    with open(conf, 'w') as stream:
+        stream.write('\n'.join(lines) + '\n')
+
+
+def test_a_wrong_masakari_privileged_password_is_an_error(
+        runner, masakari, tmp_path):
+    """Masakari's own Nova account: a recovery would stop at its 401."""
+    cloud = runner.cloud('basic')
+    runner.prepare(cloud)
+    conf = good_conf(tmp_path, runner, cloud, masakari)
+    _with_privileged_password(conf, 'NotThePassword')
+    done, findings = check(conf)
+
+    assert done.returncode == 1
+    errors = levels(findings, 'ERROR')
+    assert len(errors) == 1, errors
+    assert errors[0].startswith(
+        "Keystone refuses Masakari's os_privileged_user_* account (HTTP "
+        "401"), errors[0]
+    assert errors[0].endswith(
+        'check [DEFAULT] os_privileged_user_password, '
+        'os_privileged_user_name, os_privileged_user_tenant, '
+        'os_user_domain_name and os_project_domain_name')
+    assert 'NotThePassword' not in done.stdout
+    # The plugin's own [blazar] credentials still work.
+    assert any(t.startswith('Blazar answers') for t in levels(findings, 'OK'))

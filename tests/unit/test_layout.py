@@ -32,9 +32,10 @@ ROOT = os.path.join(os.path.dirname(__file__), '..', '..')
 PACKAGE = 'masakari_blazar'
 
 # What each subpackage may import from the project.  The top-level modules
-# (conf, exceptions, safe_text) are open to all but the simulator.
+# (conf, exceptions, log_context, safe_text) are open to all but the
+# simulator.
 TOP = {'masakari_blazar.conf', 'masakari_blazar.exceptions',
-       'masakari_blazar.safe_text'}
+       'masakari_blazar.log_context', 'masakari_blazar.safe_text'}
 MAY_IMPORT = {
     'decisions': {'decisions'},
     'cloud': {'decisions', 'cloud'},

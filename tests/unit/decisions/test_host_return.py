@@ -52,6 +52,16 @@ def test_refusals(fields, start):
     assert host_return.refusal(state(**fields)).startswith(start)
 
 
+def test_an_unhealthy_host_is_told_to_restart_nova_compute_first():
+    """Nova refuses --up while its done evacuations are not cleaned up."""
+    text = host_return.refusal(state(problem='nova-compute is disabled'))
+
+    assert text.endswith(
+        'a spare must be up and enabled: once it is repaired, restart '
+        'nova-compute on it, then run "openstack compute service set '
+        '--enable --up spare-1 nova-compute"')
+
+
 def test_a_claim_of_an_ended_recovery_is_no_refusal():
     assert host_return.refusal(state(claim=CLAIM,
                                      notification_status='finished')) is None

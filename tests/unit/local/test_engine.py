@@ -41,11 +41,29 @@ def test_the_shipped_flows_pass_the_check_command():
 
 
 def test_a_missing_flows_file_is_one_line_naming_it(tmp_path, monkeypatch):
-    monkeypatch.setattr(engine, 'FLOWS_DIR', str(tmp_path))
+    checkout, installed = tmp_path / 'checkout', tmp_path / 'installed'
+    monkeypatch.setattr(engine, 'FLOWS_DIRS', (str(checkout),
+                                               str(installed)))
 
     with pytest.raises(exceptions.ConfigError) as raised:
         engine.recommended_flows()
 
     message = str(raised.value)
-    assert str(tmp_path / engine.FLOWS_FILE) in message
+    assert str(checkout / engine.FLOWS_FILE) in message
+    assert str(installed / engine.FLOWS_FILE) in message
     assert '\n' not in message
+
+
+def test_an_installed_wheel_s_flows_file_is_found(tmp_path, monkeypatch):
+    """Outside a checkout, the file is where the wheel put it."""
+    shipped = engine.flows_file()
+    installed = tmp_path / 'etc' / 'masakari-blazar'
+    installed.mkdir(parents=True)
+    (installed / engine.FLOWS_FILE).write_text(open(shipped).read())
+    monkeypatch.setattr(engine, 'FLOWS_DIRS', (str(tmp_path / 'checkout'),
+                                               str(installed)))
+
+    assert engine.flows_file() == str(installed / engine.FLOWS_FILE)
+    assert engine.recommended_flows()[engine.AUTO_FLOW]['main'] == [
+        'blazar_claim_spare_task', 'blazar_prepare_spare_task',
+        'blazar_evacuate_instances_task']
