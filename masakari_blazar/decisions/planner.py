@@ -76,6 +76,16 @@ class Plan(object):
         name = self.names.get(uuid)
         return '%s (%s)' % (name, uuid) if name else uuid
 
+    def in_order(self, uuids):
+        """``uuids`` in :attr:`order`: who starts evacuating first.
+
+        With fewer evacuation slots than instances, the first started are
+        the first safe; an instance the plan does not know goes last.
+        """
+        rank = {uuid: number for number, uuid in enumerate(self.order)}
+        return sorted(uuids, key=lambda uuid: (rank.get(uuid, len(rank)),
+                                               uuid))
+
     def instances_on(self, hostname):
         return sorted(uuid for uuid, target in self.moves.items()
                       if target == hostname)

@@ -88,8 +88,9 @@ class EvacuateInstancesTask(base.CleanDetails,
                                     hostname, problem), 0.2)
         threads = greenpool.GreenPool(
             CONF.masakari_blazar.evacuation_concurrency)
-        for uuid, vmove in sorted(self._open_vmoves(
-                notification_uuid).items()):
+        open_vmoves = self._open_vmoves(notification_uuid)
+        for uuid in plan.in_order(open_vmoves):
+            vmove = open_vmoves[uuid]
             target = plan.moves.get(uuid)
             if target in unusable:
                 continue

@@ -306,3 +306,21 @@ def test_retry_after_a_failed_evacuation_reuses_the_claimed_spare(runner):
     assert list(result.claims()) == ['spare-1']
     assert 'masakari-spare-spare-2' in result.lease_names()
     result.assert_nothing_lost()
+
+
+def test_evacuations_start_in_priority_order(runner):
+    """With one evacuation at a time, HA_Priority decides who goes first."""
+    def edit(spec):
+        for server in spec['servers']:
+            if server['name'] == 'plain-vm-1':
+                server.setdefault('metadata', {})['HA_Priority'] = '10'
+
+    cloud = runner.cloud(harness.scenario('basic', edit))
+    runner.prepare(cloud, evacuation_concurrency=1)
+    result = runner.fail(cloud, 'compute-1')
+
+    assert result.status == 'finished', result.messages
+    started = [m.split()[2] for m in result.messages
+               if m.startswith('Evacuating instance ')]
+    # Then HA-enabled before the rest, the largest first.
+    assert started == ['plain-vm-1', 'ha-vm-2', 'ha-vm-1'], started

@@ -704,3 +704,13 @@ def test_from_options_fallback_overrides_no_spare_action():
                                    fallback=planner.FALLBACK_SCHEDULER)
     assert lenient.fallback == planner.FALLBACK_SCHEDULER
     assert planner.from_options(_opts('fail')).fallback == 'fail'
+
+
+def test_evacuations_start_in_the_plan_s_order():
+    first = dataclasses.replace(vm('z-first'), priority=5)
+    instances = [vm('a-big', 4, 16), vm('b-small', 1, 1), first]
+    result = plan(instances, [spare('spare-1')])
+
+    assert result.in_order(['uuid-a-big', 'uuid-b-small', 'uuid-z-first',
+                            'uuid-unknown']) == [
+        'uuid-z-first', 'uuid-a-big', 'uuid-b-small', 'uuid-unknown']
