@@ -30,6 +30,7 @@ from oslo_config import cfg
 from oslo_log import log as logging
 from taskflow.types import failure
 
+from masakari_blazar.cloud import evacuation_guard
 from masakari_blazar.decisions import vmoves
 from masakari_blazar import exceptions
 from masakari_blazar.recovery import spare_recovery
@@ -78,6 +79,43 @@ def failure_reason(result=None, flow_failures=None):
         if text:
             return text
     return None
+
+
+class GuardUnavailable(exception.HostRecoveryFailureException):
+    """The evacuation guard could not be had; no instance was touched.
+
+    Another engine may be evacuating the notification's instances to its
+    claimed spares, so the claim's revert keeps them claimed.
+    """
+
+
+def hold_guard(task, stack, notification_uuid):
+    """Enter the notification's evacuation guard into ``stack``.
+
+    :raises GuardUnavailable: with the reason, also kept in the progress
+        details, when the guard cannot be had.
+    """
+    waiting = []
+
+    def on_wait(url, seconds):
+        waiting.append(url)
+        task.update_details(
+            'Another engine is evacuating the instances of this '
+            'notification (it holds its evacuation guard at %s); waiting up '
+            'to %d s for it to end' % (url, seconds), 0.1)
+
+    try:
+        waited = stack.enter_context(evacuation_guard.guarding(
+            CONF, notification_uuid, on_wait))
+    except exceptions.RecoveryError as exc:
+        message = str(exc)
+        LOG.error(message)
+        task.update_details(message, 1.0)
+        raise GuardUnavailable(message=message)
+    if waiting:
+        task.update_details('The other engine let go of the evacuation '
+                            'guard after %d s; reading where the instances '
+                            'are now' % waited, 0.2)
 
 
 def latest_vmoves(context, notification_uuid):

@@ -30,6 +30,7 @@ import time
 
 import pytest
 
+from tests.functional.conftest import when_requested
 from tests.functional import harness
 from tests.functional import redis_server
 
@@ -262,3 +263,49 @@ def test_concurrent_failures_in_engines_never_share_a_spare(
         assert server['host'] not in failing, server
     from masakari_blazar.simulator import lease_end
     assert lease_end.lost_instances(cloud, moved) == []
+
+
+def evacuations(cloud):
+    """How many evacuations Nova accepted, by instance name.
+
+    Nova records a migration for every evacuation it accepts, whatever
+    becomes of it; the simulator keeps them all.
+    """
+    names = {s['id']: s['name'] for s in cloud.snapshot()['servers']}
+    counts = dict.fromkeys(names.values(), 0)
+    for migration in cloud.snapshot()['migrations']:
+        counts[names[migration['instance_uuid']]] += 1
+    return counts
+
+
+def test_two_engines_on_one_notification_evacuate_each_instance_once(
+        runner, lock_options):
+    """Masakari's periodic task runs an ERROR notification in every engine.
+
+    Masakari's own lock on a notification is in-process only, so both
+    engines run the whole flow, started together.  Nova takes seconds to
+    answer each instance action, so that both engines are in the
+    evacuation before Nova has marked any instance as being rebuilt.
+    """
+    cloud = runner.cloud('basic', evacuation_delay=1)
+    cloud.faults.add(service='nova', method='POST',
+                     path=r'/servers/.*/action', kind=None, latency=3)
+    runner.prepare(cloud, **lock_options)
+    cloud.fail_host('compute-1', forced_down=True)
+    notification = runner.engine.create_notification('compute-1')
+
+    processes = [engine_process(runner, cloud, notification, action='retry',
+                                options=lock_options) for _ in range(2)]
+    for process in processes:
+        code, out, err = finish(process)
+        assert code == 0, err[-3000:]
+
+    assert evacuations(cloud) == dict.fromkeys(BASIC, 1) | {'ha-vm-3': 0}
+    result = check_consistent(runner, cloud, notification, 'compute-1',
+                              ['spare-1'], BASIC)
+    assert result.said('Another engine is evacuating'), result.messages
+    # Each VMove was written by one engine: none that succeeded carries
+    # what another engine wrote into it (a Nova refusal, "superseded").
+    for vmove in result.result['vmoves']:
+        if vmove['status'] == 'succeeded':
+            assert vmove['message'] in (None, 'already on spare-1'), vmove
