@@ -16,8 +16,13 @@
 
 It takes the place of Masakari's ``disable_compute_service_task``, which
 sleeps ``wait_period_after_service_update`` (180 s) whatever Nova says;
-this one goes on as soon as Nova reports the service down.
+this one goes on as soon as Nova reports the service down.  Being the first
+task of the flow, it also takes up what an earlier attempt of the
+notification left in ERROR (see :func:`attempts.take_up`), before
+Masakari's ``prepare_HA_enabled_instances_task`` lists the instances.
 """
+
+import contextlib
 
 from oslo_config import cfg
 from oslo_log import log as logging
@@ -27,7 +32,9 @@ from masakari.engine.drivers.taskflow import base as masakari_base
 
 from masakari_blazar.cloud import clients as mb_clients
 from masakari_blazar.cloud import compute_service
+from masakari_blazar.cloud import nova_api
 from masakari_blazar import conf as mb_conf
+from masakari_blazar.tasks import attempts
 from masakari_blazar.tasks import base
 
 CONF = cfg.CONF
@@ -43,10 +50,10 @@ class BlazarDisableComputeServiceTask(base.CleanDetails,
     """
 
     def __init__(self, context, novaclient, **kwargs):
-        kwargs['requires'] = ['host_name']
+        kwargs['requires'] = ['host_name', 'notification_uuid']
         super().__init__(context, novaclient, **kwargs)
 
-    def execute(self, host_name):
+    def execute(self, host_name, notification_uuid):
         opts = CONF[mb_conf.PLUGIN_GROUP]
         self.update_details("Disabling compute service on host: '%s'"
                             % host_name)
@@ -54,15 +61,32 @@ class BlazarDisableComputeServiceTask(base.CleanDetails,
             # The first task: a bad option value stops the recovery here,
             # before the failed host's service is touched.
             mb_conf.require_valid(CONF)
+            clients = mb_clients.Clients(CONF)
             shutdown = compute_service.ServiceShutdown(
-                mb_clients.Clients(CONF), opts.monitor_fences_hosts,
+                clients, opts.monitor_fences_hosts,
                 opts.service_down_timeout, opts.poll_interval)
             shutdown.disable_until_down(
                 host_name, CONF.host_failure.service_disable_reason,
                 self._report)
+        if attempts.attempted(self.context, notification_uuid):
+            self._take_up(clients, host_name, notification_uuid)
         self.update_details("Disabled compute service on host: '%s'"
                             % host_name, 1.0)
 
     def _report(self, line):
         LOG.info(line)
         self.update_details(line, 0.5)
+
+    def _take_up(self, clients, host_name, notification_uuid):
+        # Under the guard: another engine's evacuation may be under way.
+        with contextlib.ExitStack() as guard:
+            base.hold_guard(self, guard, notification_uuid)
+            with base.failing_clearly(self):
+                nova = nova_api.NovaAPI(
+                    clients.nova_at(nova_api.MICROVERSION), _unwatched)
+                attempts.take_up(self.context, nova, notification_uuid,
+                                 host_name, self._report)
+
+
+def _unwatched(uuid):
+    """No server watch polls these instances: nothing to tell it."""
