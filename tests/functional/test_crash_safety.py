@@ -30,7 +30,6 @@ import time
 
 import pytest
 
-from tests.functional.conftest import when_requested
 from tests.functional import harness
 from tests.functional import redis_server
 
