@@ -283,12 +283,15 @@ def test_two_engines_on_one_notification_evacuate_each_instance_once(
 
     Masakari's own lock on a notification is in-process only, so both
     engines run the whole flow, started together.  Nova takes seconds to
-    answer each instance action, so that both engines are in the
+    answer each read of one instance, so that both engines are in the
     evacuation before Nova has marked any instance as being rebuilt.
+    Unguarded, one engine's reset of a rebuilding instance to ERROR made
+    the other's evacuation fail, and a VMove succeeded with a message
+    ("Conflict") that the other engine wrote into it.
     """
     cloud = runner.cloud('basic', evacuation_delay=1)
-    cloud.faults.add(service='nova', method='POST',
-                     path=r'/servers/.*/action', kind=None, latency=3)
+    cloud.faults.add(service='nova', method='GET',
+                     path=r'/servers/[0-9a-f-]+$', kind=None, latency=2)
     runner.prepare(cloud, **lock_options)
     cloud.fail_host('compute-1', forced_down=True)
     notification = runner.engine.create_notification('compute-1')
