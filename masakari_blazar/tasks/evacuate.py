@@ -109,7 +109,8 @@ class EvacuateInstancesTask(base.CleanDetails,
                 0.3)
             threads.spawn_n(self._move, vmove, target, host_name)
         threads.waitall()
-        self._summarise(notification_uuid, host_name)
+        self._settle_newer(notification_uuid, open_vmoves)
+        self._summarise(notification_uuid, host_name, open_vmoves)
 
     def _open_vmoves(self, notification_uuid):
         """The VMove to act on for each instance not yet settled.
@@ -257,8 +258,35 @@ class EvacuateInstancesTask(base.CleanDetails,
         vmove.message = message
         vmove.save()
 
-    def _summarise(self, notification_uuid, host_name):
+    def _settle_newer(self, notification_uuid, acted):
+        """Record the moves of this run in the rows written meanwhile.
+
+        Another engine's ``prepare_HA_enabled_instances_task`` may have
+        written newer, PENDING rows for the instances this run moved;
+        settled, they tell that engine (and the notification's readers)
+        where the instances are.  An instance whose evacuation failed
+        keeps its newer row open, for that engine to try again.
+        """
+        for uuid, history in attempts.histories(
+                self.context, notification_uuid).items():
+            ours = acted.get(uuid)
+            if ours is None or ours.status != SUCCEEDED:
+                continue
+            for newer in history:
+                if newer.id > ours.id and newer.status in vmoves.OPEN:
+                    self._close(newer, SUCCEEDED, dest_host=ours.dest_host,
+                                message='moved by VMove %s of another run' %
+                                ours.uuid)
+
+    def _summarise(self, notification_uuid, host_name, acted):
+        """Report each instance by the VMove this run acted on, if any.
+
+        Another engine's ``prepare_HA_enabled_instances_task`` may have
+        written newer, PENDING rows meanwhile, for the instances this run
+        moved; that engine finds them moved once it holds the guard.
+        """
         results = base.latest_vmoves(self.context, notification_uuid)
+        results.update(acted)
         self._left_in_error(results, notification_uuid, host_name)
         for uuid, vmove in sorted(results.items()):
             if vmove.status == SUCCEEDED:

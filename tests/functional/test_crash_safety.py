@@ -37,11 +37,11 @@ KILLED = -signal.SIGKILL
 
 
 def engine_process(runner, cloud, notification, action='process',
-                   die_after=None, options=None):
+                   die_after=None, options=None, delay_before=None):
     spec = {'workdir': runner.engine.workdir,
             'credentials': cloud.credentials, 'options': options or {},
             'notification': notification, 'action': action,
-            'die_after': die_after}
+            'die_after': die_after, 'delay_before': delay_before}
     return subprocess.Popen(
         [sys.executable, '-m', 'tests.functional.engine_process',
          json.dumps(spec)],
@@ -277,6 +277,23 @@ def evacuations(cloud):
     return counts
 
 
+def errored_notification(runner, cloud, lock_options):
+    """A failure of compute-1 whose first run ended in ERROR.
+
+    Blazar failed it before anything was claimed; Masakari's periodic task
+    then runs an ERROR notification in every engine.
+    """
+    cloud.faults.add(service='blazar', method=None, path=r'/', kind='500',
+                     count=10000)
+    runner.prepare(cloud, api_retries=1, api_retry_delay=0.01,
+                   **lock_options)
+    result = runner.fail(cloud, 'compute-1')
+    assert result.status == 'error', result.messages
+    assert result.claims() == {}
+    cloud.faults.clear()
+    return result.uuid
+
+
 def test_two_engines_on_one_notification_evacuate_each_instance_once(
         runner, lock_options):
     """Masakari's periodic task runs an ERROR notification in every engine.
@@ -290,11 +307,9 @@ def test_two_engines_on_one_notification_evacuate_each_instance_once(
     ("Conflict") that the other engine wrote into it.
     """
     cloud = runner.cloud('basic', evacuation_delay=1)
+    notification = errored_notification(runner, cloud, lock_options)
     cloud.faults.add(service='nova', method='GET',
                      path=r'/servers/[0-9a-f-]+$', kind=None, latency=2)
-    runner.prepare(cloud, **lock_options)
-    cloud.fail_host('compute-1', forced_down=True)
-    notification = runner.engine.create_notification('compute-1')
 
     processes = [engine_process(runner, cloud, notification, action='retry',
                                 options=lock_options) for _ in range(2)]
@@ -310,4 +325,44 @@ def test_two_engines_on_one_notification_evacuate_each_instance_once(
     # what another engine wrote into it (a Nova refusal, "superseded").
     for vmove in result.result['vmoves']:
         if vmove['status'] == 'succeeded':
-            assert vmove['message'] in (None, 'already on spare-1'), vmove
+            assert vmove['message'] in (None, 'already on spare-1') or \
+                vmove['message'].startswith('moved by VMove '), vmove
+
+
+def test_an_engine_that_gives_up_on_the_guard_keeps_the_other_s_spares(
+        runner, lock_options):
+    """The loser's revert must not give back the spares being evacuated to.
+
+    The second engine lists the instances after the first (its PENDING
+    VMoves are the newest), reaches the evacuation while the first holds
+    the guard, and gives up after one second.
+    """
+    cloud = runner.cloud('basic', evacuation_delay=6)
+    notification = errored_notification(runner, cloud, lock_options)
+    cloud.faults.add(service='nova', method='GET',
+                     path=r'/servers/[0-9a-f-]+$', kind=None, latency=2)
+
+    first = engine_process(runner, cloud, notification, action='retry',
+                           options=lock_options)
+    second = engine_process(
+        runner, cloud, notification, action='retry',
+        options=dict(lock_options, evacuation_guard_timeout=1),
+        delay_before={'PrepareHAEnabledInstancesTask': 3})
+    code, out, err = finish(second)
+    assert code == 0, err[-3000:]
+    gave_up = json.loads(out.strip().splitlines()[-1])
+    code, _, err = finish(first)
+    assert code == 0, err[-3000:]
+
+    messages = [d['message'] for task in gave_up['progress']
+                for d in task['details']]
+    assert any(m.startswith('Timed out after 1 s waiting for the evacuation '
+                            'guard of notification %s' % notification)
+               for m in messages), messages
+    assert any(m.endswith('keeping the claimed spares: another engine may '
+                          'be evacuating instances to them')
+               for m in messages), messages
+    assert evacuations(cloud) == dict.fromkeys(BASIC, 1) | {'ha-vm-3': 0}
+    result = check_consistent(runner, cloud, notification, 'compute-1',
+                              ['spare-1'], BASIC)
+    assert list(result.claims()) == ['spare-1']
