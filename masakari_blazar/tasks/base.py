@@ -81,10 +81,10 @@ def failure_reason(result=None, flow_failures=None):
     return None
 
 
-class GuardUnavailable(exception.HostRecoveryFailureException):
-    """The evacuation guard could not be had; no instance was touched.
+class GuardHeldElsewhere(exception.HostRecoveryFailureException):
+    """Another engine held the evacuation guard; no instance was touched.
 
-    Another engine may be evacuating the notification's instances to its
+    That engine may be evacuating the notification's instances to its
     claimed spares, so the claim's revert keeps them claimed.
     """
 
@@ -92,8 +92,15 @@ class GuardUnavailable(exception.HostRecoveryFailureException):
 def hold_guard(task, stack, notification_uuid):
     """Enter the notification's evacuation guard into ``stack``.
 
-    :raises GuardUnavailable: with the reason, also kept in the progress
-        details, when the guard cannot be had.
+    A lock backend that cannot be reached does not stop the recovery: the
+    claim step, which no run passes without the backend, has just been
+    passed, so an engine running this notification beside this one would
+    have had to pass it in the same moments.  The instances are evacuated
+    unguarded then, and the progress details say so.
+
+    :raises GuardHeldElsewhere: with the reason, also kept in the progress
+        details, when another engine held the guard for all of
+        ``evacuation_guard_timeout``.
     """
     waiting = []
 
@@ -107,11 +114,16 @@ def hold_guard(task, stack, notification_uuid):
     try:
         waited = stack.enter_context(evacuation_guard.guarding(
             CONF, notification_uuid, on_wait))
-    except exceptions.RecoveryError as exc:
+    except evacuation_guard.GuardBusy as exc:
         message = str(exc)
         LOG.error(message)
         task.update_details(message, 1.0)
-        raise GuardUnavailable(message=message)
+        raise GuardHeldElsewhere(message=message)
+    except exceptions.RecoveryError as exc:
+        message = '%s; going on without the evacuation guard' % exc
+        LOG.warning(message)
+        task.update_details(message, 0.1)
+        return
     if waiting:
         task.update_details('The other engine let go of the evacuation '
                             'guard after %d s; reading where the instances '

@@ -86,7 +86,7 @@ class ClaimSpareTask(base.SpareTask):
         """
         cause = base.failure_reason(kwargs.get('result'),
                                     kwargs.get('flow_failures'))
-        if any(f.check(base.GuardUnavailable)
+        if any(f.check(base.GuardHeldElsewhere)
                for f in (kwargs.get('flow_failures') or {}).values()):
             # The VMoves cannot tell: those this engine made are PENDING
             # while another engine may be evacuating to the spares.

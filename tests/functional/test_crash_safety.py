@@ -30,6 +30,7 @@ import time
 
 import pytest
 
+from tests.functional.conftest import when_requested
 from tests.functional import harness
 from tests.functional import redis_server
 
@@ -306,7 +307,7 @@ def test_two_engines_on_one_notification_evacuate_each_instance_once(
     the other's evacuation fail, and a VMove succeeded with a message
     ("Conflict") that the other engine wrote into it.
     """
-    cloud = runner.cloud('basic', evacuation_delay=1)
+    cloud = runner.cloud('basic', evacuation_delay=5)
     notification = errored_notification(runner, cloud, lock_options)
     cloud.faults.add(service='nova', method='GET',
                      path=r'/servers/[0-9a-f-]+$', kind=None, latency=2)
@@ -333,25 +334,31 @@ def test_an_engine_that_gives_up_on_the_guard_keeps_the_other_s_spares(
         runner, lock_options):
     """The loser's revert must not give back the spares being evacuated to.
 
-    The second engine lists the instances after the first (its PENDING
-    VMoves are the newest), reaches the evacuation while the first holds
-    the guard, and gives up after one second.
+    The loser starts first and pauses before listing the instances; the
+    winner starts once the loser has read the failed host's service.  So
+    the loser lists the instances after the winner (its PENDING VMoves
+    are the newest), and reaches the evacuation while the winner holds
+    the guard, evacuating for 20 s; it gives up after one second.
     """
-    cloud = runner.cloud('basic', evacuation_delay=6)
+    cloud = runner.cloud('basic', evacuation_delay=20)
     notification = errored_notification(runner, cloud, lock_options)
-    cloud.faults.add(service='nova', method='GET',
-                     path=r'/servers/[0-9a-f-]+$', kind=None, latency=2)
+    started = []
 
-    first = engine_process(runner, cloud, notification, action='retry',
-                           options=lock_options)
+    def start_the_winner():
+        started.append(engine_process(runner, cloud, notification,
+                                      action='retry', options=lock_options))
+
+    when_requested(cloud, 'GET', '/os-services', start_the_winner,
+                   since=len(cloud.request_log))
     second = engine_process(
         runner, cloud, notification, action='retry',
         options=dict(lock_options, evacuation_guard_timeout=1),
-        delay_before={'PrepareHAEnabledInstancesTask': 3})
+        delay_before={'PrepareHAEnabledInstancesTask': 15})
     code, out, err = finish(second)
     assert code == 0, err[-3000:]
     gave_up = json.loads(out.strip().splitlines()[-1])
-    code, _, err = finish(first)
+    assert len(started) == 1
+    code, _, err = finish(started[0])
     assert code == 0, err[-3000:]
 
     messages = [d['message'] for task in gave_up['progress']
