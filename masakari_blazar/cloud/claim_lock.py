@@ -105,7 +105,7 @@ def spare_pool_lock(conf):
     url = backend_url(conf)
     timeout = conf.masakari_blazar.lock_timeout
     deadline = time.monotonic() + timeout + SLACK
-    with connected(conf, url, deadline) as coordinator:
+    with connected(url, deadline, timeout + SLACK) as coordinator:
         lock = coordinator.get_lock(LOCK_NAME)
         wait = min(timeout, max(deadline - time.monotonic(), 0))
         if not acquire(lock, wait, url, 'the spare-pool lock',
@@ -121,14 +121,21 @@ def spare_pool_lock(conf):
 
 
 @contextlib.contextmanager
-def connected(conf, url, deadline):
+def connected(url, deadline, seconds):
     """A coordinator on the backend at ``url``, started by ``deadline``.
 
-    Leaving the backend takes at most :data:`SLACK` seconds more.  A
-    backend that does not answer in time, or refuses, is a ConfigError
-    naming it.
+    Leaving the backend takes at most :data:`SLACK` seconds more; see
+    :func:`_join` for a backend that does not answer in ``seconds``.
     """
-    timeout = conf.masakari_blazar.lock_timeout
+    coordinator = _join(url, deadline, seconds)
+    try:
+        yield coordinator
+    finally:
+        _leave(coordinator, url)
+
+
+def _join(url, deadline, seconds):
+    """A started coordinator for ``url``, within ``deadline``."""
     member = ('masakari-blazar-%s-%s' % (socket.gethostname(),
                                          uuid.uuid4().hex[:8])).encode()
     coordinator = None
@@ -141,15 +148,12 @@ def connected(conf, url, deadline):
         raise exceptions.ConfigError(
             'The lock backend %s did not answer within %d s; check that it '
             'runs, and [masakari_blazar] lock_url or [coordination] '
-            'backend_url' % (url, timeout + SLACK))
+            'backend_url' % (url, seconds))
     except Exception as exc:
         raise exceptions.ConfigError(
             'Cannot reach the lock backend %s: %s; check [masakari_blazar] '
             'lock_url or [coordination] backend_url' % (url, exc))
-    try:
-        yield coordinator
-    finally:
-        _leave(coordinator, url)
+    return coordinator
 
 
 def acquire(lock, wait, url, what, unchanged, error):

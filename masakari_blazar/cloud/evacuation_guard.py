@@ -51,17 +51,17 @@ def guarding(conf, notification_uuid, on_wait):
     url = claim_lock.backend_url(conf)
     what = 'the evacuation guard of notification %s' % notification_uuid
     unchanged = 'no instance was touched'
-    deadline = (time.monotonic() + conf.masakari_blazar.lock_timeout +
-                claim_lock.SLACK)
-    with claim_lock.connected(conf, url, deadline) as coordinator:
+    seconds = conf.masakari_blazar.lock_timeout + claim_lock.SLACK
+    with claim_lock.connected(url, time.monotonic() + seconds,
+                              seconds) as coordinator:
         lock = coordinator.get_lock((PREFIX + notification_uuid).encode())
         started = time.monotonic()
         if not claim_lock.acquire(lock, 0, url, what, unchanged,
-                                  exceptions.ClaimError):
+                                  exceptions.RecoveryError):
             timeout = conf.masakari_blazar.evacuation_guard_timeout
             on_wait(url, timeout)
             if not claim_lock.acquire(lock, timeout, url, what, unchanged,
-                                      exceptions.ClaimError):
+                                      exceptions.RecoveryError):
                 raise GuardBusy(
                     'Timed out after %d s waiting for %s at %s; another '
                     'engine is still evacuating its instances, and %s' % (
