@@ -188,6 +188,17 @@ claim_opts = [
                min=1,
                help='Seconds to wait for the claim lock before the recovery '
                     'fails with a message naming the lock backend.'),
+    cfg.IntOpt('evacuation_guard_timeout',
+               default=600,
+               min=1,
+               help='Seconds an engine waits for another engine that is '
+                    'evacuating the instances of the same notification '
+                    '(every engine retries the same ERROR notifications).  '
+                    'It then re-reads where the instances are and evacuates '
+                    'only what is left; after this long it gives up '
+                    'without touching any instance, the claimed spares stay '
+                    'claimed, and the notification ends in ERROR.  Make it '
+                    'longer than an evacuation of a full host takes.'),
     cfg.BoolOpt('sync_masakari_reserved',
                 default=True,
                 help='After claiming a spare that is also registered as a '

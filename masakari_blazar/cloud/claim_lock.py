@@ -105,28 +105,31 @@ def spare_pool_lock(conf):
     url = backend_url(conf)
     timeout = conf.masakari_blazar.lock_timeout
     deadline = time.monotonic() + timeout + SLACK
-    coordinator = _join(url, deadline, timeout + SLACK)
-    try:
+    with connected(url, deadline, timeout + SLACK) as coordinator:
         lock = coordinator.get_lock(LOCK_NAME)
         wait = min(timeout, max(deadline - time.monotonic(), 0))
-        try:
-            acquired = _bounded(wait + SLACK, lock.acquire, blocking=wait)
-        except _TimedOut:
-            raise exceptions.ClaimError(
-                'The lock backend %s stopped answering while the spare-pool '
-                'lock was being taken; nothing was claimed' % url)
-        except coordination.ToozError as exc:
-            raise exceptions.ClaimError(
-                'The lock backend %s failed while taking the spare-pool '
-                'lock: %s; nothing was claimed' % (url, exc))
-        if not acquired:
+        if not acquire(lock, wait, url, 'the spare-pool lock',
+                       'nothing was claimed', exceptions.ClaimError):
             raise exceptions.ClaimError(
                 'Timed out after %ss waiting for the spare-pool lock at %s; '
                 'another recovery holds it' % (timeout, url))
         try:
             yield
         finally:
-            _release(lock, url)
+            release(lock, url, 'the spare-pool lock', 'the claims made '
+                    'under it are recorded in the claim ledger')
+
+
+@contextlib.contextmanager
+def connected(url, deadline, seconds):
+    """A coordinator on the backend at ``url``, started by ``deadline``.
+
+    Leaving the backend takes at most :data:`SLACK` seconds more; see
+    :func:`_join` for a backend that does not answer in ``seconds``.
+    """
+    coordinator = _join(url, deadline, seconds)
+    try:
+        yield coordinator
     finally:
         _leave(coordinator, url)
 
@@ -165,13 +168,34 @@ def _join(url, deadline, seconds):
     return coordinator
 
 
-def _release(lock, url):
+def acquire(lock, wait, url, what, unchanged, error):
+    """Whether ``lock`` was taken within ``wait`` seconds (0: at once).
+
+    A backend that stops answering, or fails, within :data:`SLACK`
+    seconds more is an ``error`` saying that ``what`` was being taken and
+    that the caller left things ``unchanged``.
+    """
+    try:
+        return _bounded(wait + SLACK, lock.acquire, blocking=wait)
+    except _TimedOut:
+        raise error('The lock backend %s stopped answering while %s was '
+                    'being taken; %s' % (url, what, unchanged))
+    except coordination.ToozError as exc:
+        raise error('The lock backend %s failed while taking %s: %s; %s' % (
+            url, what, exc, unchanged))
+
+
+def release(lock, url, what, recorded):
+    """Release ``lock`` within :data:`SLACK` seconds, or log why not.
+
+    :param recorded: where what was done under the lock is kept, which is
+        why failing to release it only warrants a warning.
+    """
     problem = _problem(SLACK, lock.release, failed='it was not confirmed')
     if problem:
         LOG.warning(safe_text.clean(
-            'Could not release the spare-pool lock at %s (%s); the claims '
-            'made under it are recorded in the claim ledger, and the '
-            'backend expires the lock' % (url, problem)))
+            'Could not release %s at %s (%s); %s, and the backend expires '
+            'the lock' % (what, url, problem, recorded)))
 
 
 def _leave(coordinator, url):

@@ -38,12 +38,12 @@ import dataclasses
 import json
 import typing
 
-from oslo_log import log as logging
 from oslo_utils import timeutils
 
 from masakari_blazar import exceptions
+from masakari_blazar import log_context
 
-LOG = logging.getLogger(__name__)
+LOG = log_context.getLogger(__name__)
 
 KEY_PREFIX = 'claim:'
 PENDING_PREFIX = 'pending:'

@@ -173,10 +173,15 @@ class SimulatedCloud(object):
         with self.lock:
             self.state.power_on(name)
 
-    def set_evacuation_failure(self, name_or_id):
-        """Make the server's next evacuation end in ERROR."""
+    def set_evacuation_failure(self, name_or_id, on_target=False):
+        """Make the server's next evacuation end in ERROR.
+
+        In ERROR on its source host, or with ``on_target`` on the host it
+        was evacuated to, as when the rebuild fails there.
+        """
         with self.lock:
-            self.state.fail_next_evacuation(self._server_id(name_or_id))
+            self.state.fail_next_evacuation(self._server_id(name_or_id),
+                                            on_target)
 
     def _server_id(self, name_or_id):
         if name_or_id in self.state.servers:

@@ -32,6 +32,7 @@ from masakari import objects
 from oslo_config import cfg
 from taskflow.types import failure
 
+from masakari_blazar.cloud import evacuation_guard
 from masakari_blazar.decisions import vmoves
 from masakari_blazar import exceptions
 from masakari_blazar import log_context
@@ -96,6 +97,55 @@ def failure_reason(result=None, flow_failures=None):
         if text:
             return text
     return None
+
+
+class GuardHeldElsewhere(exception.HostRecoveryFailureException):
+    """Another engine held the evacuation guard; no instance was touched.
+
+    That engine may be evacuating the notification's instances to its
+    claimed spares, so the claim's revert keeps them claimed.
+    """
+
+
+def hold_guard(task, stack, notification_uuid):
+    """Enter the notification's evacuation guard into ``stack``.
+
+    A lock backend that cannot be reached does not stop the recovery: the
+    claim step, which no run passes without the backend, has just been
+    passed, so an engine running this notification beside this one would
+    have had to pass it in the same moments.  The instances are evacuated
+    unguarded then, and the progress details say so.
+
+    :raises GuardHeldElsewhere: with the reason, also kept in the progress
+        details, when another engine held the guard for all of
+        ``evacuation_guard_timeout``.
+    """
+    waiting = []
+
+    def on_wait(url, seconds):
+        waiting.append(url)
+        task.update_details(
+            'Another engine is evacuating the instances of this '
+            'notification (it holds its evacuation guard at %s); waiting up '
+            'to %d s for it to end' % (url, seconds), 0.1)
+
+    try:
+        waited = stack.enter_context(evacuation_guard.guarding(
+            CONF, notification_uuid, on_wait))
+    except evacuation_guard.GuardBusy as exc:
+        message = str(exc)
+        LOG.error(message)
+        task.update_details(message, 1.0)
+        raise GuardHeldElsewhere(message=message)
+    except exceptions.RecoveryError as exc:
+        message = '%s; going on without the evacuation guard' % exc
+        LOG.warning(message)
+        task.update_details(message, 0.1)
+        return
+    if waiting:
+        task.update_details('The other engine let go of the evacuation '
+                            'guard after %d s; reading where the instances '
+                            'are now' % waited, 0.2)
 
 
 def latest_vmoves(context, notification_uuid):

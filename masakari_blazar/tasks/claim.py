@@ -88,6 +88,14 @@ class ClaimSpareTask(base.SpareTask):
         """
         cause = base.failure_reason(kwargs.get('result'),
                                     kwargs.get('flow_failures'))
+        if any(f.check(base.GuardHeldElsewhere)
+               for f in (kwargs.get('flow_failures') or {}).values()):
+            # The VMoves cannot tell: those this engine made are PENDING
+            # while another engine may be evacuating to the spares.
+            self.update_details(_after(
+                cause, 'keeping the claimed spares: another engine may be '
+                'evacuating instances to them'), 1.0)
+            return
         vmoves = base.latest_vmoves(self.context, notification_uuid)
         if any(v.status != PENDING for v in vmoves.values()):
             self.update_details(_after(

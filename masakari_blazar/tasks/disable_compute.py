@@ -16,8 +16,13 @@
 
 It takes the place of Masakari's ``disable_compute_service_task``, which
 sleeps ``wait_period_after_service_update`` (180 s) whatever Nova says;
-this one goes on as soon as Nova reports the service down.
+this one goes on as soon as Nova reports the service down.  Being the first
+task of the flow, it also takes up what an earlier attempt of the
+notification left in ERROR (see :func:`attempts.take_up`), before
+Masakari's ``prepare_HA_enabled_instances_task`` lists the instances.
 """
+
+import contextlib
 
 from oslo_config import cfg
 
@@ -27,9 +32,11 @@ from masakari.engine.drivers.taskflow import base as masakari_base
 from masakari_blazar.cloud import claim_lock
 from masakari_blazar.cloud import clients as mb_clients
 from masakari_blazar.cloud import compute_service
+from masakari_blazar.cloud import nova_api
 from masakari_blazar import conf as mb_conf
 from masakari_blazar import exceptions
 from masakari_blazar import log_context
+from masakari_blazar.tasks import attempts
 from masakari_blazar.tasks import base
 
 CONF = cfg.CONF
@@ -63,14 +70,31 @@ class BlazarDisableComputeServiceTask(base.CleanDetails,
                 claim_lock.probe(CONF)
             except exceptions.ConfigError as exc:
                 raise exceptions.ConfigError('%s; nothing was changed' % exc)
+            clients = mb_clients.Clients(CONF)
             shutdown = compute_service.ServiceShutdown(
-                mb_clients.Clients(CONF), opts.monitor_fences_hosts,
+                clients, opts.monitor_fences_hosts,
                 opts.service_down_timeout, opts.poll_interval)
             shutdown.disable_until_down(
                 host_name, CONF.host_failure.service_disable_reason,
                 self._report)
+        if attempts.attempted(self.context, notification_uuid):
+            self._take_up(clients, host_name, notification_uuid)
         self.update_details("Disabled compute service on host: '%s'"
                             % host_name, 1.0)
 
     def _report(self, line):
         self.report([line], 0.5)
+
+    def _take_up(self, clients, host_name, notification_uuid):
+        # Under the guard: another engine's evacuation may be under way.
+        with contextlib.ExitStack() as guard:
+            base.hold_guard(self, guard, notification_uuid)
+            with base.failing_clearly(self):
+                nova = nova_api.NovaAPI(
+                    clients.nova_at(nova_api.MICROVERSION), _unwatched)
+                attempts.take_up(self.context, nova, notification_uuid,
+                                 host_name, self._report)
+
+
+def _unwatched(uuid):
+    """No server watch polls these instances: nothing to tell it."""

@@ -14,6 +14,7 @@
 
 """blazar_evacuate_instances_task: each instance to its planned host."""
 
+import contextlib
 import contextvars
 import time
 
@@ -30,10 +31,13 @@ from masakari_blazar.cloud import clients as mb_clients
 from masakari_blazar.cloud import nova_api
 from masakari_blazar.cloud import server_watch
 from masakari_blazar.decisions import planner
+from masakari_blazar.decisions import retries
 from masakari_blazar.decisions import vmoves
+from masakari_blazar import exceptions
 from masakari_blazar import log_context
 from masakari_blazar.recovery import spare_recovery
 from masakari_blazar import safe_text
+from masakari_blazar.tasks import attempts
 from masakari_blazar.tasks import base
 
 CONF = cfg.CONF
@@ -67,8 +71,18 @@ class EvacuateInstancesTask(base.CleanDetails,
 
     @base.naming_the_recovery
     def execute(self, host_name, notification_uuid, spare_plan):
+        """Evacuate, holding the notification's evacuation guard.
+
+        Everything about the instances is read once the guard is held: an
+        engine that waited for another finds what that one did.
+        """
         plan = planner.Plan.from_dict(spare_plan)
         clients = mb_clients.Clients(CONF)
+        with contextlib.ExitStack() as guard:
+            base.hold_guard(self, guard, notification_uuid)
+            self._evacuate(plan, clients, host_name, notification_uuid)
+
+    def _evacuate(self, plan, clients, host_name, notification_uuid):
         with base.failing_clearly(self):
             unusable = spare_recovery.SpareRecovery(CONF, clients).unusable(
                 sorted({t for t in plan.moves.values() if t}))
@@ -89,6 +103,7 @@ class EvacuateInstancesTask(base.CleanDetails,
         threads = greenpool.GreenPool(
             CONF.masakari_blazar.evacuation_concurrency)
         open_vmoves = self._open_vmoves(notification_uuid)
+        self.histories = attempts.histories(self.context, notification_uuid)
         for uuid in plan.in_order(open_vmoves):
             vmove = open_vmoves[uuid]
             target = plan.moves.get(uuid)
@@ -102,7 +117,8 @@ class EvacuateInstancesTask(base.CleanDetails,
             threads.spawn_n(contextvars.copy_context().run, self._move,
                             vmove, target, host_name)
         threads.waitall()
-        self._summarise(notification_uuid, host_name)
+        self._settle_newer(notification_uuid, open_vmoves)
+        self._summarise(notification_uuid, host_name, open_vmoves)
 
     def _open_vmoves(self, notification_uuid):
         """The VMove to act on for each instance not yet settled.
@@ -137,6 +153,20 @@ class EvacuateInstancesTask(base.CleanDetails,
             self._close(vmove, SUCCEEDED, dest_host=where,
                         message='already on %s' % where)
         else:
+            if attempts.action(server, self.histories[vmove.instance_uuid],
+                               host_name) is retries.Action.EVACUATE_AGAIN:
+                # Evacuated in ERROR, it would be left in ERROR again.
+                try:
+                    attempts.reset_to_active(self.context, self.novaclient,
+                                             vmove, where)
+                except exceptions.RecoveryError as exc:
+                    self._close(vmove, FAILED, message=str(exc))
+                    return
+                self.update_details('Instance %s (%s) was left in ERROR by '
+                                    'an earlier attempt; reset it to ACTIVE, '
+                                    'to evacuate it again' % (
+                                        vmove.instance_name,
+                                        vmove.instance_uuid), 0.4)
             self._evacuate_and_confirm(self.context, vmove, target)
             if vmove.status == FAILED:
                 self._add_nova_fault(vmove)
@@ -199,6 +229,39 @@ class EvacuateInstancesTask(base.CleanDetails,
                     time.monotonic() > deadline):
                 return server
 
+    def _left_in_error(self, results, notification_uuid, host_name):
+        """Fail the evacuations that ended with the instance in ERROR.
+
+        Masakari's code restores the vm_state it found, and calls that a
+        success; an instance that was in ERROR before the failure may stay
+        so, but one that this notification put in ERROR is not recovered.
+        """
+        histories = attempts.histories(self.context, notification_uuid)
+        for uuid, vmove in results.items():
+            if vmove.status != SUCCEEDED:
+                continue
+            try:
+                server = self.watch.server(uuid)
+            except exception.NotFound:
+                continue
+            todo = attempts.action(server, histories[uuid], host_name)
+            if todo is retries.Action.LEAVE:
+                continue
+            where = getattr(server, 'OS-EXT-SRV-ATTR:hypervisor_hostname')
+            try:
+                if todo is not retries.Action.RECOVER_IN_PLACE:
+                    raise exceptions.RecoveryError(
+                        'it is in ERROR on %s, where its evacuation left it'
+                        % where)
+                attempts.reset_to_active(self.context, self.novaclient,
+                                         vmove, where)
+            except exceptions.RecoveryError as exc:
+                self._close(vmove, FAILED, message=str(exc))
+                continue
+            self.update_details('Instance %s (%s) was left in ERROR on %s by '
+                                'its evacuation; reset it to ACTIVE there' % (
+                                    vmove.instance_name, uuid, where), 0.8)
+
     @staticmethod
     def _close(vmove, status, dest_host=None, message=None):
         vmove.status = status
@@ -206,8 +269,36 @@ class EvacuateInstancesTask(base.CleanDetails,
         vmove.message = message
         vmove.save()
 
-    def _summarise(self, notification_uuid, host_name):
+    def _settle_newer(self, notification_uuid, acted):
+        """Record the moves of this run in the rows written meanwhile.
+
+        Another engine's ``prepare_HA_enabled_instances_task`` may have
+        written newer, PENDING rows for the instances this run moved;
+        settled, they tell that engine (and the notification's readers)
+        where the instances are.  An instance whose evacuation failed
+        keeps its newer row open, for that engine to try again.
+        """
+        for uuid, history in attempts.histories(
+                self.context, notification_uuid).items():
+            ours = acted.get(uuid)
+            if ours is None or ours.status != SUCCEEDED:
+                continue
+            for newer in history:
+                if newer.id > ours.id and newer.status in vmoves.OPEN:
+                    self._close(newer, SUCCEEDED, dest_host=ours.dest_host,
+                                message='moved by VMove %s of another run' %
+                                ours.uuid)
+
+    def _summarise(self, notification_uuid, host_name, acted):
+        """Report each instance by the VMove this run acted on, if any.
+
+        Another engine's ``prepare_HA_enabled_instances_task`` may have
+        written newer, PENDING rows meanwhile, for the instances this run
+        moved; that engine finds them moved once it holds the guard.
+        """
         results = base.latest_vmoves(self.context, notification_uuid)
+        results.update(acted)
+        self._left_in_error(results, notification_uuid, host_name)
         for uuid, vmove in sorted(results.items()):
             if vmove.status == SUCCEEDED:
                 line = 'Instance %s (%s) is on %s' % (

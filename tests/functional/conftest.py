@@ -156,13 +156,16 @@ def record_claim(cloud, hostname, notification_uuid):
     return ledger
 
 
-def when_requested(cloud, method, fragment, action):
-    """Run ``action`` once the cloud has answered a matching request."""
+def when_requested(cloud, method, fragment, action, since=0):
+    """Run ``action`` once the cloud has answered a matching request.
+
+    :param since: how many requests of ``cloud.request_log`` not to count.
+    """
     def watch():
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             if any(e[1] == method and fragment in e[2]
-                   for e in list(cloud.request_log)):
+                   for e in list(cloud.request_log)[since:]):
                 action()
                 return
             time.sleep(0.005)

@@ -23,34 +23,54 @@ plugin's options, and what to do: ``process`` a new notification,
 
 With ``die_after`` naming a task, the process kills itself with SIGKILL as
 soon as that task has succeeded: an engine dying at that exact point, with
-no chance to clean anything up.
+no chance to clean anything up.  With ``delay_before``, ``{task: seconds}``,
+the flow pauses before each task named: an engine that lags behind another
+at that exact point.
 """
 
 import json
 import os
 import signal
 import sys
+import time
 import warnings
 
 
-def die_after(task_name):
-    """Make every flow engine Masakari loads SIGKILL us after the task."""
+def on_task(state, action):
+    """Call ``action(task_name)`` whenever a task of a flow enters ``state``.
+
+    Every flow engine that Masakari loads from then on is watched; TaskFlow
+    calls ``action`` before it goes on, so it can pause the flow too.
+    """
     from masakari.engine.drivers.taskflow import base
-    from taskflow import states
 
     load = base.load_taskflow_into_engine
 
     def load_and_watch(*args, **kwargs):
         engine = load(*args, **kwargs)
-
-        def on_change(state, details):
-            if state == states.SUCCESS and details['task_name'] == task_name:
-                os.kill(os.getpid(), signal.SIGKILL)
-
-        engine.atom_notifier.register(states.SUCCESS, on_change)
+        engine.atom_notifier.register(
+            state, lambda _state, details: action(details['task_name']))
         return engine
 
     base.load_taskflow_into_engine = load_and_watch
+
+
+def die_after(task_name):
+    """SIGKILL this process once ``task_name`` has succeeded."""
+    from taskflow import states
+
+    def kill(name):
+        if name == task_name:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    on_task(states.SUCCESS, kill)
+
+
+def delay_before(delays):
+    """Pause for ``delays[task]`` seconds before each task named there."""
+    from taskflow import states
+
+    on_task(states.RUNNING, lambda name: time.sleep(delays.get(name, 0)))
 
 
 def main(spec):
@@ -60,6 +80,8 @@ def main(spec):
     engine.use_cloud(spec['credentials'], **spec.get('options', {}))
     if spec.get('die_after'):
         die_after(spec['die_after'])
+    if spec.get('delay_before'):
+        delay_before(spec['delay_before'])
     if spec['action'] == 'fresh':
         # An engine of its own: its own database, a notification of its own.
         engine.reset()

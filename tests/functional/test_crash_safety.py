@@ -30,6 +30,7 @@ import time
 
 import pytest
 
+from tests.functional.conftest import when_requested
 from tests.functional import harness
 from tests.functional import redis_server
 
@@ -37,11 +38,11 @@ KILLED = -signal.SIGKILL
 
 
 def engine_process(runner, cloud, notification, action='process',
-                   die_after=None, options=None):
+                   die_after=None, options=None, delay_before=None):
     spec = {'workdir': runner.engine.workdir,
             'credentials': cloud.credentials, 'options': options or {},
             'notification': notification, 'action': action,
-            'die_after': die_after}
+            'die_after': die_after, 'delay_before': delay_before}
     return subprocess.Popen(
         [sys.executable, '-m', 'tests.functional.engine_process',
          json.dumps(spec)],
@@ -262,3 +263,113 @@ def test_concurrent_failures_in_engines_never_share_a_spare(
         assert server['host'] not in failing, server
     from masakari_blazar.simulator import lease_end
     assert lease_end.lost_instances(cloud, moved) == []
+
+
+def evacuations(cloud):
+    """How many evacuations Nova accepted, by instance name.
+
+    Nova records a migration for every evacuation it accepts, whatever
+    becomes of it; the simulator keeps them all.
+    """
+    names = {s['id']: s['name'] for s in cloud.snapshot()['servers']}
+    counts = dict.fromkeys(names.values(), 0)
+    for migration in cloud.snapshot()['migrations']:
+        counts[names[migration['instance_uuid']]] += 1
+    return counts
+
+
+def errored_notification(runner, cloud, lock_options):
+    """A failure of compute-1 whose first run ended in ERROR.
+
+    Blazar failed it before anything was claimed; Masakari's periodic task
+    then runs an ERROR notification in every engine.
+    """
+    cloud.faults.add(service='blazar', method=None, path=r'/', kind='500',
+                     count=10000)
+    runner.prepare(cloud, api_retries=1, api_retry_delay=0.01,
+                   **lock_options)
+    result = runner.fail(cloud, 'compute-1')
+    assert result.status == 'error', result.messages
+    assert result.claims() == {}
+    cloud.faults.clear()
+    return result.uuid
+
+
+def test_two_engines_on_one_notification_evacuate_each_instance_once(
+        runner, lock_options):
+    """Masakari's periodic task runs an ERROR notification in every engine.
+
+    Masakari's own lock on a notification is in-process only, so both
+    engines run the whole flow, started together.  Nova takes seconds to
+    answer each read of one instance, so that both engines are in the
+    evacuation before Nova has marked any instance as being rebuilt.
+    Unguarded, one engine's reset of a rebuilding instance to ERROR made
+    the other's evacuation fail, and a VMove succeeded with a message
+    ("Conflict") that the other engine wrote into it.
+    """
+    cloud = runner.cloud('basic', evacuation_delay=5)
+    notification = errored_notification(runner, cloud, lock_options)
+    cloud.faults.add(service='nova', method='GET',
+                     path=r'/servers/[0-9a-f-]+$', kind=None, latency=2)
+
+    processes = [engine_process(runner, cloud, notification, action='retry',
+                                options=lock_options) for _ in range(2)]
+    for process in processes:
+        code, out, err = finish(process)
+        assert code == 0, err[-3000:]
+
+    assert evacuations(cloud) == dict.fromkeys(BASIC, 1) | {'ha-vm-3': 0}
+    result = check_consistent(runner, cloud, notification, 'compute-1',
+                              ['spare-1'], BASIC)
+    assert result.said('Another engine is evacuating'), result.messages
+    # Each VMove was written by one engine: none that succeeded carries
+    # what another engine wrote into it (a Nova refusal, "superseded").
+    for vmove in result.result['vmoves']:
+        if vmove['status'] == 'succeeded':
+            assert vmove['message'] in (None, 'already on spare-1') or \
+                vmove['message'].startswith('moved by VMove '), vmove
+
+
+def test_an_engine_that_gives_up_on_the_guard_keeps_the_other_s_spares(
+        runner, lock_options):
+    """The loser's revert must not give back the spares being evacuated to.
+
+    The loser starts first and pauses before listing the instances; the
+    winner starts once the loser has read the failed host's service.  So
+    the loser lists the instances after the winner (its PENDING VMoves
+    are the newest), and reaches the evacuation while the winner holds
+    the guard, evacuating for 20 s; it gives up after one second.
+    """
+    cloud = runner.cloud('basic', evacuation_delay=20)
+    notification = errored_notification(runner, cloud, lock_options)
+    started = []
+
+    def start_the_winner():
+        started.append(engine_process(runner, cloud, notification,
+                                      action='retry', options=lock_options))
+
+    when_requested(cloud, 'GET', '/os-services', start_the_winner,
+                   since=len(cloud.request_log))
+    second = engine_process(
+        runner, cloud, notification, action='retry',
+        options=dict(lock_options, evacuation_guard_timeout=1),
+        delay_before={'PrepareHAEnabledInstancesTask': 15})
+    code, out, err = finish(second)
+    assert code == 0, err[-3000:]
+    gave_up = json.loads(out.strip().splitlines()[-1])
+    assert len(started) == 1
+    code, _, err = finish(started[0])
+    assert code == 0, err[-3000:]
+
+    messages = [d['message'] for task in gave_up['progress']
+                for d in task['details']]
+    assert any(m.startswith('Timed out after 1 s waiting for the evacuation '
+                            'guard of notification %s' % notification)
+               for m in messages), messages
+    assert any(m.endswith('keeping the claimed spares: another engine may '
+                          'be evacuating instances to them')
+               for m in messages), messages
+    assert evacuations(cloud) == dict.fromkeys(BASIC, 1) | {'ha-vm-3': 0}
+    result = check_consistent(runner, cloud, notification, 'compute-1',
+                              ['spare-1'], BASIC)
+    assert list(result.claims()) == ['spare-1']

@@ -91,8 +91,11 @@ def test_a_lock_backend_killed_mid_claim_still_ends_in_bounded_time(
 
     assert redis.process.poll() is not None, 'redis was not killed'
     assert took < BOUND + 30, took
-    # The claim was recorded before the backend died: the recovery goes on.
+    # The claim was recorded before the backend died: the recovery goes on,
+    # and evacuates without the evacuation guard, saying so.
     assert result.status == 'finished', result.messages
+    assert result.said('going on without the evacuation guard'), \
+        result.messages
     assert list(result.claims()) == ['spare-1']
     assert 'Could not release the spare-pool lock at redis://:***@' in \
         caplog.text

@@ -324,3 +324,71 @@ def test_evacuations_start_in_priority_order(runner):
                if m.startswith('Evacuating instance ')]
     # Then HA-enabled before the rest, the largest first.
     assert started == ['plain-vm-1', 'ha-vm-2', 'ha-vm-1'], started
+
+
+def test_a_retry_evacuates_an_instance_left_in_error_and_it_ends_active(
+        runner):
+    """Evacuated in the ERROR its first evacuation left, it stayed ERROR.
+
+    Masakari's evacuation restores the vm_state it finds, so the retry
+    resets the instance to ACTIVE first.
+    """
+    cloud = runner.cloud('basic')
+    cloud.set_evacuation_failure('ha-vm-2')
+    runner.prepare(cloud)
+    result = runner.fail(cloud, 'compute-1')
+    assert result.status == ERROR
+    assert cloud.server('ha-vm-2')['vm_state'] == 'error'
+
+    result.retry()
+    assert result.status == FINISHED, result.messages
+    server = cloud.server('ha-vm-2')
+    assert (server['host'], server['vm_state']) == ('spare-1', 'active')
+    assert result.said('was left in ERROR on compute-1 by an earlier '
+                       'attempt; reset it to ACTIVE, to evacuate it again')
+    result.assert_nothing_lost()
+
+
+def test_a_retry_recovers_an_instance_left_in_error_on_its_spare(runner):
+    """The rebuild failed on the spare: nothing is left on the failed host.
+
+    Masakari's retry would skip the recovery ("no instances needs to be
+    evacuated") and finish with the instance in ERROR on the spare.
+    """
+    cloud = runner.cloud('basic')
+    cloud.set_evacuation_failure('ha-vm-2', on_target=True)
+    runner.prepare(cloud)
+    result = runner.fail(cloud, 'compute-1')
+    assert result.status == ERROR
+    server = cloud.server('ha-vm-2')
+    assert (server['host'], server['vm_state']) == ('spare-1', 'error')
+
+    result.retry()
+    assert result.status == FINISHED, result.messages
+    server = cloud.server('ha-vm-2')
+    assert (server['host'], server['vm_state']) == ('spare-1', 'active')
+    assert result.said('was left in ERROR on spare-1 by an earlier attempt; '
+                       'reset it to ACTIVE there')
+    assert result.moved == sorted(cloud.server(name)['id'] for name in (
+        'ha-vm-1', 'ha-vm-2', 'plain-vm-1'))
+    result.assert_nothing_lost()
+
+
+def test_a_retry_that_cannot_evacuate_the_instance_ends_in_error_naming_it(
+        runner):
+    cloud = runner.cloud('basic')
+    cloud.set_evacuation_failure('ha-vm-2')
+    runner.prepare(cloud)
+    result = runner.fail(cloud, 'compute-1')
+    assert result.status == ERROR
+
+    cloud.set_evacuation_failure('ha-vm-2')
+    result.retry()
+    assert result.status == ERROR
+    # It was tried again, as ACTIVE, and failed again.
+    assert result.said('reset it to ACTIVE, to evacuate it again')
+    assert cloud.server('ha-vm-2')['vm_state'] == 'error'
+    assert result.messages[-1].startswith(
+        'Failed to evacuate 1 instance(s) from compute-1: ha-vm-2: '), \
+        result.messages[-1]
+    result.assert_nothing_lost()

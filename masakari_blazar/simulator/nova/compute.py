@@ -209,7 +209,8 @@ class CloudState(object):
         # Server id -> time.monotonic() at which its last successful
         # evacuation landed (became ACTIVE or stopped on the target).
         self.landed = {}
-        self.evacuation_failures = set()
+        # Server id -> whether its next evacuation fails on the target.
+        self.evacuation_failures = {}
         self._server_seq = 0
         for binary in ('nova-scheduler', 'nova-conductor'):
             self._add_service('controller', binary)
@@ -697,8 +698,8 @@ class CloudState(object):
             self._claim(server, self.hosts[dest])
         self.evacuations[server.id] = evacuation
 
-    def fail_next_evacuation(self, server_id):
-        self.evacuation_failures.add(self.server(server_id).id)
+    def fail_next_evacuation(self, server_id, on_target=False):
+        self.evacuation_failures[self.server(server_id).id] = on_target
 
     def finish_due_evacuations(self):
         now = time.monotonic()
@@ -710,16 +711,21 @@ class CloudState(object):
     def _finish_evacuation(self, evacuation):
         server = self.servers[evacuation.server_id]
         migration = evacuation.migration
+        on_target = None
         if evacuation.failure is None and \
                 server.id in self.evacuation_failures:
-            self.evacuation_failures.discard(server.id)
-            self.placement.release(server.id,
-                                   self.hosts[evacuation.dest].node_uuid)
+            on_target = self.evacuation_failures.pop(server.id)
+            if not on_target:
+                self.placement.release(server.id,
+                                       self.hosts[evacuation.dest].node_uuid)
             evacuation.failure = ('Build of instance %s aborted: Simulated '
                                   'failure of the evacuation.' % server.id)
         if evacuation.failure is not None:
             # Conductor (NoValidHost) or compute failure: vm_state ERROR,
-            # the instance stays on its source host.
+            # the instance stays on its source host, unless the rebuild
+            # failed on the target, where it was moved (keeping the claim).
+            if on_target:
+                server.host = evacuation.dest
             migration.status = 'error' if evacuation.dest is None \
                 else 'failed'
             server.vm_state = 'error'
