@@ -27,6 +27,7 @@ process; :meth:`LocalEngine.use_cloud` points it at another cloud.
 
 import contextlib
 import os
+import sqlite3
 import sys
 
 from oslo_config import cfg
@@ -138,10 +139,9 @@ class LocalEngine(object):
 
         # Several engine processes may share these files; a writer waits
         # for another's lock up to the timeout instead of failing at once.
-        db = 'sqlite:///%s?timeout=60' % os.path.join(self.workdir,
-                                                      'masakari.sqlite')
-        flows = 'sqlite:///%s?timeout=60' % os.path.join(self.workdir,
-                                                         'taskflow.sqlite')
+        files = [os.path.join(self.workdir, name)
+                 for name in ('masakari.sqlite', 'taskflow.sqlite')]
+        db, flows = ('sqlite:///%s?timeout=60' % path for path in files)
         CONF.set_override('connection', db, group='database')
         CONF.set_override('connection', flows, group='taskflow')
         import oslo_messaging.opts
@@ -163,6 +163,8 @@ class LocalEngine(object):
         rpc.init(CONF)
         migration.db_sync()
         self._upgrade_logbooks(flows)
+        for path in files:
+            _write_ahead(path)
 
     @staticmethod
     def _upgrade_logbooks(url):
@@ -304,3 +306,15 @@ class LocalEngine(object):
                         'message': v.message}
                        for v in sorted(vmoves, key=lambda v: v.id)],
         }
+
+
+def _write_ahead(path):
+    """Put ``path`` in sqlite's write-ahead-log mode, which the file keeps.
+
+    In the default mode a reader blocks a writer, and a transaction that
+    read and then writes while another process writes fails at once with
+    "database is locked", whatever the timeout; with a write-ahead log,
+    readers and the writer no longer block each other.
+    """
+    with contextlib.closing(sqlite3.connect(path, timeout=60)) as conn:
+        conn.execute('PRAGMA journal_mode=WAL')
