@@ -33,19 +33,27 @@ import redis
 class RedisServer(object):
     """redis-server on 127.0.0.1, on a free port, without persistence."""
 
+    kind = 'redis'
+
     def __init__(self, directory, password=None):
         if not shutil.which('redis-server'):
             pytest.skip('redis-server is not installed (.ci/run installs it '
                         'from Debian)')
         self.directory = str(directory)
         self.password = password
-        self.port = _free_port()
+        self.port = free_port()
         self.process = None
 
     @property
     def url(self):
         auth = ':%s@' % self.password if self.password else ''
         return 'redis://%s127.0.0.1:%d' % (auth, self.port)
+
+    @property
+    def shown_url(self):
+        """The URL as the plugin shows it, its password masked."""
+        return self.url.replace(self.password, '***') if self.password \
+            else self.url
 
     def start(self):
         """Start on its port, or on another free one if that was taken.
@@ -57,7 +65,7 @@ class RedisServer(object):
         for _attempt in range(5):
             if self._start_on_port():
                 return self
-            self.port = _free_port()
+            self.port = free_port()
         raise AssertionError('redis-server found no free port')
 
     def _start_on_port(self):
@@ -100,7 +108,7 @@ class RedisServer(object):
             self.process.wait(30)
 
 
-def _free_port():
+def free_port():
     with socket.socket() as sock:
         sock.bind(('127.0.0.1', 0))
         return sock.getsockname()[1]
