@@ -29,6 +29,7 @@ import time
 import uuid
 
 from oslo_log import log as logging
+import tenacity
 from tooz import coordination
 
 from masakari_blazar import exceptions
@@ -111,6 +112,10 @@ def spare_pool_lock(conf):
         wait = min(timeout, max(deadline - time.monotonic(), 0))
         try:
             acquired = _bounded(wait + SLACK, lock.acquire, blocking=wait)
+        except tenacity.RetryError:
+            # tooz's etcd3gw lock gives up waiting by letting its retry
+            # loop's RetryError out, where the other drivers answer False.
+            acquired = False
         except _TimedOut:
             raise exceptions.ClaimError(
                 'The lock backend %s stopped answering while the spare-pool '
@@ -118,7 +123,7 @@ def spare_pool_lock(conf):
         except coordination.ToozError as exc:
             raise exceptions.ClaimError(
                 'The lock backend %s failed while taking the spare-pool '
-                'lock: %s; nothing was claimed' % (url, exc))
+                'lock: %s; nothing was claimed' % (url, _reason(exc)))
         if not acquired:
             raise exceptions.ClaimError(
                 'Timed out after %ss waiting for the spare-pool lock at %s; '
@@ -161,7 +166,7 @@ def _join(url, deadline, seconds):
     except Exception as exc:
         raise exceptions.ConfigError(
             'Cannot reach the lock backend %s: %s; check [masakari_blazar] '
-            'lock_url or [coordination] backend_url' % (url, exc))
+            'lock_url or [coordination] backend_url' % (url, _reason(exc)))
     return coordinator
 
 
@@ -195,7 +200,23 @@ def _problem(seconds, fn, failed=None):
     except _TimedOut:
         return 'no answer within %d s' % seconds
     except coordination.ToozError as exc:
-        return str(exc) or type(exc).__name__
+        return _reason(exc)
     if answer is False and failed:
         return failed
     return None
+
+
+def _reason(exc):
+    """Why a backend call failed, in words, even when ``str(exc)`` is empty.
+
+    etcd3gw's exceptions keep their text in ``detail_text`` and print as
+    nothing, and tooz's etcd3gw driver re-raises them as its own errors with
+    that empty text (the original as the cause), so a refused connection
+    would otherwise be told as ``Cannot reach the lock backend ...: ;``.
+    """
+    for error in (exc, exc.__cause__):
+        text = error is not None and (
+            str(error) or getattr(error, 'detail_text', None))
+        if text:
+            return text
+    return type(exc).__name__

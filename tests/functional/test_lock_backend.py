@@ -24,11 +24,13 @@ tooz's etcd driver says nothing of why; the line still names the backend
 and gives the reason.
 """
 
+import contextlib
 import json
 import logging
 import time
 
 import pytest
+from tooz import coordination
 
 from masakari_blazar.cloud import claim_lock
 from tests.functional import conftest
@@ -56,6 +58,20 @@ def backend(request, tmp_path):
     server = conftest.lock_server(request.param, tmp_path, password=PASSWORD)
     yield server
     server.stop()
+
+
+@contextlib.contextmanager
+def held_elsewhere(url):
+    """The spare-pool lock at ``url``, held as another engine holds it."""
+    coordinator = coordination.get_coordinator(url, b'another-engine')
+    coordinator.start(start_heart=True)
+    lock = coordinator.get_lock(claim_lock.LOCK_NAME)
+    assert lock.acquire(blocking=5)
+    try:
+        yield
+    finally:
+        lock.release()
+        coordinator.stop()
 
 
 def test_a_lock_backend_that_is_down_ends_the_recovery_in_bounded_time(
@@ -112,3 +128,28 @@ def test_a_lock_backend_killed_mid_claim_still_ends_in_bounded_time(
         backend.shown_url) in caplog.text
     assert PASSWORD not in caplog.text
     result.assert_nothing_lost()
+
+
+def test_a_lock_held_elsewhere_ends_the_recovery_naming_the_backend(
+        runner, backend):
+    """Another recovery holds the lock for longer than ``lock_timeout``.
+
+    The recovery gives up within its bound with the timeout's own line,
+    whichever way the backend's driver tells that the wait ran out (tooz's
+    etcd lock raises where the redis lock answers False).
+    """
+    backend.start()
+    cloud = runner.cloud(harness.scenario('basic'))
+    runner.prepare(cloud, lock_url=backend.url, lock_timeout=LOCK_TIMEOUT)
+    with held_elsewhere(backend.url):
+        started = time.monotonic()
+        result = runner.fail(cloud, 'compute-1')
+        took = time.monotonic() - started
+
+    assert result.status == 'error', result.messages
+    assert took < BOUND, took
+    assert result.said('Timed out after %ss waiting for the spare-pool lock '
+                       'at %s; another recovery holds it' % (
+                           LOCK_TIMEOUT, backend.shown_url)), result.messages
+    assert result.claims() == {}
+    assert not any(PASSWORD in m for m in result.messages)
