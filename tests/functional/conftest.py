@@ -115,8 +115,10 @@ def runner(engine_workdir):
 
 
 def lock_server(kind, directory, password=None):
-    """A real lock backend of ``kind``, not started, keeping its files in
-    ``directory``; ``password`` is redis's (tooz's etcd driver has none).
+    """A real lock backend of ``kind``, not started.
+
+    It keeps its files in ``directory``; ``password`` is redis's (tooz's
+    etcd driver takes none).
     """
     if kind == 'redis':
         return redis_server.RedisServer(directory, password=password)

@@ -12,17 +12,16 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""A real etcd of the test's own, to restart and to kill.
+"""A real etcd of the test's own, to restart, kill and freeze.
 
 Operators share the claim lock through etcd as often as through redis
 (tooz's ``etcd3+http`` driver, etcd's gRPC gateway); the faults that
-matter, a restart that empties it and a crash that leaves it down, are
-done to the real process, as :mod:`redis_server` does them to redis.
+matter, a restart that empties it, a crash that leaves it down and a hang,
+are done to the real process, as :mod:`redis_server` does them to redis.
 """
 
 import os
 import shutil
-import signal
 import subprocess
 import time
 import uuid
@@ -30,10 +29,10 @@ import uuid
 import pytest
 import requests
 
-from tests.functional import redis_server
+from tests.functional import backend_server
 
 
-class EtcdServer(object):
+class EtcdServer(backend_server.BackendServer):
     """A one-member etcd cluster on 127.0.0.1, on free ports."""
 
     kind = 'etcd'
@@ -44,10 +43,8 @@ class EtcdServer(object):
                         'etcd-server from Debian)')
         self.directory = str(directory)
         self.data_dir = os.path.join(self.directory, 'etcd-data')
-        self.port = redis_server.free_port()
-        self.peer_port = redis_server.free_port()
-        self.process = None
         self.name = None
+        self._choose_ports()
 
     @property
     def url(self):
@@ -55,25 +52,15 @@ class EtcdServer(object):
 
     @property
     def shown_url(self):
-        """The URL as the plugin shows it: tooz's etcd3gw takes no password."""
+        """The URL as the plugin shows it: etcd3gw takes no password."""
         return self.url
 
-    def start(self):
-        """Start on its ports, or on other free ones if one was taken.
-
-        A port free when chosen may be taken before etcd binds it, by
-        another pytest-xdist worker's server for one; ours then exits, and
-        the answering member's name, unique to this start, tells whose it
-        is.
-        """
-        for _attempt in range(5):
-            if self._start_on_ports():
-                return self
-            self.port = redis_server.free_port()
-            self.peer_port = redis_server.free_port()
-        raise AssertionError('etcd found no free ports')
+    def _choose_ports(self):
+        self.port = backend_server.free_port()
+        self.peer_port = backend_server.free_port()
 
     def _start_on_ports(self):
+        """Whose member answers its name, unique to this start, tells."""
         self.name = 'test-%s' % uuid.uuid4().hex[:12]
         client = 'http://127.0.0.1:%d' % self.port
         peer = 'http://127.0.0.1:%d' % self.peer_port
@@ -108,19 +95,8 @@ class EtcdServer(object):
             return False
         return healthy and [m.get('name') for m in members] == [self.name]
 
-    def kill(self):
-        """SIGKILL: the backend vanishes mid-whatever, and stays down."""
-        if self.process is not None and self.process.poll() is None:
-            os.kill(self.process.pid, signal.SIGKILL)
-            self.process.wait(30)
-
     def restart(self):
         """Killed and started again, empty: every lock and lease is gone."""
         self.kill()
         shutil.rmtree(self.data_dir, ignore_errors=True)
         return self.start()
-
-    def stop(self):
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(30)

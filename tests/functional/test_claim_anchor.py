@@ -17,11 +17,11 @@
 Two recoveries race for one spare with nothing but the cloud between
 them: engines whose file locks are in different directories, engines on
 two different redis (or etcd) servers, and the case of issue 11, a real
-redis-server or etcd restarted (empty) while one engine holds the lock.  Each engine is a real
-Masakari engine; the claim aggregate's ``add_host`` (the anchor) is held
-until both engines have read the pool and chosen, so both choose the same
-free spare.  Nova lets one add it; the other is answered 409 and plans
-without it.
+redis-server or etcd restarted (empty) while one engine holds the lock.
+Each engine is a real Masakari engine; the claim aggregate's ``add_host``
+(the anchor) is held until both engines have read the pool and chosen, so
+both choose the same free spare.  Nova lets one add it; the other is
+answered 409 and plans without it.
 """
 
 import json

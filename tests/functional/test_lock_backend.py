@@ -104,24 +104,74 @@ def test_a_lock_backend_that_is_down_ends_the_recovery_in_bounded_time(
                       sort_keys=True) == blazar_before
 
 
-def test_a_lock_backend_killed_mid_claim_still_ends_in_bounded_time(
-        runner, backend, caplog):
+def lose(backend, fault, cloud, method, fragment):
+    """Kill or freeze (``fault``) ``backend`` at a request to the cloud.
+
+    The first request matching ``method`` and ``fragment`` sets it off.
+
+    :returns: the faults done, for the test to check that one was.
+    """
+    done = []
+
+    def act():
+        getattr(backend, fault)()
+        done.append(fault)
+    when_requested(cloud, method, fragment, act)
+    return done
+
+
+@pytest.mark.parametrize('fault', ['kill', 'freeze'])
+def test_a_lock_backend_lost_before_the_claim_ends_the_recovery_in_time(
+        runner, backend, fault):
+    """The backend answered the probe, then died or hung before the claim.
+
+    The failed host's service is disabled by then; the claim gives up
+    within its bound, naming the backend, with nothing claimed.
+    """
+    backend.start()
+    cloud = runner.cloud(harness.scenario('basic'))
+    blazar_before = json.dumps(cloud.snapshot()['blazar'], sort_keys=True)
+    done = lose(backend, fault, cloud, 'PUT', '/os-services/')
+    runner.prepare(cloud, lock_url=backend.url, lock_timeout=LOCK_TIMEOUT)
+    started = time.monotonic()
+    result = runner.fail(cloud, 'compute-1')
+    took = time.monotonic() - started
+
+    assert done == [fault]
+    assert result.status == 'error', result.messages
+    assert took < BOUND, took
+    failure, undone = result.messages[-2:]
+    assert backend.shown_url in failure, failure
+    assert undone == failure + '; nothing was claimed', result.messages
+    assert not any(PASSWORD in m for m in result.messages)
+    assert result.claims() == {}
+    assert json.dumps(cloud.snapshot()['blazar'],
+                      sort_keys=True) == blazar_before
+    assert {cloud.server(n)['host'] for n in ('ha-vm-1', 'ha-vm-2')} == {
+        'compute-1'}
+
+
+@pytest.mark.parametrize('fault', ['kill', 'freeze'])
+def test_a_lock_backend_lost_mid_claim_still_ends_in_bounded_time(
+        runner, backend, caplog, fault):
+    """The backend died or hung while the recovery held the lock."""
     backend.start()
     cloud = runner.cloud(harness.scenario('basic'))
     # The spare's removal from Blazar waits a little, so that the backend
     # is gone while the lock is held.
     cloud.faults.add(service='blazar', method='DELETE', path=r'/os-hosts/',
                      kind=None, latency=1.0)
-    when_requested(cloud, 'DELETE', '/leases/', backend.kill)
+    done = lose(backend, fault, cloud, 'DELETE', '/leases/')
     runner.prepare(cloud, lock_url=backend.url, lock_timeout=LOCK_TIMEOUT)
     started = time.monotonic()
     with caplog.at_level(logging.WARNING):
         result = runner.fail(cloud, 'compute-1')
     took = time.monotonic() - started
 
-    assert backend.process.poll() is not None, 'the backend was not killed'
+    assert done == [fault]
     assert took < BOUND + 30, took
-    # The claim was recorded before the backend died: the recovery goes on.
+    # The claim was recorded before the backend was lost: the recovery goes
+    # on.
     assert result.status == 'finished', result.messages
     assert list(result.claims()) == ['spare-1']
     assert 'Could not release the spare-pool lock at %s (' % (
