@@ -28,6 +28,7 @@ import threading
 import time
 import uuid
 
+import tenacity
 from tooz import coordination
 
 from masakari_blazar import exceptions
@@ -164,7 +165,7 @@ def _join(url, deadline, seconds):
     except Exception as exc:
         raise exceptions.ConfigError(
             'Cannot reach the lock backend %s: %s; check [masakari_blazar] '
-            'lock_url or [coordination] backend_url' % (url, exc))
+            'lock_url or [coordination] backend_url' % (url, _reason(exc)))
     return coordinator
 
 
@@ -177,12 +178,16 @@ def acquire(lock, wait, url, what, unchanged, error):
     """
     try:
         return _bounded(wait + SLACK, lock.acquire, blocking=wait)
+    except tenacity.RetryError:
+        # tooz's etcd3gw lock gives up waiting by letting its retry loop's
+        # RetryError out, where the other drivers answer False.
+        return False
     except _TimedOut:
         raise error('The lock backend %s stopped answering while %s was '
                     'being taken; %s' % (url, what, unchanged))
     except coordination.ToozError as exc:
         raise error('The lock backend %s failed while taking %s: %s; %s' % (
-            url, what, exc, unchanged))
+            url, what, _reason(exc), unchanged))
 
 
 def release(lock, url, what, recorded):
@@ -219,7 +224,23 @@ def _problem(seconds, fn, failed=None):
     except _TimedOut:
         return 'no answer within %d s' % seconds
     except coordination.ToozError as exc:
-        return str(exc) or type(exc).__name__
+        return _reason(exc)
     if answer is False and failed:
         return failed
     return None
+
+
+def _reason(exc):
+    """Why a backend call failed, in words, even when ``str(exc)`` is empty.
+
+    etcd3gw's exceptions keep their text in ``detail_text`` and print as
+    nothing, and tooz's etcd3gw driver re-raises them as its own errors with
+    that empty text (the original as the cause), so a refused connection
+    would otherwise be told as ``Cannot reach the lock backend ...: ;``.
+    """
+    for error in (exc, exc.__cause__):
+        text = error is not None and (
+            str(error) or getattr(error, 'detail_text', None))
+        if text:
+            return text
+    return type(exc).__name__

@@ -30,7 +30,13 @@ import pytest
 from masakari_blazar.simulator import scenario as scenario_mod
 from masakari_blazar.simulator import SimulatedCloud
 from tests.functional import cli
+from tests.functional import etcd_server
 from tests.functional import harness
+from tests.functional import redis_server
+
+# The lock backends operators share the claim lock through, each run as a
+# real process by the lock-loss tests.
+LOCK_BACKENDS = ('redis', 'etcd')
 
 
 def scenario_dict(name):
@@ -106,6 +112,17 @@ def runner(engine_workdir):
     runner.engine.reset()
     yield runner
     runner.stop()
+
+
+def lock_server(kind, directory, password=None):
+    """A real lock backend of ``kind``, not started.
+
+    It keeps its files in ``directory``; ``password`` is redis's (tooz's
+    etcd driver takes none).
+    """
+    if kind == 'redis':
+        return redis_server.RedisServer(directory, password=password)
+    return etcd_server.EtcdServer(directory)
 
 
 def wait_for(predicate, timeout=10.0, interval=0.02):

@@ -12,26 +12,27 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""A real redis-server of the test's own, to restart and to kill.
+"""A real redis-server of the test's own, to restart, kill and freeze.
 
 Engines on several machines share one like it through tooz; the faults
-that matter (a restart that empties it, a crash that leaves it down) are
-done to the real process.
+that matter (a restart that empties it, a crash that leaves it down, a hang)
+are done to the real process.
 """
 
-import os
 import shutil
-import signal
-import socket
 import subprocess
 import time
 
 import pytest
 import redis
 
+from tests.functional import backend_server
 
-class RedisServer(object):
+
+class RedisServer(backend_server.BackendServer):
     """redis-server on 127.0.0.1, on a free port, without persistence."""
+
+    kind = 'redis'
 
     def __init__(self, directory, password=None):
         if not shutil.which('redis-server'):
@@ -39,28 +40,24 @@ class RedisServer(object):
                         'from Debian)')
         self.directory = str(directory)
         self.password = password
-        self.port = _free_port()
-        self.process = None
+        self._choose_ports()
 
     @property
     def url(self):
         auth = ':%s@' % self.password if self.password else ''
         return 'redis://%s127.0.0.1:%d' % (auth, self.port)
 
-    def start(self):
-        """Start on its port, or on another free one if that was taken.
+    @property
+    def shown_url(self):
+        """The URL as the plugin shows it, its password masked."""
+        return self.url.replace(self.password, '***') if self.password \
+            else self.url
 
-        A port free when chosen may be taken before redis-server binds it,
-        by another pytest-xdist worker's server for one; ours then exits,
-        and the answering server's process id tells whose it is.
-        """
-        for _attempt in range(5):
-            if self._start_on_port():
-                return self
-            self.port = _free_port()
-        raise AssertionError('redis-server found no free port')
+    def _choose_ports(self):
+        self.port = backend_server.free_port()
 
-    def _start_on_port(self):
+    def _start_on_ports(self):
+        """Whose server answers on the port its process id tells."""
         args = ['redis-server', '--port', str(self.port), '--bind',
                 '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir',
                 self.directory]
@@ -83,24 +80,7 @@ class RedisServer(object):
             time.sleep(0.05)
         return False
 
-    def kill(self):
-        """SIGKILL: the backend vanishes mid-whatever, and stays down."""
-        if self.process is not None and self.process.poll() is None:
-            os.kill(self.process.pid, signal.SIGKILL)
-            self.process.wait(30)
-
     def restart(self):
         """Killed and started again, empty: every lock it held is gone."""
         self.kill()
         return self.start()
-
-    def stop(self):
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(30)
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]

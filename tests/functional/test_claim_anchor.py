@@ -16,12 +16,12 @@
 
 Two recoveries race for one spare with nothing but the cloud between
 them: engines whose file locks are in different directories, engines on
-two different redis servers, and the case of issue 11, a real redis-server
-restarted (empty) while one engine holds the lock.  Each engine is a real
-Masakari engine; the claim aggregate's ``add_host`` (the anchor) is held
-until both engines have read the pool and chosen, so both choose the same
-free spare.  Nova lets one add it; the other is answered 409 and plans
-without it.
+two different redis (or etcd) servers, and the case of issue 11, a real
+redis-server or etcd restarted (empty) while one engine holds the lock.
+Each engine is a real Masakari engine; the claim aggregate's ``add_host``
+(the anchor) is held until both engines have read the pool and chosen, so
+both choose the same free spare.  Nova lets one add it; the other is
+answered 409 and plans without it.
 """
 
 import json
@@ -35,7 +35,6 @@ from masakari_blazar.simulator import lease_end
 from tests.functional import cli
 from tests.functional import conftest
 from tests.functional import harness
-from tests.functional import redis_server
 
 FAILING = ('compute-1', 'compute-2')
 LOST = 'was claimed by another recovery meanwhile; planning without it'
@@ -109,25 +108,27 @@ def assert_one_spare_each(cloud, outcomes, races_lost=1):
 
 
 @pytest.fixture
-def two_redis(tmp_path):
-    servers = [redis_server.RedisServer(tmp_path / str(n)).start()
-               for n in (1, 2)]
+def two_servers(tmp_path, backends):
+    """Two servers of the ``backends`` kind, each an engine's own."""
+    servers = []
+    for number in (1, 2):
+        (tmp_path / str(number)).mkdir()
+        servers.append(conftest.lock_server(
+            backends, tmp_path / str(number)).start())
     yield servers
     for server in servers:
         server.stop()
 
 
-@pytest.mark.parametrize('backends', ['file', 'redis'])
+@pytest.mark.parametrize('backends', ('file',) + conftest.LOCK_BACKENDS)
 def test_engines_whose_locks_are_not_shared_never_share_a_spare(
         runner, tmp_path, request, backends):
     """Each engine holds a lock of its own: nothing serialises the claims."""
-    if backends == 'redis':
-        for number in (1, 2):
-            (tmp_path / str(number)).mkdir()
-        options = [{'lock_url': s.url}
-                   for s in request.getfixturevalue('two_redis')]
-    else:
+    if backends == 'file':
         options = [{}, {}]
+    else:
+        options = [{'lock_url': s.url}
+                   for s in request.getfixturevalue('two_servers')]
     cloud, anchor_path = racing_cloud(runner)
     gate = conftest.Gate(cloud, 'POST', anchor_path)
 
@@ -139,36 +140,37 @@ def test_engines_whose_locks_are_not_shared_never_share_a_spare(
     assert_one_spare_each(cloud, outcomes)
 
 
+@pytest.mark.parametrize('backend', conftest.LOCK_BACKENDS)
 @pytest.mark.parametrize('point,skip,races_lost', [
     ('before its anchor', 0, 1),
     ('between its anchor and its record', 1, 0)])
-def test_a_redis_restart_while_a_claim_holds_the_lock_gives_the_spare_once(
-        runner, tmp_path, point, skip, races_lost):
-    """Issue 11: redis restarted (empty) while engine A holds the lock.
+def test_a_backend_restart_while_a_claim_holds_the_lock_gives_the_spare_once(
+        runner, tmp_path, backend, point, skip, races_lost):
+    """Issue 11: the backend restarted (empty) while engine A holds the lock.
 
-    Engine A (this process) holds the lock on redis and has chosen
-    spare-1; at ``point`` redis restarts empty and engine B takes the same
-    lock and recovers its failure.  Before A's anchor, B chooses spare-1
+    Engine A (this process) holds the lock on redis or etcd and has chosen
+    spare-1; at ``point`` the backend restarts empty and engine B takes the
+    same lock and recovers its failure.  Before A's anchor, B chooses spare-1
     too and loses it to A, or A to B, at Nova; after it, B sees spare-1
     claimed, by an owner it cannot name yet, and never chooses it.
     """
-    redis = redis_server.RedisServer(tmp_path).start()
+    server = conftest.lock_server(backend, tmp_path).start()
     cloud, anchor_path = racing_cloud(runner)
     engine_b = []
 
-    def restart_redis_then_start_b():
-        redis.restart()
+    def restart_backend_then_start_b():
+        server.restart()
         engine_b.append(fresh_engine(tmp_path, cloud, 'compute-2',
-                                     {'lock_url': redis.url}))
+                                     {'lock_url': server.url}))
 
     gate = conftest.Gate(cloud, 'POST', anchor_path, skip=skip,
-                         on_first=restart_redis_then_start_b)
+                         on_first=restart_backend_then_start_b)
     try:
-        runner.prepare(cloud, lock_url=redis.url)
+        runner.prepare(cloud, lock_url=server.url)
         result_a = runner.fail(cloud, 'compute-1')
         outcome_b = outcome(engine_b[0])
     finally:
-        redis.stop()
+        server.stop()
 
     assert gate.met, 'engine B did not claim while A held the lock'
     outcome_a = dict(result_a.result, notification=result_a.uuid,

@@ -15,11 +15,14 @@
 """The spare-pool lock, with a real tooz file backend."""
 
 import os
+import socket
 import threading
 import time
 
 from oslo_config import cfg
 import pytest
+import tenacity
+from tooz import coordination
 
 from masakari_blazar.cloud import claim_lock
 from masakari_blazar import conf as mb_conf
@@ -141,3 +144,50 @@ def test_probe_names_a_backend_out_of_reach(tmp_path):
     conf.set_override('lock_url', 'nosuchdriver://x', 'masakari_blazar')
     with pytest.raises(exceptions.ConfigError, match='nosuchdriver://x'):
         claim_lock.probe(conf)
+
+
+class _EtcdLikeLock(object):
+    """A held lock as tooz's etcd3gw driver tells it once the wait ran out."""
+
+    def acquire(self, blocking=True):
+        raise tenacity.RetryError(None)
+
+
+class _EtcdLikeCoordinator(object):
+    def start(self, start_heart=False):
+        pass
+
+    def get_lock(self, name):
+        return _EtcdLikeLock()
+
+    def stop(self):
+        pass
+
+
+def test_an_etcd_lock_whose_wait_ran_out_is_a_timeout(tmp_path, monkeypatch):
+    conf = make_conf(tmp_path)
+    conf.set_override('lock_url', 'etcd3+http://etcd:2379', 'masakari_blazar')
+    conf.set_override('lock_timeout', 1, 'masakari_blazar')
+    monkeypatch.setattr(coordination, 'get_coordinator',
+                        lambda url, member: _EtcdLikeCoordinator())
+    with pytest.raises(exceptions.ClaimError) as exc:
+        with claim_lock.spare_pool_lock(conf):
+            pytest.fail('the lock was taken')
+    assert str(exc.value) == (
+        'Timed out after 1s waiting for the spare-pool lock at '
+        'etcd3+http://etcd:2379; another recovery holds it')
+
+
+def test_an_etcd_backend_that_refuses_is_named_with_the_reason(tmp_path):
+    """tooz's etcd3gw errors print as nothing; the reason is their cause's."""
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        port = sock.getsockname()[1]
+    conf = make_conf(tmp_path)
+    url = 'etcd3+http://127.0.0.1:%d' % port
+    conf.set_override('lock_url', url, 'masakari_blazar')
+    with pytest.raises(exceptions.ConfigError) as exc:
+        claim_lock.probe(conf)
+    assert str(exc.value).startswith('Cannot reach the lock backend %s: '
+                                     % url)
+    assert 'Connection refused' in str(exc.value)
