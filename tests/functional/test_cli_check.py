@@ -14,8 +14,8 @@
 
 """``masakari-blazar check`` against a simulated deployment."""
 
+from tests.functional import backend_server
 from tests.functional import cli
-from tests.functional import redis_server
 
 
 def check(conf):
@@ -191,7 +191,7 @@ def test_a_lock_backend_that_does_not_answer_is_an_error(
     """The backend named, its password masked: every recovery would fail."""
     cloud = runner.cloud('basic')
     runner.prepare(cloud)
-    port = redis_server._free_port()
+    port = backend_server.free_port()
     conf = cli.write_conf(tmp_path, runner, cloud, masakari=masakari,
                           plugin='spare_project_id = %s\nlock_timeout = 1\n'
                           % cloud.project_id('admin'),
