@@ -156,17 +156,10 @@ class EvacuateInstancesTask(base.CleanDetails,
             if attempts.action(server, self.histories[vmove.instance_uuid],
                                host_name) is retries.Action.EVACUATE_AGAIN:
                 # Evacuated in ERROR, it would be left in ERROR again.
-                try:
-                    attempts.reset_to_active(self.context, self.novaclient,
-                                             vmove, where)
-                except exceptions.RecoveryError as exc:
-                    self._close(vmove, FAILED, message=str(exc))
+                if not self._reset(vmove, where, 'by an earlier attempt; '
+                                   'reset it to ACTIVE, to evacuate it '
+                                   'again', 0.4):
                     return
-                self.update_details('Instance %s (%s) was left in ERROR by '
-                                    'an earlier attempt; reset it to ACTIVE, '
-                                    'to evacuate it again' % (
-                                        vmove.instance_name,
-                                        vmove.instance_uuid), 0.4)
             self._evacuate_and_confirm(self.context, vmove, target)
             if vmove.status == FAILED:
                 self._add_nova_fault(vmove)
@@ -248,19 +241,29 @@ class EvacuateInstancesTask(base.CleanDetails,
             if todo is retries.Action.LEAVE:
                 continue
             where = getattr(server, 'OS-EXT-SRV-ATTR:hypervisor_hostname')
-            try:
-                if todo is not retries.Action.RECOVER_IN_PLACE:
-                    raise exceptions.RecoveryError(
-                        'it is in ERROR on %s, where its evacuation left it'
-                        % where)
-                attempts.reset_to_active(self.context, self.novaclient,
-                                         vmove, where)
-            except exceptions.RecoveryError as exc:
-                self._close(vmove, FAILED, message=str(exc))
+            if todo is not retries.Action.RECOVER_IN_PLACE:
+                self._close(vmove, FAILED, message=safe_text.clean(
+                    'it is in ERROR on %s, where its evacuation left it' %
+                    where))
                 continue
-            self.update_details('Instance %s (%s) was left in ERROR on %s by '
-                                'its evacuation; reset it to ACTIVE there' % (
-                                    vmove.instance_name, uuid, where), 0.8)
+            self._reset(vmove, where, 'on %s by its evacuation; reset it to '
+                        'ACTIVE there' % where, 0.8)
+
+    def _reset(self, vmove, where, said, progress):
+        """Reset the instance to ACTIVE on ``where``; whether it was.
+
+        :param said: how the progress line goes on after "Instance <name>
+            (<uuid>) was left in ERROR ".
+        """
+        try:
+            attempts.reset_to_active(self.context, self.novaclient, vmove,
+                                     where)
+        except exceptions.RecoveryError as exc:
+            self._close(vmove, FAILED, message=str(exc))
+            return False
+        self.update_details('Instance %s (%s) was left in ERROR %s' % (
+            vmove.instance_name, vmove.instance_uuid, said), progress)
+        return True
 
     @staticmethod
     def _close(vmove, status, dest_host=None, message=None):
