@@ -187,19 +187,20 @@ class MasakariApi(object):
             not_found=NOT_MASAKARI)
         return notification.notification_uuid
 
-    def notification(self, notification_uuid):
-        """A notification's status and recovery_workflow_details."""
-        notification = self._call(
+    def _notification(self, notification_uuid):
+        return self._call(
             'GET /notifications/%s' % notification_uuid,
             lambda proxy: proxy.get_notification(notification_uuid))
+
+    def notification(self, notification_uuid):
+        """A notification's status and recovery_workflow_details."""
+        notification = self._notification(notification_uuid)
         return notification.status, notification.recovery_workflow_details
 
     def notification_source(self, notification_uuid):
         """``(status, source host uuid)``, or None if Masakari has none."""
         try:
-            notification = self._call(
-                'GET /notifications/%s' % notification_uuid,
-                lambda proxy: proxy.get_notification(notification_uuid))
+            notification = self._notification(notification_uuid)
         except exceptions.ApiError as exc:
             if exc.status == 404:
                 return None
