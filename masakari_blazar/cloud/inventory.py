@@ -26,6 +26,7 @@ calls, so they can be tested with literals.
 from masakari_blazar import conf as mb_conf
 from masakari_blazar.decisions import hosts
 from masakari_blazar.decisions import reservations
+from masakari_blazar.decisions import resource_request
 from masakari_blazar.decisions import server_groups
 from masakari_blazar.decisions import spare_pool
 from masakari_blazar import exceptions
@@ -160,12 +161,52 @@ class Inventory(object):
         A host missing from the answer has no room left, or Placement cut
         its answer short (``[placement] max_allocation_candidates``): read
         it with :meth:`free_resources`.
+
+        :returns: that, and provider uuid -> its traits (1.17 on).
         """
-        body = self.call(
-            'Placement', 'GET %s' % CANDIDATES, self.clients.placement.get,
-            CANDIDATES, microversion=CANDIDATES_MICROVERSION).json()
-        return {uuid: hosts.summary_capacity(summary) for uuid, summary in
-                body.get('provider_summaries', {}).items()}
+        body = self._candidates(CANDIDATES)
+        summaries = body.get('provider_summaries', {})
+        return ({uuid: hosts.summary_capacity(summary)
+                 for uuid, summary in summaries.items()},
+                {uuid: frozenset(summary.get('traits') or ())
+                 for uuid, summary in summaries.items()})
+
+    def _candidates(self, path):
+        return self.call(
+            'Placement', 'GET %s' % path, self.clients.placement.get,
+            path, microversion=CANDIDATES_MICROVERSION).json()
+
+    def offered(self, requests):
+        """``{request: root providers with a candidate for it}``.
+
+        One ``GET /allocation_candidates`` per distinct request, whatever
+        the number of instances and spares: Placement itself judges
+        traits, ``max_unit``, ``min_unit``, ``step_size`` and nested
+        inventories, as it will for Nova's scheduler.  One call per spare
+        (``in_tree``, 1.31) would cost instances times spares calls for
+        the same answer.  A request Placement rejects (a trait it does
+        not know) is offered nowhere, as Nova then finds no host.
+
+        :returns: that, and ``{request: Placement's error}`` for those.
+        """
+        offered = {}
+        errors = {}
+        for request in sorted(set(requests), key=resource_request.query):
+            path = '/allocation_candidates?' + resource_request.query(
+                request)
+            try:
+                body = self._candidates(path)
+            except exceptions.ApiError as exc:
+                if exc.status != 400:
+                    raise
+                offered[request] = frozenset()
+                errors[request] = str(exc)
+                continue
+            offered[request] = frozenset(
+                summary.get('root_provider_uuid') or uuid
+                for uuid, summary in
+                body.get('provider_summaries', {}).items())
+        return offered, errors
 
     def free_resources(self, provider_uuid):
         inventories = self.placement_get(

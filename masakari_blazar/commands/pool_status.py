@@ -31,9 +31,9 @@ from masakari_blazar.commands import metrics
 from masakari_blazar.commands import tables
 from masakari_blazar.decisions import evacuees
 from masakari_blazar.decisions import headroom
-from masakari_blazar.decisions import hosts
 from masakari_blazar.decisions import model
 from masakari_blazar.decisions import planner as planner_mod
+from masakari_blazar.decisions import resource_request
 from masakari_blazar.decisions import segments as segments_mod
 from masakari_blazar.decisions import stalled_claims
 from masakari_blazar import exceptions
@@ -121,9 +121,9 @@ def plan_headroom(recovery, would_move, free_spares, segment_hosts=None):
         moving[host] = [s['id'] for s in chosen]
         loads[host] = model.Resources()
         for server in chosen:
-            loads[host] += hosts.flavor_resources(
+            loads[host] += resource_request.from_flavor(
                 server.get('flavor') or {},
-                volume_backed=not server.get('image'))
+                volume_backed=not server.get('image')).resources
     order = headroom.failure_order(loads)
     opts = recovery.opts
     planner = planner_mod.from_options(

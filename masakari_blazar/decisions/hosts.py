@@ -26,9 +26,6 @@ import math
 from masakari_blazar.decisions import model
 
 
-RESOURCE_CLASSES = ('VCPU', 'MEMORY_MB', 'DISK_GB')
-
-
 def health_problem(hostname, service, hypervisor):
     """Why ``hostname`` cannot take instances, or None if it can.
 
@@ -76,24 +73,13 @@ def summary_capacity(summary):
 
 
 def _free_and_used(capacities, usages):
-    used = [int(usages.get(rc, 0)) for rc in RESOURCE_CLASSES]
-    free = [max(int(capacities.get(rc, 0)) - u, 0)
-            for rc, u in zip(RESOURCE_CLASSES, used)]
-    return model.Resources(*free), model.Resources(*used)
-
-
-def flavor_resources(flavor, volume_backed=False):
-    """What an instance of ``flavor`` (Nova's embedded dict) consumes.
-
-    A volume-backed instance's root disk is not on the host, and Nova does
-    not ask Placement for it.
-    """
-    swap_gb = int(math.ceil(int(flavor.get('swap') or 0) / 1024.0))
-    root_gb = 0 if volume_backed else int(flavor.get('disk', 0))
-    return model.Resources(
-        int(flavor.get('vcpus', 0)),
-        int(flavor.get('ram', 0)),
-        root_gb + int(flavor.get('ephemeral', 0) or 0) + swap_gb)
+    """Every class of the host, ``PCPU`` and custom classes too."""
+    classes = set(capacities) | set(usages)
+    used = {rc: int(usages.get(rc, 0)) for rc in classes}
+    free = {rc: max(int(capacities.get(rc, 0)) - used[rc], 0)
+            for rc in classes}
+    return (model.Resources.from_classes(free),
+            model.Resources.from_classes(used))
 
 
 def home_az(hostname, aggregates, names):

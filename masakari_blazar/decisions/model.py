@@ -27,30 +27,83 @@ INSTANCE_RESERVATION = 'instance'
 
 @dataclasses.dataclass(frozen=True)
 class Resources(object):
-    """An amount of the three resources that Nova schedules on."""
+    """An amount of the resource classes that Nova schedules on.
+
+    The three classes every flavor asks for have their fields; any other
+    class (``PCPU`` for dedicated CPUs, a ``CUSTOM_*`` class of a
+    ``resources:`` extra spec) is in ``other``, ``(class, amount)`` pairs
+    sorted by class, so that two equal amounts compare and hash equal.
+    """
 
     vcpus: int = 0
     memory_mb: int = 0
     disk_gb: int = 0
+    other: typing.Tuple[typing.Tuple[str, int], ...] = ()
+
+    @classmethod
+    def from_classes(cls, amounts):
+        """The amount that ``{resource class: amount}`` describes."""
+        amounts = dict(amounts)
+        return cls(int(amounts.pop('VCPU', 0)),
+                   int(amounts.pop('MEMORY_MB', 0)),
+                   int(amounts.pop('DISK_GB', 0)),
+                   tuple(sorted((rc, int(n)) for rc, n in amounts.items()
+                                if n)))
+
+    def classes(self):
+        """``{resource class: amount}``, the classes with an amount only."""
+        amounts = dict(self.other)
+        amounts.update(VCPU=self.vcpus, MEMORY_MB=self.memory_mb,
+                       DISK_GB=self.disk_gb)
+        return {rc: n for rc, n in amounts.items() if n}
+
+    def amount(self, rc):
+        return self.classes().get(rc, 0)
+
+    def _combine(self, other, sign):
+        mine = self.classes()
+        for rc, n in other.classes().items():
+            mine[rc] = mine.get(rc, 0) + sign * n
+        return Resources.from_classes(mine)
 
     def __add__(self, other):
-        return Resources(self.vcpus + other.vcpus,
-                         self.memory_mb + other.memory_mb,
-                         self.disk_gb + other.disk_gb)
+        return self._combine(other, 1)
 
     def __sub__(self, other):
-        return Resources(self.vcpus - other.vcpus,
-                         self.memory_mb - other.memory_mb,
-                         self.disk_gb - other.disk_gb)
+        return self._combine(other, -1)
 
     def fits_in(self, other):
-        return (self.vcpus <= other.vcpus and
-                self.memory_mb <= other.memory_mb and
-                self.disk_gb <= other.disk_gb)
+        free = other.classes()
+        return all(n <= free.get(rc, 0) for rc, n in self.classes().items())
 
     def __str__(self):
-        return '%d vCPU, %d MB RAM, %d GB disk' % (
+        text = '%d vCPU, %d MB RAM, %d GB disk' % (
             self.vcpus, self.memory_mb, self.disk_gb)
+        return ', '.join([text] + ['%d %s' % (n, rc)
+                                   for rc, n in self.other if n])
+
+
+@dataclasses.dataclass(frozen=True)
+class Request(object):
+    """What Nova asks Placement for one instance: amounts and traits.
+
+    Built from the flavor by
+    :func:`~masakari_blazar.decisions.resource_request.from_flavor`; equal
+    requests are asked of Placement once, whatever the number of
+    instances.
+    """
+
+    resources: Resources
+    required: typing.FrozenSet[str] = frozenset()
+    forbidden: typing.FrozenSet[str] = frozenset()
+
+    def __str__(self):
+        text = str(self.resources)
+        if self.required:
+            text += '; traits %s' % ', '.join(sorted(self.required))
+        if self.forbidden:
+            text += '; not %s' % ', '.join(sorted(self.forbidden))
+        return text
 
 
 @dataclasses.dataclass(frozen=True)
@@ -114,6 +167,15 @@ class Instance(object):
     priority: int = 0
     ha_enabled: bool = False
     server_group: typing.Optional[ServerGroup] = None
+    #: The flavor's required and forbidden traits, as Placement sees them.
+    required_traits: typing.FrozenSet[str] = frozenset()
+    forbidden_traits: typing.FrozenSet[str] = frozenset()
+
+    @property
+    def request(self):
+        """The resource request Nova sends Placement for this instance."""
+        return Request(self.resources, self.required_traits,
+                       self.forbidden_traits)
 
     def may_land_in(self, zone):
         """Whether the AvailabilityZoneFilter passes a host of ``zone``."""
@@ -178,6 +240,11 @@ class Target(object):
     committed: bool = False
     group: typing.Optional[str] = None
     can_join_host_reservation: bool = True
+    #: ``{model.Request: reason}`` for the requests Placement has no
+    #: allocation candidate for on this host (a missing trait, no PCPU
+    #: inventory, a max_unit): the instances that make them cannot land.
+    refuses: typing.Dict[Request, str] = dataclasses.field(
+        default_factory=dict)
 
     @property
     def healthy(self):

@@ -24,7 +24,10 @@ reservation ends, so it may carry only that reservation's instances.  The
 groups of host reservations are planned before the rest, unless the
 operator's priorities say otherwise.  Within a group, instances are packed
 first-fit in :func:`evacuation_order`: the operator's priority, then
-Masakari's HA-enabled instances, then the largest first.  An instance that
+Masakari's HA-enabled instances, then the largest first.  A target that
+Placement offers no allocation candidate for an instance's flavor (a
+missing or forbidden trait, no ``PCPU`` inventory, a ``max_unit``) never
+gets it, and every resource class counts as targets fill.  An instance that
 Nova's AvailabilityZoneFilter pins to a zone is only planned onto a host of
 that zone; a target never gets more members of an anti-affinity server
 group than its ``max_server_per_host``, and a member of an affinity group
@@ -63,6 +66,10 @@ class Plan(object):
     order: typing.List[str] = dataclasses.field(default_factory=list)
     #: What the operator should know about the planning, for the progress.
     notes: typing.List[str] = dataclasses.field(default_factory=list)
+    #: ``{instance: {host: why}}``: the healthy targets Placement has no
+    #: allocation candidate on for the instance's flavor.
+    refusals: typing.Dict[str, typing.Dict[str, str]] = dataclasses.field(
+        default_factory=dict)
 
     def to_dict(self):
         return dataclasses.asdict(self)
@@ -93,7 +100,7 @@ class Plan(object):
 
 def _size(instance):
     res = instance.resources
-    return (res.memory_mb, res.vcpus, res.disk_gb)
+    return (res.memory_mb, res.vcpus + res.amount('PCPU'), res.disk_gb)
 
 
 def _rank(instance):
@@ -299,6 +306,11 @@ class Planner(object):
         run = _Run.start(instances, targets, self.max_spares, failed_az,
                          offered)
         run.plan.order = [i.uuid for i in evacuation_order(instances)]
+        for instance in instances:
+            refused = {t.hostname: t.refuses[instance.request]
+                       for t in run.usable if instance.request in t.refuses}
+            if refused:
+                run.plan.refusals[instance.uuid] = refused
         if note:
             run.plan.notes.append(note)
         for group, members in _groups(instances):
@@ -317,8 +329,13 @@ class Planner(object):
         for spending in (False, True):
             remaining = self._fill(run, group, remaining, spending)
         for instance in remaining:
-            run.plan.unplaced[instance.uuid] = self._unplaced_reason(
-                instance, run.spares_left)
+            reason = self._unplaced_reason(instance, run.spares_left)
+            refused = run.plan.refusals.get(instance.uuid)
+            if refused:
+                reason += '; Placement has no candidate for %s on %s' % (
+                    instance.request, '; '.join(
+                        '%s (%s)' % item for item in sorted(refused.items())))
+            run.plan.unplaced[instance.uuid] = reason
 
     def _fill(self, run, group, remaining, spending):
         """Fill one target after another until none takes an instance.
@@ -390,7 +407,8 @@ class Planner(object):
         be deleted when the reservation ends or the host is reused.
         """
         instances = [i for i in instances if i.may_land_in(target.az) and
-                     i.affinity_allows(target.hostname)]
+                     i.affinity_allows(target.hostname) and
+                     i.request not in target.refuses]
         if target.spare is None:
             return [i for i in instances
                     if i.reservation and i.reservation.id == target.group]

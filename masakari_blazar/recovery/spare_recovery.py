@@ -37,13 +37,17 @@ from masakari_blazar.decisions import hosts
 from masakari_blazar.decisions import model
 from masakari_blazar.decisions import planner
 from masakari_blazar.decisions import reservations
+from masakari_blazar.decisions import resource_request
 from masakari_blazar.decisions import spare_pool
 from masakari_blazar import exceptions
 from masakari_blazar.recovery import replenish
 
-# Nova's and Placement's answers about the candidate hosts of one failure.
+# Nova's and Placement's answers about the candidate hosts of one failure;
+# ``offered`` and ``errors`` are those of Inventory.offered, for the
+# requests of the instances that move.
 _Candidates = collections.namedtuple(
-    '_Candidates', 'aggregates services hypervisors capacities segment')
+    '_Candidates', 'aggregates services hypervisors capacities traits '
+    'segment offered errors')
 
 
 class SpareRecovery(object):
@@ -74,11 +78,14 @@ class SpareRecovery(object):
         for server in servers:
             pinned, zone = hosts.pinned_zone(server, aggregates,
                                              self.inventory.names)
+            request = resource_request.from_flavor(
+                server.get('flavor') or {},
+                volume_backed=not server.get('image'))
             found.append(model.Instance(
                 uuid=server['id'], name=server.get('name') or '',
-                resources=hosts.flavor_resources(
-                    server.get('flavor') or {},
-                    volume_backed=not server.get('image')),
+                resources=request.resources,
+                required_traits=request.required,
+                forbidden_traits=request.forbidden,
                 reservation=finder.find(server),
                 pinned=pinned, zone=zone,
                 priority=evacuees.priority(server),
@@ -88,26 +95,36 @@ class SpareRecovery(object):
 
     def _candidates(self, segment_hosts):
         """What Nova and Placement say of every host, for the targets."""
+        capacities, traits = self.inventory.capacities()
         return _Candidates(aggregates=self.inventory.aggregates(),
                            services=self.inventory.services(),
                            hypervisors=self.inventory.hypervisors(),
-                           capacities=self.inventory.capacities(),
-                           segment=set(segment_hosts))
+                           capacities=capacities, traits=traits,
+                           segment=set(segment_hosts), offered={},
+                           errors={})
 
     def _target(self, hostname, seen, **fields):
         problem = hosts.health_problem(
             hostname, seen.services.get(hostname),
             seen.hypervisors.get(hostname))
         free = model.Resources()
+        refuses = {}
         if problem is None:
             provider = seen.hypervisors[hostname]['id']
             free, used = seen.capacities.get(provider) or \
                 self.inventory.free_resources(provider)
             if fields.get('spare') and not fields.get('claimed'):
                 problem = failure.occupied_spare_problem(used)
+            refuses = {
+                request: seen.errors.get(request) or
+                resource_request.refusal(request,
+                                         seen.traits.get(provider),
+                                         free, free + used)
+                for request, roots in seen.offered.items()
+                if provider not in roots}
         az = hosts.home_az(hostname, seen.aggregates, self.inventory.names)
         return model.Target(hostname=hostname, free=free, az=az,
-                            problem=problem,
+                            problem=problem, refuses=refuses,
                             in_segment=hostname in seen.segment,
                             can_join_host_reservation=az is None, **fields)
 
@@ -145,6 +162,9 @@ class SpareRecovery(object):
             leases)
         instances = self._instances(host_name, instance_uuids, finder,
                                     seen.aggregates)
+        offered, errors = self.inventory.offered(
+            [i.request for i in instances])
+        seen = seen._replace(offered=offered, errors=errors)
         targets = [self._target(s.hostname, seen, spare=s) for s in pool]
         targets.extend(self._claimed_targets(mine, seen))
         targets.extend(

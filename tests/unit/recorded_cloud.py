@@ -184,11 +184,37 @@ class _Placement(_Manager):
     def get(self, path, microversion=None):
         if path == inventory.CANDIDATES:
             return Response({'provider_summaries': self.cloud.summaries})
+        if path.startswith('/allocation_candidates?'):
+            return Response({'provider_summaries': {
+                uuid: summary for uuid, summary in
+                self.cloud.summaries.items()
+                if _offers(summary, path.split('?', 1)[1])}})
         if path.startswith('/resource_providers?name='):
             name = path.split('=', 1)[1]
             return Response({'resource_providers': [
                 p for p in self.cloud.providers if p['name'] == name]})
         raise AssertionError('no recorded answer for GET %s' % path)
+
+
+def _offers(summary, query):
+    """Whether a recorded summary has room and traits for ``query``.
+
+    Placement's own judgement is recorded only for the smallest request;
+    for the others the summary's free amounts and traits answer.
+    """
+    params = dict(item.split('=', 1) for item in query.split('&'))
+    traits = set(summary.get('traits') or ())
+    for trait in filter(None, params.get('required', '').split(',')):
+        if (trait[1:] in traits) if trait.startswith('!') else \
+                (trait not in traits):
+            return False
+    resources = summary.get('resources', {})
+    for item in params['resources'].split(','):
+        rc, amount = item.split(':')
+        have = resources.get(rc)
+        if have is None or have['capacity'] - have['used'] < int(amount):
+            return False
+    return True
 
 
 class RecordedClients(object):

@@ -125,25 +125,6 @@ def test_missing_resource_class_has_no_room():
     assert free == model.Resources(7, 4096, 0)
 
 
-def test_flavor_resources_of_an_embedded_flavor():
-    # GET /servers/{id} at microversion 2.47 and later embeds the flavor.
-    flavor = {'vcpus': 4, 'ram': 8192, 'disk': 40, 'ephemeral': 10,
-              'swap': 0, 'original_name': 'm1.large', 'extra_specs': {}}
-    assert hosts.flavor_resources(flavor) == model.Resources(4, 8192, 50)
-
-
-@pytest.mark.parametrize('swap,disk', [(0, 20), ('', 20), (None, 20),
-                                       (512, 21), (1024, 21), (1025, 22)])
-def test_swap_in_mb_rounds_up_to_whole_gb(swap, disk):
-    flavor = {'vcpus': 1, 'ram': 1024, 'disk': 20, 'ephemeral': 0,
-              'swap': swap}
-    assert hosts.flavor_resources(flavor).disk_gb == disk
-
-
-def test_flavor_resources_of_an_empty_flavor():
-    assert hosts.flavor_resources({}) == model.Resources()
-
-
 def _agg(name, hosts, az=None, metadata=None):
     return {'id': len(name), 'name': name, 'availability_zone': az,
             'hosts': hosts, 'metadata': dict(metadata or {})}
@@ -184,9 +165,12 @@ def test_capacity_from_an_allocation_candidates_summary():
     summary = {'resources': {'VCPU': {'capacity': 64, 'used': 4},
                              'MEMORY_MB': {'capacity': 32256, 'used': 8192},
                              'DISK_GB': {'capacity': 500, 'used': 600},
-                             'CUSTOM_X': {'capacity': 1, 'used': 0}}}
+                             'CUSTOM_X': {'capacity': 1, 'used': 0},
+                             'PCPU': {'capacity': 8, 'used': 2}}}
     free, used = hosts.summary_capacity(summary)
-    assert free == model.Resources(60, 24064, 0)
-    assert used == model.Resources(4, 8192, 600)
+    # Every class counts, so that dedicated CPUs and custom classes fill.
+    assert free == model.Resources(60, 24064, 0,
+                                   (('CUSTOM_X', 1), ('PCPU', 6)))
+    assert used == model.Resources(4, 8192, 600, (('PCPU', 2),))
     assert hosts.summary_capacity({}) == (model.Resources(),
                                           model.Resources())
