@@ -24,6 +24,9 @@ A scenario is YAML (or JSON, or a dict) with these sections, all optional::
     hosts:       [{name, vcpus, memory_mb, disk_gb,
                    cpu_allocation_ratio, ram_allocation_ratio,
                    disk_allocation_ratio, reserved_host_memory_mb,
+                   cpu_dedicated_set,  "4-7": that many PCPU in Placement
+                   traits,        the root provider's traits besides
+                                  COMPUTE_NODE (default [HW_CPU_X86_AVX2])
                    az,            an AZ aggregate of that name, unless 'nova'
                    blazar,        true: registered in Blazar (into freepool)
                    capabilities,  Blazar extra capabilities {key: value}
@@ -194,8 +197,10 @@ def _build_hosts(cloud, hosts):
     for host in hosts:
         options = {key: host[key] for key in (
             'cpu_allocation_ratio', 'ram_allocation_ratio',
-            'disk_allocation_ratio', 'reserved_host_memory_mb')
-            if key in host}
+            'disk_allocation_ratio', 'reserved_host_memory_mb',
+            'cpu_dedicated_set') if key in host}
+        if 'traits' in host:
+            options['traits'] = tuple(host['traits'])
         state.add_compute_host(host['name'], host.get('vcpus', 16),
                                host.get('memory_mb', 65536),
                                host.get('disk_gb', 500), **options)

@@ -27,6 +27,7 @@ problem is one line naming the file, the place in it and what is wrong.
 import jsonschema
 
 from masakari_blazar.simulator import config
+from masakari_blazar.simulator.nova import scheduler
 from masakari_blazar.simulator.placement import store
 
 _NAME = {'type': 'string', 'minLength': 1}
@@ -89,6 +90,10 @@ SCHEMA = {
                 'disk_allocation_ratio': _RATIO,
                 'reserved_host_memory_mb': _COUNT,
                 'az': _NAME, 'blazar': {'type': 'boolean'},
+                'cpu_dedicated_set': {'type': 'string',
+                                      'pattern': r'^[0-9,^\- ]*$'},
+                'traits': {'type': 'array', 'items': {
+                    'type': 'string', 'pattern': '^[A-Z0-9_]+$'}},
                 'capabilities': {'type': 'object'},
                 'disabled': {'type': 'boolean'},
                 'disabled_reason': {'type': 'string'}}}},
@@ -243,3 +248,13 @@ def overcommitted(state):
                 yield ('hosts[%s]' % name,
                        'its servers need %d %s, more than the %d it has' % (
                            used[rc], rc, limit))
+    for server in sorted(state.servers.values(), key=lambda s: s.name):
+        host = state.hosts.get(server.host)
+        if host is None:
+            continue
+        tree = state.placement.providers_in_tree(host.node_uuid)
+        for rc in sorted(scheduler.flavor_resources(server.flavor)):
+            if not any(rc in p.inventories for p in tree):
+                yield ('servers[%s]' % server.name,
+                       'its flavor needs %s, which host %s has no inventory '
+                       'of (cpu_dedicated_set for PCPU)' % (rc, host.name))

@@ -80,6 +80,10 @@ class ComputeHost(object):
     host_ip: str = '192.0.2.1'
     hypervisor_type: str = 'QEMU'
     hypervisor_version: int = 8002000
+    #: ``[compute] cpu_dedicated_set``: the host CPUs reported as PCPU.
+    cpu_dedicated_set: str = ''
+    #: The root provider's CPU-feature and custom traits.
+    traits: tuple = ('HW_CPU_X86_AVX2',)
 
 
 @dataclasses.dataclass
@@ -248,7 +252,12 @@ class CloudState(object):
                                    ratio=host.ram_allocation_ratio),
             'DISK_GB': inventory(disk_gb, ratio=host.disk_allocation_ratio),
         }
-        root.traits = ['COMPUTE_NODE', 'HW_CPU_X86_AVX2']
+        pcpus = len(scheduler.parse_cpu_set(host.cpu_dedicated_set))
+        if pcpus:
+            # The libvirt driver reports one PCPU per CPU of the set, at
+            # ratio 1 and none reserved (LibvirtDriver._get_inventory).
+            root.inventories['PCPU'] = inventory(pcpus)
+        root.traits = ['COMPUTE_NODE'] + list(host.traits)
         root.generation = 1
         return host
 

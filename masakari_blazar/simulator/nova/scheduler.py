@@ -26,6 +26,9 @@ are deterministic.
 """
 
 import math
+import re
+
+from masakari_blazar.simulator.placement import store
 
 BLAZAR_AZ_PREFIX = 'blazar_'
 AGGREGATE_SCOPE = 'aggregate_instance_extra_specs'
@@ -49,13 +52,18 @@ def select_destination(cloud, server, requested_host=None):
         names = [requested_host]
     else:
         names = [name for name in cloud.hosts if name != server.host]
-    resources = flavor_resources(server.flavor)
+    resources, required, forbidden = flavor_request(server.flavor)
     fitting = [name for name in names if cloud.placement.fit_on_tree(
-        cloud.hosts[name].node_uuid, resources)]
+        cloud.hosts[name].node_uuid, resources, required, forbidden)]
     if not fitting:
         # Placement returned no allocation candidates: Nova's reason is ''.
-        raise NoValidHost('', 'Placement: no allocation candidates for %s '
-                          'among %s' % (resources, names))
+        raise NoValidHost('', 'Placement: no allocation candidates for %s%s'
+                          '%s among %s' % (
+                              resources,
+                              ' required %s' % sorted(required)
+                              if required else '',
+                              ' forbidden %s' % sorted(forbidden)
+                              if forbidden else '', names))
     rejected = []
     passing = []
     for name in fitting:
@@ -71,20 +79,78 @@ def select_destination(cloud, server, requested_host=None):
     return min(passing, key=lambda name: (-_free_ram(cloud, name), name))
 
 
-def flavor_resources(flavor):
-    """Placement resources of a flavor, as nova.scheduler.utils computes.
+def flavor_request(flavor):
+    """``(resources, required, forbidden)`` of a flavor, as Nova asks them.
 
-    ``resources:CLASS=N`` extra specs override or add classes; a zero
-    removes a standard class from the request.
+    After nova.scheduler.utils.ResourceRequest.from_request_spec: the
+    ``resources[$S]:CLASS`` and ``trait[$S]:NAME`` extra specs (groups
+    merged: a simulated host is one tree); ``hw:cpu_policy`` dedicated
+    switches the vCPUs to ``PCPU``, mixed splits them by
+    ``hw:cpu_dedicated_mask``, ``hw:emulator_threads_policy=isolate`` adds
+    a ``PCPU``, ``hw:cpu_thread_policy`` isolate/require forbids/requires
+    ``HW_CPU_HYPERTHREADING``; then the flavor's VCPU (unless VCPU or PCPU
+    is set), MEMORY_MB and DISK_GB for classes not set.  Zeros are
+    dropped.
     """
-    disk = flavor['disk'] + flavor['ephemeral']
-    disk += int(math.ceil(flavor['swap'] / 1024.0))
-    wanted = {'VCPU': flavor['vcpus'], 'MEMORY_MB': flavor['ram'],
-              'DISK_GB': disk}
-    for key, value in flavor.get('extra_specs', {}).items():
-        if key.startswith('resources:'):
-            wanted[key.split(':', 1)[1]] = int(value)
-    return {rc: amount for rc, amount in wanted.items() if amount}
+    specs = flavor.get('extra_specs') or {}
+    by_group = {}
+    required, forbidden = set(), set()
+    for key, value in specs.items():
+        match = re.match(r'^(resources|trait)([a-zA-Z0-9_-]{1,64})?:(.*)$',
+                         key)
+        if match is None:
+            continue
+        kind, suffix, name = match.groups()
+        if kind == 'trait':
+            {'required': required, 'forbidden': forbidden}.get(
+                value, set()).add(name)
+        elif value.isdigit() and (name.startswith('CUSTOM_') or
+                                  name in store.STANDARD_CLASSES):
+            by_group.setdefault(suffix, {})[name] = int(value)
+    unnumbered = by_group.setdefault(None, {})
+    policy = specs.get('hw:cpu_policy')
+    if policy in ('dedicated', 'mixed'):
+        pcpus = flavor['vcpus']
+        if policy == 'mixed':
+            mask = specs.get('hw:cpu_dedicated_mask', '').strip()
+            if mask.startswith('^'):
+                mask = '0-%d,%s' % (flavor['vcpus'] - 1, mask)
+            pcpus = len(parse_cpu_set(mask))
+            unnumbered['VCPU'] = flavor['vcpus'] - pcpus
+        if specs.get('hw:emulator_threads_policy') == 'isolate':
+            pcpus += 1
+        unnumbered['PCPU'] = pcpus
+    thread = specs.get('hw:cpu_thread_policy')
+    if thread == 'isolate':
+        forbidden.add('HW_CPU_HYPERTHREADING')
+    elif thread == 'require':
+        required.add('HW_CPU_HYPERTHREADING')
+    wanted = {}
+    for group in by_group.values():
+        for rc, amount in group.items():
+            wanted[rc] = wanted.get(rc, 0) + amount
+    if 'VCPU' not in wanted and 'PCPU' not in wanted:
+        wanted['VCPU'] = flavor['vcpus']
+    wanted.setdefault('MEMORY_MB', flavor['ram'])
+    wanted.setdefault('DISK_GB', flavor['disk'] + flavor['ephemeral'] +
+                      int(math.ceil(flavor['swap'] / 1024.0)))
+    return ({rc: amount for rc, amount in wanted.items() if amount},
+            required, forbidden)
+
+
+def flavor_resources(flavor):
+    """The resource classes and amounts of :func:`flavor_request`."""
+    return flavor_request(flavor)[0]
+
+
+def parse_cpu_set(spec):
+    """nova.virt.hardware.parse_cpu_spec: ``0-3,^2,6``."""
+    chosen, rejected = set(), set()
+    for rule in filter(None, (r.strip() for r in spec.split(','))):
+        target = rejected if rule.startswith('^') else chosen
+        low, _, high = rule.lstrip('^').partition('-')
+        target.update(range(int(low), int(high or low) + 1))
+    return chosen - rejected
 
 
 def _free_ram(cloud, name):

@@ -229,10 +229,30 @@ def _requested_resources(req):
     return resources
 
 
+def _requested_traits(req):
+    """``required`` (1.17 on): names, and ``!name`` forbidden (1.22 on)."""
+    text = req.query.get('required')
+    if text is None or req.version < (1, 17):
+        return set(), set()
+    required, forbidden = set(), set()
+    for name in text.split(','):
+        if name.startswith('!') and req.version >= (1, 22):
+            forbidden.add(name[1:])
+        elif name.startswith('!') or not re.match(r'^[A-Z0-9_]+$', name):
+            raise http_errors.PlacementError(
+                400, "Invalid query string parameters: Expected 'required' "
+                "parameter value of the form: HW_CPU_X86_VMX,CUSTOM_MAGIC. "
+                "Got: %s" % text, 'placement.undefined_code')
+        else:
+            required.add(name)
+    return required, forbidden
+
+
 def allocation_candidates(req, cloud):
     """GET /allocation_candidates (1.10 on, answered in the 1.12 format).
 
-    Every tree that can satisfy ``resources`` is a candidate; each
+    Every tree that can satisfy ``resources`` and the ``required``
+    traits is a candidate; each
     provider summary gives ``capacity`` ((total - reserved) *
     allocation_ratio) and ``used`` of its classes: from 1.27 all of its
     classes, from 1.29 for every provider of a candidate's tree.
@@ -248,7 +268,8 @@ def allocation_candidates(req, cloud):
             raise http_errors.PlacementError(
                 400, 'Invalid resource class in resources parameter: No such '
                 'resource class %s.' % rc, 'placement.undefined_code')
-    found, trees, usages = state.candidates(resources)
+    required, forbidden = _requested_traits(req)
+    found, trees, usages = state.candidates(resources, required, forbidden)
     if 'limit' in req.query and req.version >= (1, 16):
         found = found[:int(req.query['limit'])]
     summaries = {}

@@ -238,7 +238,7 @@ class PlacementState(object):
             usages = self.provider_usages(provider.uuid)
         return capacity(record) - usages.get(rc, 0)
 
-    def fit_on_tree(self, root_uuid, resources):
+    def fit_on_tree(self, root_uuid, resources, required=(), forbidden=()):
         """Where in the tree each class would come from, or None.
 
         Standard classes come from the root; any class may come from any
@@ -247,9 +247,29 @@ class PlacementState(object):
         """
         tree = self.providers_in_tree(root_uuid)
         return self._fit(tree, resources, {
-            p.uuid: self.provider_usages(p.uuid) for p in tree})
+            p.uuid: self.provider_usages(p.uuid) for p in tree},
+            required, forbidden)
 
-    def _fit(self, tree, resources, usages):
+    def _fit(self, tree, resources, usages, required=(), forbidden=()):
+        """One allocation request of the tree, or None.
+
+        The unnumbered group's traits are judged on the providers that
+        give its resources, together: every required trait on one of
+        them, no forbidden trait on any (placement's
+        _check_traits_for_alloc_request); no amount above ``max_unit``.
+        """
+        placement = self._amounts(tree, resources, usages)
+        if placement is None:
+            return None
+        traits = set()
+        for provider in tree:
+            if provider.uuid in placement:
+                traits.update(provider.traits)
+        if set(required) - traits or set(forbidden) & traits:
+            return None
+        return placement
+
+    def _amounts(self, tree, resources, usages):
         placement = {}
         for rc, amount in sorted(resources.items()):
             for provider in sorted(tree, key=lambda p: p.parent_uuid or ''):
@@ -263,7 +283,7 @@ class PlacementState(object):
                 return None
         return placement
 
-    def candidates(self, resources):
+    def candidates(self, resources, required=(), forbidden=()):
         """GET /allocation_candidates: the trees that can take a request.
 
         :returns: ([(root uuid, {provider uuid: amounts})], {root uuid:
@@ -276,7 +296,8 @@ class PlacementState(object):
             trees.setdefault(provider.root_uuid, []).append(provider)
         found = []
         for root_uuid in sorted(trees):
-            placement = self._fit(trees[root_uuid], resources, usages)
+            placement = self._fit(trees[root_uuid], resources, usages,
+                                  required, forbidden)
             if placement is not None:
                 found.append((root_uuid, placement))
         return found, trees, usages

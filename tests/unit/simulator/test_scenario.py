@@ -110,6 +110,27 @@ def test_an_overcommitted_host_is_refused_after_placement_counts_it():
         'VCPU, more than the 2 it has')
 
 
+def test_a_pcpu_server_on_a_host_without_pcpu_is_refused():
+    # Placement gives no PCPU where there is no cpu_dedicated_set.
+    spec = copy.deepcopy(GOOD)
+    spec['flavors'].append({'name': 'pinned', 'vcpus': 1, 'ram': 2048,
+                            'disk': 20,
+                            'extra_specs': {'hw:cpu_policy': 'dedicated'}})
+    spec['servers'][0]['flavor'] = 'pinned'
+    with pytest.raises(scenario.ScenarioError) as raised:
+        cloud_mod.SimulatedCloud(spec)
+    assert str(raised.value) == (
+        'scenario (given as a dict): servers[vm-1]: its flavor needs PCPU, '
+        'which host compute-1 has no inventory of (cpu_dedicated_set for '
+        'PCPU)')
+    spec['hosts'][0]['cpu_dedicated_set'] = '2-3'
+    cloud = cloud_mod.SimulatedCloud(spec)
+    root = cloud.state.placement.providers[
+        cloud.state.hosts['compute-1'].node_uuid]
+    assert root.inventories['PCPU']['total'] == 2
+    assert root.inventories['PCPU']['allocation_ratio'] == 1.0
+
+
 def test_a_file_that_is_not_yaml_names_the_line(tmp_path):
     bad = tmp_path / 'broken.yaml'
     bad.write_text('hosts:\n  - name: [compute-1\n')
