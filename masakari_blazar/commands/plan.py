@@ -136,10 +136,14 @@ def instance_rows(instances, plan):
     """One row per instance that would move, with its target.
 
     The rows are in the order the instances get spares and start
-    evacuating, so that the operator sees who goes first.
+    evacuating, so that the operator sees who goes first; ``skipped``
+    names the spares Placement has no candidate on for the instance's
+    flavor, and why.
     """
     return [{'name': instance.name, 'id': instance.uuid,
-             'needs': str(instance.resources),
+             'needs': str(instance.request),
+             'skipped': dict(plan.refusals.get(instance.uuid, {}))
+             if plan else {},
              'priority': instance.priority,
              'reservation': str(instance.reservation)
              if instance.reservation else None,
@@ -286,6 +290,10 @@ def as_text(report):
             [('name', 'INSTANCE'), ('id', 'ID'), ('priority', 'PRIORITY'),
              ('needs', 'NEEDS'),
              ('reservation', 'RESERVATION'), ('target', 'WOULD GO TO')]))
+        for instance in report['instances']:
+            for host, why in sorted(instance['skipped'].items()):
+                lines.append('  %s cannot go to %s: %s' % (
+                    instance['name'], host, why))
     for target in report['targets']:
         lines.append('')
         lines.append('%s (%s%s): %s' % (

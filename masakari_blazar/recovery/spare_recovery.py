@@ -50,6 +50,18 @@ _Candidates = collections.namedtuple(
     'segment offered errors')
 
 
+def _refusal_lines(plan):
+    """Which spares Placement refused for a planned instance, and why.
+
+    An instance left without a target has them in its unplaced reason.
+    """
+    return ['Instance %s cannot go to %s' % (
+        plan.label(uuid), '; '.join('%s: %s' % item
+                                    for item in sorted(refused.items())))
+        for uuid, refused in sorted(plan.refusals.items())
+        if uuid not in plan.unplaced]
+
+
 class SpareRecovery(object):
     """Claims spares, admits instances on them, and gives them back."""
 
@@ -212,6 +224,7 @@ class SpareRecovery(object):
                 plan = self._plan(view, offered)
                 lost = self._anchor(plan, view)
             report.extend(plan.notes)
+            report.extend(_refusal_lines(plan))
             pool = {s.hostname: s for s in view.pool}
             held_elsewhere = view.held_elsewhere
             for target in view.targets:

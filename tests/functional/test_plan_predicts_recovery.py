@@ -25,6 +25,7 @@ import pytest
 from tests.functional import cli
 from tests.functional import harness
 from tests.functional.test_cli_plan import plan
+from tests.functional import test_recovery_resource_request
 
 
 def _server_group(policy, members):
@@ -62,6 +63,9 @@ CASES = [
     # No spare is in az-1: the scheduler keeps them in their zone.
     ('basic-zone', ('basic', _pinned_to('az-1', ('compute-1',
                                                  'compute-2')))),
+    # PCPU and a required trait only spare-2 has.
+    ('basic-pcpu-trait',
+     ('basic', test_recovery_resource_request.pinned_and_fast)),
 ]
 
 
