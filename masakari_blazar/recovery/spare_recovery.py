@@ -56,10 +56,10 @@ def _refusal_lines(plan):
     An instance left without a target has them in its unplaced reason.
     """
     return ['Instance %s cannot go to %s' % (
-        plan.label(uuid), '; '.join('%s: %s' % item
-                                    for item in sorted(refused.items())))
-        for uuid, refused in sorted(plan.refusals.items())
-        if uuid not in plan.unplaced]
+            plan.label(uuid), '; '.join('%s: %s' % item
+                                        for item in sorted(refused.items())))
+            for uuid, refused in sorted(plan.refusals.items())
+            if uuid not in plan.unplaced]
 
 
 class SpareRecovery(object):
