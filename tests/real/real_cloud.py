@@ -115,11 +115,13 @@ class RealCloud(object):
             found = existing.get(flavor_id)
             wanted = (spec['vcpus'], spec['ram'], spec['disk'])
             if found is None:
-                nova.flavors.create(spec['name'], spec['ram'], spec['vcpus'],
-                                    spec['disk'], flavorid=flavor_id,
-                                    ephemeral=spec.get('ephemeral', 0),
-                                    swap=spec.get('swap', 0) or 0,
-                                    is_public=spec.get('is_public', True))
+                found = nova.flavors.create(
+                    spec['name'], spec['ram'], spec['vcpus'], spec['disk'],
+                    flavorid=flavor_id, ephemeral=spec.get('ephemeral', 0),
+                    swap=spec.get('swap', 0) or 0,
+                    is_public=spec.get('is_public', True))
+                if spec.get('extra_specs'):
+                    found.set_keys(spec['extra_specs'])
             elif (found.name, (found.vcpus, found.ram, found.disk)) != (
                     spec['name'], wanted):
                 raise ValueError('Flavor %s differs from Nova\'s %s'
@@ -131,6 +133,8 @@ class RealCloud(object):
             'memory_mb': host.get('memory_mb', 65536),
             'disk_gb': host.get('disk_gb', 500)})
         self.hosts.append(host['name'])
+        if host.get('traits'):
+            self._add_traits(host['name'], host['traits'])
         az = host.get('az')
         if az and az != 'nova':
             found = [a for a in nova.aggregates.list() if a.name == az]
@@ -140,6 +144,25 @@ class RealCloud(object):
             nova.services.disable_log_reason(
                 self._service(nova, host['name']).id,
                 host.get('disabled_reason') or 'disabled')
+
+    def _add_traits(self, host, traits):
+        """Give the compute node's provider the scenario's traits too.
+
+        As an operator does: custom traits are created first, and
+        nova-compute keeps the traits it does not manage itself.
+        """
+        placement = self.api.placement()
+        for trait in traits:
+            if trait.startswith('CUSTOM_'):
+                placement.put('/traits/%s' % trait)
+        provider = placement.get('/resource_providers?name=%s' % host).json()[
+            'resource_providers'][0]
+        path = '/resource_providers/%s/traits' % provider['uuid']
+        current = placement.get(path).json()
+        placement.put(path, json={
+            'resource_provider_generation':
+                current['resource_provider_generation'],
+            'traits': sorted(set(current['traits']) | set(traits))})
 
     @staticmethod
     def _service(nova, host):

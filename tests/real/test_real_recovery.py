@@ -315,3 +315,34 @@ def test_affinity_members_on_the_failed_host_cannot_be_evacuated(both):
     assert result.where('plain-vm-1') == 'spare-1'
     assert result.wrongly_deleted() == []
     _same(lines)
+
+
+def test_a_required_trait_only_one_spare_has_decides_the_spare(both):
+    """Placement's allocation candidates, with a required trait.
+
+    ha-vm-2's flavor requires CUSTOM_FAST, which only compute-1 and
+    spare-2 have: the plan skips spare-1 (first by name) for it, and real
+    Placement admits it on spare-2.  Nova's fake driver reports no PCPU
+    whatever ``cpu_dedicated_set`` says, so the PCPU half of the request
+    is shown by the simulated cloud only (doc/source/design.rst).
+    """
+    def edit(spec):
+        spec['flavors'].append({
+            'name': 'fast', 'id': '42', 'vcpus': 1, 'ram': 2048,
+            'disk': 20, 'extra_specs': {'trait:CUSTOM_FAST': 'required'}})
+        for host in spec['hosts']:
+            if host['name'] in ('compute-1', 'spare-2'):
+                host['traits'] = ['CUSTOM_FAST']
+        for server in spec['servers']:
+            if server['name'] == 'ha-vm-2':
+                server['flavor'] = 'fast'
+
+    result, lines = both('basic + required trait: only spare-2 has it',
+                         scenarios.equivalent('basic', edit), 'compute-1')
+
+    assert result.status == FINISHED
+    for name in ('ha-vm-1', 'ha-vm-2', 'plain-vm-1'):
+        assert result.where(name) == 'spare-2'
+    assert sorted(result.recovered['leases']) == ['masakari-spare-spare-1']
+    assert result.wrongly_deleted() == []
+    _same(lines)
