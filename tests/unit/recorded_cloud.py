@@ -24,6 +24,7 @@ ledger, admission, the decisions) is the plugin's own code.
 
 import copy
 
+from keystoneauth1 import exceptions as ks_exc
 from novaclient import exceptions as nova_exc
 
 from masakari_blazar.cloud import calls
@@ -182,9 +183,14 @@ class _ServerGroups(_Manager):
 
 class _Placement(_Manager):
     def get(self, path, microversion=None):
+        self.cloud.placement_reads.append(path)
         if path == inventory.CANDIDATES:
             return Response({'provider_summaries': self.cloud.summaries})
         if path.startswith('/allocation_candidates?'):
+            unknown = [t for t in self.cloud.unknown_traits if t in path]
+            if unknown:
+                raise ks_exc.BadRequest('No such trait(s): %s.' % unknown[0],
+                                        http_status=400)
             return Response({'provider_summaries': {
                 uuid: summary for uuid, summary in
                 self.cloud.summaries.items()
@@ -231,6 +237,9 @@ class RecordedClients(object):
         self.server_groups = []
         self.summaries = {}
         self.providers = []
+        #: Placement's GET paths, in order; traits it answers 400 for.
+        self.placement_reads = []
+        self.unknown_traits = set()
         self.writes = []
         # Hosts that another claimant adds to the claim aggregate just
         # before this one tries: a race that the claim lock did not stop.

@@ -396,3 +396,74 @@ def test_an_anchor_that_fails_lets_go_of_those_won_before_it(conf):
     assert [w[:3] for w in cloud.writes if w[0].endswith(' host')] == [
         ('add host', recorded_cloud.CLAIMS, 'spare-a'),
         ('remove host', recorded_cloud.CLAIMS, 'spare-a')]
+
+
+def _pinned(cloud, uuid, **specs):
+    """vm-a or vm-b with dedicated CPUs and whatever else ``specs`` say."""
+    specs.setdefault('hw:cpu_policy', 'dedicated')
+    [server] = [s for s in cloud.servers if s['id'] == uuid]
+    server['flavor']['extra_specs'] = specs
+
+
+def _give(cloud, hostname, traits=(), pcpus=0):
+    summary = cloud.summaries['rp-%s' % hostname]
+    summary['traits'] = ['COMPUTE_NODE'] + list(traits)
+    if pcpus:
+        summary['resources']['PCPU'] = {'capacity': pcpus, 'used': 0}
+
+
+def test_read_asks_placement_once_per_distinct_request(conf, cloud):
+    _pinned(cloud, 'uuid-a')
+    _pinned(cloud, 'uuid-b')
+    _give(cloud, 'spare-2', pcpus=8)
+    _give(cloud, 'spare-1')
+
+    view = recovery(conf, cloud).read(FAILED, ['uuid-a', 'uuid-b', 'uuid-c'],
+                                      ME)
+
+    candidates = [p for p in cloud.placement_reads
+                  if p.startswith('/allocation_candidates')]
+    # The smallest request for the room of every host, then one per
+    # distinct flavor request: vm-a and vm-b share theirs.
+    assert candidates == [
+        '/allocation_candidates?resources=MEMORY_MB:1',
+        '/allocation_candidates?resources=DISK_GB:20,MEMORY_MB:4096,PCPU:2',
+        '/allocation_candidates?resources=DISK_GB:20,MEMORY_MB:4096,VCPU:2',
+        '/allocation_candidates?resources=DISK_GB:20,MEMORY_MB:8192,PCPU:2']
+    [pinned_a] = [i.request for i in view.instances if i.uuid == 'uuid-a']
+    assert targets(view)['spare-1'].refuses == {
+        pinned_a: 'no PCPU inventory',
+        [i.request for i in view.instances if i.uuid == 'uuid-b'][0]:
+        'no PCPU inventory'}
+    assert targets(view)['spare-2'].refuses == {}
+    assert targets(view)['spare-2'].free.amount('PCPU') == 8
+
+
+def test_read_names_the_trait_a_spare_lacks(conf, cloud):
+    _pinned(cloud, 'uuid-a', **{'hw:cpu_policy': 'shared',
+                                'trait:CUSTOM_FAST': 'required',
+                                'trait:CUSTOM_SLOW': 'forbidden'})
+    _give(cloud, 'spare-1', traits=['CUSTOM_FAST', 'CUSTOM_SLOW'])
+    _give(cloud, 'spare-2')
+
+    view = recovery(conf, cloud).read(FAILED, ['uuid-a'], ME)
+
+    [request] = [i.request for i in view.instances]
+    assert request.required == {'CUSTOM_FAST'}
+    assert targets(view)['spare-1'].refuses == {
+        request: 'has trait CUSTOM_SLOW, which the flavor forbids'}
+    assert targets(view)['spare-2'].refuses == {
+        request: 'lacks trait CUSTOM_FAST'}
+
+
+def test_a_request_placement_rejects_is_offered_nowhere(conf, cloud):
+    _pinned(cloud, 'uuid-a', **{'hw:cpu_policy': 'shared',
+                                'trait:CUSTOM_TYPO': 'required'})
+    cloud.unknown_traits.add('CUSTOM_TYPO')
+
+    view = recovery(conf, cloud).read(FAILED, ['uuid-a'], ME)
+
+    [request] = [i.request for i in view.instances]
+    reason = targets(view)['spare-1'].refuses[request]
+    assert 'HTTP 400' in reason and 'No such trait' in reason, reason
+    assert targets(view)['spare-2'].refuses[request] == reason
