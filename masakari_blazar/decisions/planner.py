@@ -351,7 +351,8 @@ class Planner(object):
             candidates = [t for t in run.usable if eligible.get(t.hostname)]
             if not candidates:
                 break
-            target, packed, whole = self._choose(run, candidates, eligible)
+            target, packed, whole = self._choose(run, candidates, eligible,
+                                                 len(remaining))
             if not packed:
                 break
             self._assign(run, target, group, packed, whole, spending)
@@ -425,13 +426,21 @@ class Planner(object):
             return False
         return True
 
-    def _choose(self, run, candidates, eligible):
+    def _choose(self, run, candidates, eligible, remaining):
+        """The target to fill next, what it takes, and if that is whole.
+
+        A target that holds every remaining instance comes first, so that
+        one spare serves where one can; then one that holds all it may
+        carry (a zone, a trait or a group keeps the others off it).
+        """
         packs = {t.hostname: _pack(run.free[t.hostname],
                                    eligible[t.hostname], t.hostname,
                                    run.placed)
                  for t in candidates}
         whole = [t for t in candidates
-                 if len(packs[t.hostname]) == len(eligible[t.hostname])]
+                 if len(packs[t.hostname]) == remaining] or \
+            [t for t in candidates
+             if len(packs[t.hostname]) == len(eligible[t.hostname])]
 
         def key(target):
             return self._key(target, run.failed_az, run.offered)

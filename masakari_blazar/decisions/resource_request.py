@@ -125,6 +125,19 @@ def from_flavor(flavor, volume_backed=False):
                          frozenset(required), frozenset(forbidden))
 
 
+def without(request, rc):
+    """``request`` without resource class ``rc``.
+
+    For the class of a flavor-based instance reservation: the spare that
+    joins the reservation gets that inventory from the plugin's admission,
+    after the plan, so Placement is asked for the rest only.
+    """
+    amounts = request.resources.classes()
+    amounts.pop(rc, None)
+    return model.Request(model.Resources.from_classes(amounts),
+                         request.required, request.forbidden)
+
+
 def query(request):
     """The ``GET /allocation_candidates`` query string of ``request``.
 

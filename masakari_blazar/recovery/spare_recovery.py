@@ -93,12 +93,17 @@ class SpareRecovery(object):
             request = resource_request.from_flavor(
                 server.get('flavor') or {},
                 volume_backed=not server.get('image'))
+            reservation = finder.find(server)
+            if reservation and \
+                    reservation.kind == model.INSTANCE_RESERVATION:
+                request = resource_request.without(
+                    request, reservations.resource_class(reservation.id))
             found.append(model.Instance(
                 uuid=server['id'], name=server.get('name') or '',
                 resources=request.resources,
                 required_traits=request.required,
                 forbidden_traits=request.forbidden,
-                reservation=finder.find(server),
+                reservation=reservation,
                 pinned=pinned, zone=zone,
                 priority=evacuees.priority(server),
                 ha_enabled=evacuees.ha_enabled(server, ha_key),

@@ -155,3 +155,11 @@ def test_why_a_host_has_no_candidate(traits, free, total, reason):
     request = model.Request(_free(PCPU=2), frozenset({'CUSTOM_FAST'}),
                             frozenset({'CUSTOM_SLOW'}))
     assert resource_request.refusal(request, traits, free, total) == reason
+
+
+def test_without_drops_one_class_and_keeps_the_traits():
+    request = _request(_flavor(**{'resources:CUSTOM_RESERVATION_R_1': '1',
+                                  'trait:CUSTOM_FAST': 'required'}))
+    assert resource_request.without(
+        request, 'CUSTOM_RESERVATION_R_1') == model.Request(
+            model.Resources(4, 8192, 40), frozenset({'CUSTOM_FAST'}))
