@@ -90,3 +90,16 @@ def test_the_refusals_survive_the_plan_round_trip():
         spare('s1', with_pcpus(8)),
         spare('s2', refuses={instance.request: 'no PCPU inventory'})])
     assert planner.Plan.from_dict(result.to_dict()) == result
+
+
+def test_one_spare_that_takes_everyone_beats_a_preferred_one_that_cannot():
+    # s1 comes first by name and would hold the plain instances, but s2
+    # holds all three: one spare is spent, not two.
+    fast = model.Instance('uuid-f', 'f', test_planner.res(1, 2, 20),
+                          required_traits=frozenset({'CUSTOM_FAST'}))
+    plain = [test_planner.vm('a'), test_planner.vm('b')]
+    result = plan([fast] + plain, [
+        spare('s1', refuses={fast.request: 'lacks trait CUSTOM_FAST'}),
+        spare('s2')])
+    assert set(result.moves.values()) == {'s2'}
+    assert result.spares == ['s2']
