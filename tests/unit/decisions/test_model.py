@@ -33,6 +33,22 @@ def test_resources_add_and_subtract_each_resource():
     assert a - b == model.Resources(3, 7168, 30)
 
 
+def test_resources_count_every_other_class_too():
+    free = model.Resources.from_classes({'VCPU': 8, 'MEMORY_MB': 4096,
+                                         'DISK_GB': 100, 'PCPU': 4})
+    pinned = model.Resources.from_classes({'PCPU': 3, 'MEMORY_MB': 1024,
+                                           'CUSTOM_FPGA': 0})
+    assert pinned.other == (('PCPU', 3),)
+    assert pinned.fits_in(free)
+    left = free - pinned
+    assert left == model.Resources(8, 3072, 100, (('PCPU', 1),))
+    assert not pinned.fits_in(left)
+    assert left + pinned == free
+    # A class the host has no inventory of never fits.
+    assert not model.Resources.from_classes({'CUSTOM_FPGA': 1}).fits_in(free)
+    assert str(left) == '8 vCPU, 3072 MB RAM, 100 GB disk, 1 PCPU'
+
+
 def test_resources_default_to_nothing():
     assert model.Resources() == model.Resources(0, 0, 0)
 
