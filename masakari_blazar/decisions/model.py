@@ -64,6 +64,10 @@ class Reservation(object):
     id: str
     kind: str
     project_id: typing.Optional[str] = None
+    #: ``(key, value)`` pairs of the reservation's aggregate, which a spare
+    #: that joins it carries into Nova's aggregate filters.
+    metadata: typing.Tuple[typing.Tuple[str, str], ...] = \
+        dataclasses.field(default=(), compare=False)
 
     def __str__(self):
         return '%s reservation %s' % (self.kind, self.id)
@@ -114,6 +118,10 @@ class Instance(object):
     priority: int = 0
     ha_enabled: bool = False
     server_group: typing.Optional[ServerGroup] = None
+    #: The flavor's extra specs as ``(key, value)`` pairs and the
+    #: instance's project: what Nova's aggregate filters judge it by.
+    extra_specs: typing.Tuple[typing.Tuple[str, str], ...] = ()
+    project_id: typing.Optional[str] = None
 
     def may_land_in(self, zone):
         """Whether the AvailabilityZoneFilter passes a host of ``zone``."""
@@ -178,6 +186,9 @@ class Target(object):
     committed: bool = False
     group: typing.Optional[str] = None
     can_join_host_reservation: bool = True
+    #: ``(key, value)`` pairs of the aggregates the host is still in when
+    #: Nova schedules the evacuation (see :mod:`aggregate_filters`).
+    aggregate_metadata: typing.Tuple[typing.Tuple[str, str], ...] = ()
 
     @property
     def healthy(self):
