@@ -25,6 +25,7 @@ import pytest
 from tests.functional import cli
 from tests.functional import harness
 from tests.functional.test_cli_plan import plan
+from tests.functional import test_recovery_aggregate_filters as aggregates
 
 
 def _server_group(policy, members):
@@ -62,16 +63,26 @@ CASES = [
     # No spare is in az-1: the scheduler keeps them in their zone.
     ('basic-zone', ('basic', _pinned_to('az-1', ('compute-1',
                                                  'compute-2')))),
+    # Only spare-2's aggregate passes ha-vm-1's flavor.
+    ('basic-extra-specs', ('basic', aggregates.ssd_flavor_for('ha-vm-1'))),
 ]
+# The plugin options of a case, for the recovery and for ``plan`` alike.
+OPTIONS = {
+    'basic-extra-specs': {'scheduler_filters': aggregates.FILTERS},
+}
 
 
 @pytest.mark.parametrize('label,edit', CASES, ids=[c[0] for c in CASES])
 def test_the_recovery_lands_every_instance_where_the_plan_said(
         label, edit, runner, masakari, tmp_path):
     name, change = edit or (label, None)
+    options = OPTIONS.get(label, {})
     cloud = runner.cloud(harness.scenario(name, change))
-    runner.prepare(cloud)
-    conf = cli.write_conf(tmp_path, runner, cloud, masakari=masakari)
+    runner.prepare(cloud, **options)
+    conf = cli.write_conf(
+        tmp_path, runner, cloud, masakari=masakari,
+        plugin=''.join('%s = %s\n' % (key, ','.join(value))
+                       for key, value in options.items()))
 
     report = plan(conf, 'compute-1')
     result = runner.fail(cloud, 'compute-1')
