@@ -170,6 +170,12 @@ def evacuation_metadata(target, instances):
     return metadata
 
 
+def refusal_on(filters, target, carried, instance):
+    """Why ``instance`` is refused on ``target`` beside ``carried``."""
+    return refusal(filters, values_by_key(evacuation_metadata(
+        target, list(carried) + [instance])), instance)
+
+
 def admissible(filters, target, carried, candidates):
     """The ``candidates`` that may join ``carried`` on ``target``, in order.
 

@@ -28,7 +28,9 @@ Masakari's HA-enabled instances, then the largest first.  An instance that
 Nova's AvailabilityZoneFilter pins to a zone is only planned onto a host of
 that zone; a target never gets more members of an anti-affinity server
 group than its ``max_server_per_host``, and a member of an affinity group
-only a host where another member runs now, as Nova's filters decide.
+only a host where another member runs now, as Nova's filters decide; where
+the cloud runs Nova's aggregate filters, an instance goes only to a host
+whose aggregates pass it at evacuation time (:mod:`aggregate_filters`).
 When one target can hold the whole rest of the group, the most preferred
 such target is chosen;
 otherwise the target that holds the most instances is filled and the rest
@@ -223,9 +225,9 @@ class Planner(object):
     :param max_spares: how many spares the failure may consume.
     :param fallback: ``scheduler`` or ``fail``, for instances no target
         holds.
-    :param filters: the filters of Nova's ``enabled_filters``
-        (``scheduler_filters``); of those the planner may leave out, it
-        honours the aggregate filters named here.
+    :param filters: the filters the cloud's Nova runs
+        (``scheduler_filters``): Nova's aggregate filters are honoured only
+        when named, as a cloud may or may not run them.
     """
 
     def __init__(self, preference, max_spares, fallback, filters=()):
@@ -435,11 +437,9 @@ class Planner(object):
             return reason
         refused = {}
         for target in run.usable:
-            why = aggregate_filters.refusal(
-                self.filters, aggregate_filters.values_by_key(
-                    aggregate_filters.evacuation_metadata(
-                        target, run.carried.get(target.hostname, []) +
-                        [instance])), instance)
+            why = aggregate_filters.refusal_on(
+                self.filters, target, run.carried.get(target.hostname, []),
+                instance)
             if why:
                 refused.setdefault(why, []).append(target.hostname)
         if not refused:
