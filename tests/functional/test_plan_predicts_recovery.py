@@ -65,10 +65,15 @@ CASES = [
                                                  'compute-2')))),
     # Only spare-2's aggregate passes ha-vm-1's flavor.
     ('basic-extra-specs', ('basic', aggregates.ssd_flavor_for('ha-vm-1'))),
+    # The spare that joins the instance reservation admits only its
+    # project.
+    ('instance-reservation-tenants',
+     ('instance-reservation', aggregates.forced_beside_reservation)),
 ]
 # The plugin options of a case, for the recovery and for ``plan`` alike.
 OPTIONS = {
     'basic-extra-specs': {'scheduler_filters': aggregates.FILTERS},
+    'instance-reservation-tenants': {'scheduler_filters': aggregates.FILTERS},
 }
 
 

@@ -45,6 +45,16 @@ def ssd_flavor_for(*names):
     return edit
 
 
+def forced_beside_reservation(spec):
+    """Another project's instance beside an instance reservation's.
+
+    An admin's forced placement put it on compute-1.
+    """
+    spec['servers'].append({'name': 'forced-vm', 'host': 'compute-1',
+                            'flavor': 'm1.small', 'project': 'service',
+                            'metadata': {'HA_Enabled': 'True'}})
+
+
 def test_an_extra_spec_goes_only_to_the_spare_whose_aggregate_has_it(
         runner):
     cloud = runner.cloud(harness.scenario('basic',
@@ -94,4 +104,23 @@ def test_a_spare_isolated_to_another_project_is_passed_over(runner):
     for name in ('ha-vm-1', 'ha-vm-2', 'plain-vm-1'):
         assert result.where(name) == 'spare-2'
     assert 'masakari-spare-spare-1' in result.lease_names()
+    result.assert_nothing_lost()
+
+
+def test_another_project_s_instance_avoids_the_instance_reservation_spare(
+        runner):
+    """The spare that joins the reservation admits only its project.
+
+    Blazar gives an instance reservation's aggregate ``filter_tenant_id``,
+    so another project's unreserved instance needs another spare.
+    """
+    cloud = runner.cloud(harness.scenario('instance-reservation',
+                                          forced_beside_reservation))
+    runner.prepare(cloud, scheduler_filters=FILTERS)
+    result = runner.fail(cloud, 'compute-1')
+
+    assert result.status == 'finished', result.messages
+    reserved = {result.where('ir-vm-1'), result.where('ir-vm-2')}
+    assert len(reserved) == 1 and reserved <= {'spare-1', 'spare-2'}
+    assert result.where('forced-vm') in {'spare-1', 'spare-2'} - reserved
     result.assert_nothing_lost()
