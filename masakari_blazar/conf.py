@@ -41,6 +41,11 @@ MASAKARI_GROUP = 'masakari'
 # The preference criteria that can order spare candidates.  The host name is
 # always the last tie-break so that every engine ranks spares identically.
 PREFERENCES = ('same_az', 'same_segment', 'best_fit')
+# Nova 34's default [filter_scheduler] enabled_filters (nova/conf/
+# scheduler.py), and the BlazarFilter that Blazar's installation adds.
+SCHEDULER_FILTERS = ('ComputeFilter', 'ComputeCapabilitiesFilter',
+                     'ImagePropertiesFilter', 'ServerGroupAntiAffinityFilter',
+                     'ServerGroupAffinityFilter', 'BlazarFilter')
 
 pool_opts = [
     cfg.StrOpt('spare_lease_prefix',
@@ -153,6 +158,17 @@ placement_opts = [
                                  'spare.')],
                help='What to do when the spares cannot hold every instance '
                     'of the failed host.'),
+    cfg.ListOpt('scheduler_filters',
+                default=list(SCHEDULER_FILTERS),
+                help='The filters of Nova\'s [filter_scheduler] '
+                     'enabled_filters (nova.conf), which every evacuation to '
+                     'a planned spare meets.  The plan honours '
+                     'AggregateInstanceExtraSpecsFilter and '
+                     'AggregateMultiTenancyIsolation only when they are '
+                     'listed, against the aggregates a spare is in when it '
+                     'is evacuated to (not its spare lease\'s nor freepool; '
+                     'with the reservations it joins).  The default is Nova '
+                     '34\'s default with the BlazarFilter.  ' + _SAME_AS),
     cfg.StrOpt('reallocate_api',
                default='auto',
                choices=[('auto', 'Use PUT /v1/os-hosts/{id}/allocation to '

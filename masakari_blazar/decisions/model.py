@@ -117,6 +117,10 @@ class Reservation(object):
     id: str
     kind: str
     project_id: typing.Optional[str] = None
+    #: ``(key, value)`` pairs of the reservation's aggregate, which a spare
+    #: that joins it carries into Nova's aggregate filters.
+    metadata: typing.Tuple[typing.Tuple[str, str], ...] = \
+        dataclasses.field(default=(), compare=False)
 
     def __str__(self):
         return '%s reservation %s' % (self.kind, self.id)
@@ -176,6 +180,10 @@ class Instance(object):
         """The resource request Nova sends Placement for this instance."""
         return Request(self.resources, self.required_traits,
                        self.forbidden_traits)
+    #: The flavor's extra specs as ``(key, value)`` pairs and the
+    #: instance's project: what Nova's aggregate filters judge it by.
+    extra_specs: typing.Tuple[typing.Tuple[str, str], ...] = ()
+    project_id: typing.Optional[str] = None
 
     def may_land_in(self, zone):
         """Whether the AvailabilityZoneFilter passes a host of ``zone``."""
@@ -245,6 +253,9 @@ class Target(object):
     #: inventory, a max_unit): the instances that make them cannot land.
     refuses: typing.Dict[Request, str] = dataclasses.field(
         default_factory=dict)
+    #: ``(key, value)`` pairs of the aggregates the host is still in when
+    #: Nova schedules the evacuation (see :mod:`aggregate_filters`).
+    aggregate_metadata: typing.Tuple[typing.Tuple[str, str], ...] = ()
 
     @property
     def healthy(self):

@@ -31,7 +31,9 @@ gets it, and every resource class counts as targets fill.  An instance that
 Nova's AvailabilityZoneFilter pins to a zone is only planned onto a host of
 that zone; a target never gets more members of an anti-affinity server
 group than its ``max_server_per_host``, and a member of an affinity group
-only a host where another member runs now, as Nova's filters decide.
+only a host where another member runs now, as Nova's filters decide; where
+the cloud runs Nova's aggregate filters, an instance goes only to a host
+whose aggregates pass it at evacuation time (:mod:`aggregate_filters`).
 When one target can hold the whole rest of the group, the most preferred
 such target is chosen;
 otherwise the target that holds the most instances is filled and the rest
@@ -41,6 +43,7 @@ spills onto the next, up to ``max_spares`` spares for the whole failure.
 import dataclasses
 import typing
 
+from masakari_blazar.decisions import aggregate_filters
 from masakari_blazar.decisions import model
 from masakari_blazar import exceptions
 
@@ -191,6 +194,10 @@ class _Run(object):
     offered: typing.Optional[str]
     #: ``{(anti-affinity group id, host): members}`` the plan sends there.
     placed: typing.Dict[tuple, int] = dataclasses.field(default_factory=dict)
+    #: ``{host: instances}`` the plan sends there, for the aggregate
+    #: filters (the aggregates a spare joins count for all of them).
+    carried: typing.Dict[str, list] = dataclasses.field(
+        default_factory=dict)
 
     @classmethod
     def start(cls, instances, targets, max_spares, failed_az, offered):
@@ -225,12 +232,16 @@ class Planner(object):
     :param max_spares: how many spares the failure may consume.
     :param fallback: ``scheduler`` or ``fail``, for instances no target
         holds.
+    :param filters: the filters the cloud's Nova runs
+        (``scheduler_filters``): Nova's aggregate filters are honoured only
+        when named, as a cloud may or may not run them.
     """
 
-    def __init__(self, preference, max_spares, fallback):
+    def __init__(self, preference, max_spares, fallback, filters=()):
         self.preference = list(preference)
         self.max_spares = max_spares
         self.fallback = fallback
+        self.filters = frozenset(filters)
 
     def _key(self, target, failed_az, offered):
         # A spare this recovery already holds comes first, so that a re-run
@@ -335,7 +346,8 @@ class Planner(object):
                 reason += '; Placement has no candidate for %s on %s' % (
                     instance.request, '; '.join(
                         '%s (%s)' % item for item in sorted(refused.items())))
-            run.plan.unplaced[instance.uuid] = reason
+            run.plan.unplaced[instance.uuid] = self._refused(
+                run, instance, reason)
 
     def _fill(self, run, group, remaining, spending):
         """Fill one target after another until none takes an instance.
@@ -345,9 +357,10 @@ class Planner(object):
         :returns: the instances still without a target.
         """
         while remaining:
-            eligible = {t.hostname: self._eligible(t, group, remaining,
-                                                   run.plan)
-                        for t in run.affordable(spending)}
+            eligible = {t.hostname: [
+                i for i in self._eligible(t, group, remaining, run.plan)
+                if self._admitted(run, t, [i])]
+                for t in run.affordable(spending)}
             candidates = [t for t in run.usable if eligible.get(t.hostname)]
             if not candidates:
                 break
@@ -374,6 +387,7 @@ class Planner(object):
                 run.spares_left -= 1
         plan.reasons.setdefault(target.hostname,
                                 self._why(target, run.failed_az, whole))
+        run.carried.setdefault(target.hostname, []).extend(packed)
         for instance in packed:
             plan.moves[instance.uuid] = target.hostname
             run.free[target.hostname] -= instance.resources
@@ -426,6 +440,35 @@ class Planner(object):
             return False
         return True
 
+    def _admitted(self, run, target, instances):
+        """Those of ``instances`` Nova's aggregate filters pass together."""
+        return aggregate_filters.admissible(
+            self.filters, target, run.carried.get(target.hostname, []),
+            instances)
+
+    def _refused(self, run, instance, reason):
+        """``reason``, or which aggregate filter refused ``instance``.
+
+        When the filters refuse it on every healthy target, they are the
+        reason; when only on some, the operator learns of those too.
+        """
+        if not self.filters & set(aggregate_filters.FILTERS):
+            return reason
+        refused = {}
+        for target in run.usable:
+            why = aggregate_filters.refusal_on(
+                self.filters, target, run.carried.get(target.hostname, []),
+                instance)
+            if why:
+                refused.setdefault(why, []).append(target.hostname)
+        if not refused:
+            return reason
+        text = '; '.join('%s (%s)' % (why, ', '.join(hostnames))
+                         for why, hostnames in sorted(refused.items()))
+        if sum(map(len, refused.values())) == len(run.usable):
+            return text
+        return '%s; %s' % (reason, text)
+
     def _choose(self, run, candidates, eligible, remaining):
         """The target to fill next, what it takes, and if that is whole.
 
@@ -433,9 +476,9 @@ class Planner(object):
         one spare serves where one can; then one that holds all it may
         carry (a zone, a trait or a group keeps the others off it).
         """
-        packs = {t.hostname: _pack(run.free[t.hostname],
-                                   eligible[t.hostname], t.hostname,
-                                   run.placed)
+        packs = {t.hostname: self._admitted(
+            run, t, _pack(run.free[t.hostname], eligible[t.hostname],
+                          t.hostname, run.placed))
                  for t in candidates}
         whole = [t for t in candidates
                  if len(packs[t.hostname]) == remaining] or \
@@ -462,6 +505,9 @@ class Planner(object):
                 entry['count'] += 1
                 return
         entry = dataclasses.asdict(reservation)
+        # Joining needs the reservation, not what its aggregate said when
+        # the plan was made.
+        del entry['metadata']
         entry['count'] = 1
         joins.append(entry)
 
@@ -493,10 +539,10 @@ def from_options(opts, fallback=None):
     they all build their planner here.
 
     :param opts: the ``[masakari_blazar]`` group, or any object with its
-        ``spare_preference``, ``max_spares_per_failure`` and
-        ``no_spare_action``.
+        ``spare_preference``, ``max_spares_per_failure``,
+        ``no_spare_action`` and ``scheduler_filters``.
     :param fallback: overrides ``no_spare_action``, for a reader that asks
         what the spares hold whatever the recovery would then do.
     """
     return Planner(opts.spare_preference, opts.max_spares_per_failure,
-                   fallback or opts.no_spare_action)
+                   fallback or opts.no_spare_action, opts.scheduler_filters)

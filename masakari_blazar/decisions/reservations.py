@@ -120,9 +120,14 @@ class ReservationFinder(object):
                     self._degraded.setdefault(
                         lease.get('project_id'), []).append(res['id'])
 
-    def _owner(self, reservation_id):
+    def _metadata(self, reservation_id):
         aggregate = self._aggregates.get(reservation_id) or {}
-        return (aggregate.get('metadata') or {}).get(OWNER_KEY)
+        return aggregate.get('metadata') or {}
+
+    def _reservation(self, reservation_id, kind, project_id):
+        metadata = self._metadata(reservation_id)
+        return model.Reservation(reservation_id, kind, project_id,
+                                 tuple(sorted(metadata.items())))
 
     def find(self, server):
         """The :class:`model.Reservation` of ``server`` (a dict), or None.
@@ -138,7 +143,7 @@ class ReservationFinder(object):
         flavor = server.get('flavor') or {}
         instance_res = (flavor.get('extra_specs') or {}).get(INSTANCE_SPEC)
         if instance_res:
-            return model.Reservation(instance_res,
+            return self._reservation(instance_res,
                                      model.INSTANCE_RESERVATION,
                                      server.get('tenant_id'))
         if 'scheduler_hints' in server:
@@ -147,8 +152,9 @@ class ReservationFinder(object):
             reservation_id = self._inferred(server)
         if reservation_id is None:
             return None
-        return model.Reservation(reservation_id, model.HOST_RESERVATION,
-                                 self._owner(reservation_id))
+        return self._reservation(
+            reservation_id, model.HOST_RESERVATION,
+            self._metadata(reservation_id).get(OWNER_KEY))
 
     def _inferred(self, server):
         """The host reservation of a server whose hints Nova hides."""

@@ -30,6 +30,7 @@ from masakari_blazar.cloud import host_state
 from masakari_blazar.cloud import inventory
 from masakari_blazar.cloud import ledger
 from masakari_blazar import conf as mb_conf
+from masakari_blazar.decisions import aggregate_filters
 from masakari_blazar.decisions import evacuees
 from masakari_blazar.decisions import failure
 from masakari_blazar.decisions import host_return
@@ -90,9 +91,9 @@ class SpareRecovery(object):
         for server in servers:
             pinned, zone = hosts.pinned_zone(server, aggregates,
                                              self.inventory.names)
+            flavor = server.get('flavor') or {}
             request = resource_request.from_flavor(
-                server.get('flavor') or {},
-                volume_backed=not server.get('image'))
+                flavor, volume_backed=not server.get('image'))
             reservation = finder.find(server)
             if reservation and \
                     reservation.kind == model.INSTANCE_RESERVATION:
@@ -107,7 +108,10 @@ class SpareRecovery(object):
                 pinned=pinned, zone=zone,
                 priority=evacuees.priority(server),
                 ha_enabled=evacuees.ha_enabled(server, ha_key),
-                server_group=groups.get(server['id'])))
+                server_group=groups.get(server['id']),
+                extra_specs=tuple(sorted(
+                    (flavor.get('extra_specs') or {}).items())),
+                project_id=server.get('tenant_id')))
         return found
 
     def _candidates(self, segment_hosts):
@@ -140,10 +144,14 @@ class SpareRecovery(object):
                 for request, roots in seen.offered.items()
                 if provider not in roots}
         az = hosts.home_az(hostname, seen.aggregates, self.inventory.names)
+        staying = aggregate_filters.staying_metadata(
+            hostname, seen.aggregates, self.inventory.names,
+            bool(fields.get('spare')))
         return model.Target(hostname=hostname, free=free, az=az,
                             problem=problem, refuses=refuses,
                             in_segment=hostname in seen.segment,
-                            can_join_host_reservation=az is None, **fields)
+                            can_join_host_reservation=az is None,
+                            aggregate_metadata=staying, **fields)
 
     def _claimed_targets(self, mine, seen):
         """The spares this notification claimed in an earlier run.

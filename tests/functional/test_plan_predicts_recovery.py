@@ -25,6 +25,7 @@ import pytest
 from tests.functional import cli
 from tests.functional import harness
 from tests.functional.test_cli_plan import plan
+from tests.functional import test_recovery_aggregate_filters as aggregates
 from tests.functional import test_recovery_resource_request
 
 
@@ -66,16 +67,31 @@ CASES = [
     # PCPU and a required trait only spare-2 has.
     ('basic-pcpu-trait',
      ('basic', test_recovery_resource_request.pinned_and_fast)),
+    # Only spare-2's aggregate passes ha-vm-1's flavor.
+    ('basic-extra-specs', ('basic', aggregates.ssd_flavor_for('ha-vm-1'))),
+    # The spare that joins the instance reservation admits only its
+    # project.
+    ('instance-reservation-tenants',
+     ('instance-reservation', aggregates.forced_beside_reservation)),
 ]
+# The plugin options of a case, for the recovery and for ``plan`` alike.
+OPTIONS = {
+    'basic-extra-specs': {'scheduler_filters': aggregates.FILTERS},
+    'instance-reservation-tenants': {'scheduler_filters': aggregates.FILTERS},
+}
 
 
 @pytest.mark.parametrize('label,edit', CASES, ids=[c[0] for c in CASES])
 def test_the_recovery_lands_every_instance_where_the_plan_said(
         label, edit, runner, masakari, tmp_path):
     name, change = edit or (label, None)
+    options = OPTIONS.get(label, {})
     cloud = runner.cloud(harness.scenario(name, change))
-    runner.prepare(cloud)
-    conf = cli.write_conf(tmp_path, runner, cloud, masakari=masakari)
+    runner.prepare(cloud, **options)
+    conf = cli.write_conf(
+        tmp_path, runner, cloud, masakari=masakari,
+        plugin=''.join('%s = %s\n' % (key, ','.join(value))
+                       for key, value in options.items()))
 
     report = plan(conf, 'compute-1')
     result = runner.fail(cloud, 'compute-1')

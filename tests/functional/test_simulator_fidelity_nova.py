@@ -639,3 +639,57 @@ def test_anti_affinity_refuses_a_host_at_its_limit(sim_cloud_factory):
         server = _evacuate_and_wait(nova, cloud.server('ha-vm-1')['id'],
                                     'compute-2')
         assert (server.status, _host_of(server)) == landed, rules
+
+
+def _fast_flavor(spec):
+    spec['flavors'].append({
+        'name': 'fast.small', 'id': 'fast', 'vcpus': 1, 'ram': 2048,
+        'disk': 20, 'extra_specs': {
+            'aggregate_instance_extra_specs:disk': '<or> hdd <or> ssd',
+            'speed': '>= 500',
+            # Another filter's scope: AggregateInstanceExtraSpecsFilter
+            # leaves it alone.
+            'hw:cpu_policy': 'shared'}})
+    for server in spec['servers']:
+        if server['name'] == 'ha-vm-1':
+            server['flavor'] = 'fast.small'
+
+
+def test_aggregate_filters_read_every_value_of_every_aggregate(
+        sim_cloud_factory):
+    """AggregateInstanceExtraSpecsFilter and AggregateMultiTenancyIsolation.
+
+    Both read the metadata of the host's aggregates with each value split
+    at commas (nova/scheduler/filters/utils.py,
+    aggregate_metadata_get_by_host).  An extra spec without a scope, or in
+    the ``aggregate_instance_extra_specs:`` scope, needs one value of its
+    key that matches it, operators included
+    (nova/scheduler/filters/extra_specs_ops.py); a ``filter_tenant_id*``
+    key admits only the projects it names.
+    """
+    from tests.functional import harness
+
+    cloud = sim_cloud_factory(harness.scenario('basic', _fast_flavor))
+    nova = conftest.nova_for(cloud)
+    conftest.force_down(nova, 'compute-1')
+    server_id = cloud.server('ha-vm-1')['id']
+
+    server = _evacuate_and_wait(nova, server_id, 'compute-2')
+    assert server.status == 'ERROR'
+    assert 'AggregateInstanceExtraSpecsFilter rejected compute-2' in \
+        server.fault['details']
+
+    fast = nova.aggregates.create('fast', None)
+    nova.aggregates.set_metadata(fast.id, {'disk': 'nvme, ssd',
+                                           'speed': '1000',
+                                           'filter_tenant_id': 'another'})
+    nova.aggregates.add_host(fast.id, 'compute-2')
+    server = _evacuate_and_wait(nova, server_id, 'compute-2')
+    assert server.status == 'ERROR'
+    assert 'AggregateMultiTenancyIsolation rejected compute-2' in \
+        server.fault['details']
+
+    nova.aggregates.set_metadata(fast.id, {
+        'filter_tenant_id_2': 'x, %s' % cloud.project_id('demo')})
+    server = _evacuate_and_wait(nova, server_id, 'compute-2')
+    assert (server.status, _host_of(server)) == ('ACTIVE', 'compute-2')

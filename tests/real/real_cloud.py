@@ -114,16 +114,17 @@ class RealCloud(object):
             flavor_id = str(spec.get('id') or spec['name'])
             found = existing.get(flavor_id)
             wanted = (spec['vcpus'], spec['ram'], spec['disk'])
+            extra_specs = spec.get('extra_specs') or {}
             if found is None:
-                found = nova.flavors.create(
+                flavor = nova.flavors.create(
                     spec['name'], spec['ram'], spec['vcpus'], spec['disk'],
                     flavorid=flavor_id, ephemeral=spec.get('ephemeral', 0),
                     swap=spec.get('swap', 0) or 0,
                     is_public=spec.get('is_public', True))
-                if spec.get('extra_specs'):
-                    found.set_keys(spec['extra_specs'])
-            elif (found.name, (found.vcpus, found.ram, found.disk)) != (
-                    spec['name'], wanted):
+                if extra_specs:
+                    flavor.set_keys(extra_specs)
+            elif (found.name, (found.vcpus, found.ram, found.disk),
+                  found.get_keys()) != (spec['name'], wanted, extra_specs):
                 raise ValueError('Flavor %s differs from Nova\'s %s'
                                  % (spec, found.to_dict()))
 

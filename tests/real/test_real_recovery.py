@@ -27,6 +27,7 @@ difference fails the test and names the field.
 import pytest
 
 from masakari_blazar.local import engine as local_engine
+from tests.functional import test_recovery_aggregate_filters as aggregates
 from tests.real import observe
 from tests.real import scenarios
 
@@ -345,4 +346,58 @@ def test_a_required_trait_only_one_spare_has_decides_the_spare(both):
         assert result.where(name) == 'spare-2'
     assert sorted(result.recovered['leases']) == ['masakari-spare-spare-1']
     assert result.wrongly_deleted() == []
+    _same(lines)
+
+
+def test_anti_affinity_members_recovered_onto_a_spare(both):
+    """Real Nova 34's ServerGroupAntiAffinityFilter and its late check.
+
+    Two members of a group that allows two per host leave the failed host
+    together, and a member of a strict group joins them: the spare holds
+    no more of either group than its rule allows, so Nova's scheduler and
+    the destination's own check of the policy pass all three.
+    """
+    def edit(spec):
+        spec['server_groups'] = [
+            {'name': 'web', 'policy': 'anti-affinity', 'project': 'demo'},
+            {'name': 'db', 'policy': 'anti-affinity', 'project': 'demo',
+             'max_server_per_host': 2}]
+        groups = {'ha-vm-1': 'web', 'ha-vm-3': 'web',
+                  'ha-vm-2': 'db', 'plain-vm-1': 'db'}
+        for server in spec['servers']:
+            if server['name'] in groups:
+                server['server_group'] = groups[server['name']]
+
+    result, lines = both('basic + anti-affinity groups: onto one spare',
+                         scenarios.equivalent('basic', edit), 'compute-1')
+
+    assert result.status == FINISHED
+    for name in ('ha-vm-1', 'ha-vm-2', 'plain-vm-1'):
+        assert result.where(name) == 'spare-1'
+    assert result.where('ha-vm-3') == 'compute-2'
+    assert result.deleted == []
+    _same(lines)
+
+
+def test_an_extra_spec_only_one_spare_s_aggregate_has(both):
+    """Real Nova 34's AggregateInstanceExtraSpecsFilter, listed for the plan.
+
+    ha-vm-1's flavor wants ``ssd=true``, which only spare-2's aggregate
+    (and compute-1's, where it booted) has: the plan sends it there though
+    spare-1 comes first by every other criterion.
+    """
+    def edit(spec):
+        aggregates.ssd_flavor_for('ha-vm-1')(spec)
+        spec['aggregates'][-1]['hosts'] = ['compute-1', 'spare-2']
+
+    result, lines = both('basic + ssd extra spec: only spare-2 passes',
+                         scenarios.equivalent('basic', edit), 'compute-1',
+                         scheduler_filters=aggregates.FILTERS)
+
+    assert result.status == FINISHED
+    assert result.where('ha-vm-1') == 'spare-2'
+    assert result.where('ha-vm-2') == 'spare-1'
+    assert result.where('plain-vm-1') == 'spare-1'
+    assert sorted(result.recovered['claims']) == ['spare-1', 'spare-2']
+    assert result.deleted == []
     _same(lines)

@@ -26,6 +26,7 @@ are deterministic.
 """
 
 import math
+import operator
 import re
 
 from masakari_blazar.simulator.placement import store
@@ -160,12 +161,60 @@ def _free_ram(cloud, name):
 
 
 def _metadata_by_key(cloud, host):
-    """nova.scheduler.filters.utils.aggregate_metadata_get_by_host."""
+    """nova.scheduler.filters.utils.aggregate_metadata_get_by_host.
+
+    Nova splits every value at commas and strips the parts, so ``a, b``
+    on one aggregate counts as the two values ``a`` and ``b``.
+    """
     metadata = {}
     for aggregate in cloud.host_aggregates(host.name):
         for key, value in aggregate.metadata.items():
-            metadata.setdefault(key, set()).add(value)
+            metadata.setdefault(key, set()).update(
+                part.strip() for part in value.split(','))
     return metadata
+
+
+def _number(compare):
+    return lambda value, wanted: compare(float(value), float(wanted))
+
+
+# nova/scheduler/filters/extra_specs_ops.py: the operator a requirement
+# starts with, applied to (the aggregate's value, the operand).  A bare
+# ``=`` means "at least", as for vCPUs.
+_OPERATORS = {
+    '=': _number(operator.ge), '==': _number(operator.eq),
+    '!=': _number(operator.ne), '>=': _number(operator.ge),
+    '<=': _number(operator.le),
+    's==': operator.eq, 's!=': operator.ne, 's<': operator.lt,
+    's<=': operator.le, 's>': operator.gt, 's>=': operator.ge,
+    '<in>': lambda value, wanted: wanted in value,
+}
+
+
+def matches(value, requirement):
+    """extra_specs_ops.match: whether one aggregate value meets a spec.
+
+    Without a known operator the whole requirement is compared as a
+    string.  ``<or> a <or> b`` takes every other word as an alternative,
+    ``<all-in> a b`` wants every word inside the value, and an operator
+    without an operand matches nothing.  A number operator on a value that
+    is no number makes Nova's filter raise; nothing passes here instead.
+    """
+    words = requirement.split()
+    op = words[0] if words else None
+    operands = words[1:]
+    if op == '<or>':
+        return value in operands[::2]
+    if op == '<all-in>':
+        return bool(operands) and all(word in value for word in operands)
+    if op not in _OPERATORS:
+        return value == requirement
+    if not operands:
+        return False
+    try:
+        return _OPERATORS[op](value, operands[0])
+    except ValueError:
+        return False
 
 
 def ComputeFilter(cloud, host, server):
@@ -181,7 +230,12 @@ def AvailabilityZoneFilter(cloud, host, server):
 
 
 def AggregateInstanceExtraSpecsFilter(cloud, host, server):
-    """Unscoped and ``aggregate_instance_extra_specs:`` keys must match."""
+    """Unscoped and ``aggregate_instance_extra_specs:`` keys must match.
+
+    Each such extra spec needs its key in one of the host's aggregates,
+    with one of the key's values meeting the spec (:func:`matches`); keys
+    of any other scope are left to other filters.
+    """
     extra_specs = server.flavor.get('extra_specs') or {}
     metadata = _metadata_by_key(cloud, host)
     for key, wanted in extra_specs.items():
@@ -190,7 +244,8 @@ def AggregateInstanceExtraSpecsFilter(cloud, host, server):
             if scope[0] != AGGREGATE_SCOPE:
                 continue
             key = scope[1]
-        if str(wanted) not in metadata.get(key, set()):
+        if not any(matches(value, str(wanted))
+                   for value in metadata.get(key, ())):
             return False
     return True
 

@@ -682,7 +682,8 @@ def test_instances_on_is_sorted():
 def _opts(action):
     return types.SimpleNamespace(spare_preference=['best_fit'],
                                  max_spares_per_failure=1,
-                                 no_spare_action=action)
+                                 no_spare_action=action,
+                                 scheduler_filters=['BlazarFilter'])
 
 
 def test_from_options_plans_with_the_operators_options():

@@ -103,6 +103,24 @@ def test_instance_reservation_flavor_extra_spec():
         INST_RES, model.INSTANCE_RESERVATION, PROJECT)
 
 
+def test_a_reservation_carries_its_aggregate_s_metadata():
+    """A spare that joins it meets Nova's aggregate filters with it."""
+    finder = reservations.ReservationFinder(
+        [aggregate(4, INST_RES, [FAILED], metadata={
+            'reservation': INST_RES, 'filter_tenant_id': PROJECT}),
+         host_res_aggregate(5, HOST_RES, ['compute-2'])], FAILED, NAMES)
+    found = finder.find(server('vm1', extra_specs={
+        'aggregate_instance_extra_specs:reservation': INST_RES}))
+    assert found.metadata == (('filter_tenant_id', PROJECT),
+                              ('reservation', INST_RES))
+    found = finder.find(server('vm2', hints={'reservation': HOST_RES}))
+    assert found.metadata == (
+        ('availability_zone', 'blazar_%s' % HOST_RES),
+        ('blazar:owner', PROJECT))
+    assert finder.find(server('vm3', hints={
+        'reservation': HOST_RES2})).metadata == ()
+
+
 def test_flavor_extra_spec_wins_over_a_host_reservation_aggregate():
     finder = reservations.ReservationFinder(
         [host_res_aggregate(5, HOST_RES, [FAILED])], FAILED, NAMES)
