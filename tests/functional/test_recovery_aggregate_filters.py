@@ -63,9 +63,10 @@ def test_an_extra_spec_goes_only_to_the_spare_whose_aggregate_has_it(
     result = runner.fail(cloud, 'compute-1')
 
     assert result.status == 'finished', result.messages
-    assert result.where('ha-vm-1') == 'spare-2'
-    assert result.where('ha-vm-2') == 'spare-1'
-    assert result.where('plain-vm-1') == 'spare-1'
+    # spare-2 holds the two others as well: one spare serves where one
+    # can, though spare-1 comes first by name.
+    for name in ('ha-vm-1', 'ha-vm-2', 'plain-vm-1'):
+        assert result.where(name) == 'spare-2'
     result.assert_nothing_lost()
 
 
