@@ -16,8 +16,9 @@
 
 Each read is one list call per service where a list call serves, so what
 one recovery costs does not grow with the size of the cloud; even the
-capacity of every candidate host comes from one Placement call.  The
-functions that turn answers into
+capacity of every candidate host comes from one Placement call, and
+which hosts can take the moving instances from one more per distinct
+flavor request.  The functions that turn answers into
 :mod:`masakari_blazar.decisions.model` values are kept apart from the
 calls, so they can be tested with literals.
 """

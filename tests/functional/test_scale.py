@@ -48,13 +48,18 @@ def _cloud_spec(instances, spares, others=2):
 
 
 def _calls(runner, instances, spares, others=2, **sim_config):
-    cloud = runner.cloud(_cloud_spec(instances, spares, others),
-                         **sim_config)
+    return _count(runner, _cloud_spec(instances, spares, others),
+                  **sim_config)
+
+
+def _count(runner, spec, **sim_config):
+    """The calls of recovering ``failed``, by service, method and path."""
+    cloud = runner.cloud(spec, **sim_config)
     runner.prepare(cloud)
     mark = len(cloud.request_log)
     result = runner.fail(cloud, 'failed')
-    assert result.status == 'finished'
-    assert len(result.moved) == instances
+    assert result.status == 'finished', result.messages
+    assert len(result.moved) == len(spec['servers'])
     uuid = re.compile('[0-9a-f]{8}-[0-9a-f-]{27}|(?<=/)[0-9]+$|'
                       '(?<=/)[0-9]+(?=/)')
     return collections.Counter(
@@ -71,10 +76,33 @@ def test_choosing_a_spare_costs_the_same_calls_in_a_larger_pool(runner):
     small.pop(rounds)
     large.pop(rounds)
     assert large == small
-    # Every spare's capacity came from one Placement call.
+    # Every spare's capacity came from one Placement call, and which
+    # spares can take the instances from one more for their one flavor.
     placement = {k: n for k, n in large.items() if k[0] == 'placement'}
     assert placement == {
-        ('placement', 'GET', '/placement/allocation_candidates'): 1}
+        ('placement', 'GET', '/placement/allocation_candidates'): 2}
+
+
+def test_each_distinct_flavor_request_costs_one_placement_call(runner):
+    """Placement is asked per distinct request, not per instance."""
+    def spec(flavors):
+        cloud = _cloud_spec(instances=6, spares=3)
+        cloud['flavors'] += [dict(cloud['flavors'][0], name=name, id=name,
+                                  extra_specs=specs)
+                             for name, specs in flavors.items()]
+        for number, server in enumerate(cloud['servers']):
+            server['flavor'] = (['tiny'] + sorted(flavors))[
+                number % (len(flavors) + 1)]
+        return cloud
+
+    def candidates(flavors):
+        return _count(runner, spec(flavors))[
+            ('placement', 'GET', '/placement/allocation_candidates')]
+
+    fast = {'fast': {'trait:HW_CPU_X86_AVX2': 'required'}}
+    assert [candidates({}), candidates(fast),
+            candidates(dict(fast, big={'resources:MEMORY_MB': '1024'}))] == \
+        [2, 3, 4]
 
 
 def test_a_longer_evacuation_costs_no_more_calls_per_instance(runner):
