@@ -218,12 +218,16 @@ class Planner(object):
     :param max_spares: how many spares the failure may consume.
     :param fallback: ``scheduler`` or ``fail``, for instances no target
         holds.
+    :param spent: spares the failure has spent that are not among the
+        targets, such as a claimed spare that refused the instance being
+        re-planned (see :mod:`masakari_blazar.decisions.replanning`).
     """
 
-    def __init__(self, preference, max_spares, fallback):
+    def __init__(self, preference, max_spares, fallback, spent=0):
         self.preference = list(preference)
         self.max_spares = max_spares
         self.fallback = fallback
+        self.spent = spent
 
     def _key(self, target, failed_az, offered):
         # A spare this recovery already holds comes first, so that a re-run
@@ -296,8 +300,8 @@ class Planner(object):
         note = self._check_offered(targets, offered) if offered else None
         if note:
             offered = None
-        run = _Run.start(instances, targets, self.max_spares, failed_az,
-                         offered)
+        run = _Run.start(instances, targets, self.max_spares - self.spent,
+                         failed_az, offered)
         run.plan.order = [i.uuid for i in evacuation_order(instances)]
         if note:
             run.plan.notes.append(note)

@@ -62,6 +62,8 @@ def refusing_filter(instance, target):
     """
     if target is None:
         return None
+    if not target.healthy:
+        return 'ComputeFilter: %s' % target.problem
     if not instance.may_land_in(target.az):
         return 'AvailabilityZoneFilter'
     if not instance.affinity_allows(target.hostname):
@@ -166,8 +168,9 @@ def narrowed(chooser, targets, tried, fallback=None):
     """
     spent = sum(1 for t in targets if t.hostname in tried and t.claimed and
                 t.spare is not None and t.healthy)
-    return planner.Planner(chooser.preference, chooser.max_spares - spent,
-                           fallback or chooser.fallback)
+    return planner.Planner(chooser.preference, chooser.max_spares,
+                           fallback or chooser.fallback,
+                           spent=chooser.spent + spent)
 
 
 def held_back(instances, queued):

@@ -166,7 +166,8 @@ class SpareRecovery(object):
 
     # Steps ----------------------------------------------------------------
     def claim(self, host_name, notification_uuid, instance_uuids,
-              offered=None, segment_hosts=(), excluded=(), held_back=None):
+              offered=None, segment_hosts=(), excluded=(), held_back=None,
+              chooser=None):
         """Plan the moves and claim the spares they need.
 
         Reading, planning and claiming happen under the spare-pool lock, so
@@ -177,9 +178,9 @@ class SpareRecovery(object):
         before anything else is written, so a lock that lapsed or was never
         shared costs a re-plan, never a spare given twice.
 
-        :param excluded: hosts that refused the instances, and
-        :param held_back: room the first plan still holds, when re-planning
-            (see :meth:`replan`).
+        :param excluded: hosts that refused the instances,
+        :param held_back: room the first plan still holds, and
+        :param chooser: the planner, when re-planning (see :meth:`replan`).
         :returns: the :class:`planner.Plan` and one-line accounts of what
             was done, for the notification's progress details.
         """
@@ -189,7 +190,7 @@ class SpareRecovery(object):
             report.extend(self.leases.finish_pending())
             view = self.read(host_name, instance_uuids, notification_uuid,
                              segment_hosts, excluded, held_back)
-            plan = self._plan(view, offered)
+            plan = self._plan(view, offered, chooser)
             lost = self._anchor(plan, view)
             # Each lost spare leaves the pool, so this ends within as many
             # rounds as there are free spares.
@@ -197,7 +198,7 @@ class SpareRecovery(object):
                 report.append('Spare %s was claimed by another recovery '
                               'meanwhile; planning without it' % lost)
                 view = view.without(lost, ledger.Claim(lost, None, ''))
-                plan = self._plan(view, offered)
+                plan = self._plan(view, offered, chooser)
                 lost = self._anchor(plan, view)
             report.extend(plan.notes)
             pool = {s.hostname: s for s in view.pool}
@@ -268,11 +269,11 @@ class SpareRecovery(object):
                     for t in view.targets)
         report = []
         if choice.claim:
-            self.planner = replanning.narrowed(self.planner, view.targets,
-                                               tried)
-            plan, report = self.claim(host_name, notification_uuid, [uuid],
-                                      segment_hosts=segment_hosts,
-                                      excluded=tried, held_back=held)
+            plan, report = self.claim(
+                host_name, notification_uuid, [uuid],
+                segment_hosts=segment_hosts, excluded=tried, held_back=held,
+                chooser=replanning.narrowed(self.planner, view.targets,
+                                            tried))
             choice = replanning.Choice(target=plan.moves.get(uuid),
                                        reason=plan.unplaced.get(uuid))
             spare = choice.target in plan.spares
@@ -286,10 +287,10 @@ class SpareRecovery(object):
                 choice.target, instance.reservation, 1 + waiting))
         return choice, refusing, report
 
-    def _plan(self, view, offered):
+    def _plan(self, view, offered, chooser=None):
         try:
-            return self.planner.plan(view.instances, view.targets,
-                                     view.failed_az, offered)
+            return (chooser or self.planner).plan(
+                view.instances, view.targets, view.failed_az, offered)
         except exceptions.NoSpareFits as exc:
             raise exceptions.NoSpareFits(str(exc) + _busy(view))
 

@@ -639,3 +639,32 @@ def test_anti_affinity_refuses_a_host_at_its_limit(sim_cloud_factory):
         server = _evacuate_and_wait(nova, cloud.server('ha-vm-1')['id'],
                                     'compute-2')
         assert (server.status, _host_of(server)) == landed, rules
+
+
+def test_a_filter_refusal_names_no_filter_and_can_be_evacuated_again(
+        sim_cloud):
+    """A filter's refusal names no filter; the instance is evacuated again.
+
+    "The fault of an evacuation a scheduler filter refused is 'No valid
+    host was found. There are not enough hosts available.' whichever filter
+    refused; only nova-scheduler's log names it ('Filter <name> returned 0
+    hosts').  The instance stays in ERROR on its source host, and can be
+    evacuated again."  An operator's own filter (``available_filters``)
+    refuses as Nova's do.
+    """
+    nova = conftest.nova_for(sim_cloud)
+    conftest.force_down(nova, 'compute-1')
+    sim_cloud.add_operator_filter('RackPowerFilter', ['compute-2'])
+    server_id = sim_cloud.server('ha-vm-1')['id']
+
+    server = _evacuate_and_wait(nova, server_id, 'compute-2')
+    assert server.status == 'ERROR'
+    assert server.fault['message'] == ('No valid host was found. There are '
+                                       'not enough hosts available.')
+    assert server.fault['code'] == 500
+    assert 'RackPowerFilter' not in server.fault['message']
+    assert _host_of(server) == 'compute-1'
+
+    sim_cloud.add_operator_filter('RackPowerFilter', [])
+    server = _evacuate_and_wait(nova, server_id, 'compute-2')
+    assert (server.status, _host_of(server)) == ('ACTIVE', 'compute-2')
