@@ -186,3 +186,30 @@ def held_back(instances, queued):
         if host is not None and uuid in sizes:
             held[host] = held.get(host, model.Resources()) + sizes[uuid]
     return held
+
+
+def with_members_heading(instance, moving, heading):
+    """``instance``, its anti-affinity group counting the members on the way.
+
+    Nova shows a member whose evacuation has not started, or not finished,
+    on the failed host, so the read leaves it out of where the group's
+    members are; where it is going it counts against
+    ``max_server_per_host`` all the same (the destination's late check of
+    the group policy fails a rebuild that breaks it).
+
+    :param moving: the :class:`model.Instance` values still on the failed
+        host.
+    :param heading: ``{instance uuid: host}`` where each of them is going.
+    """
+    group = instance.server_group
+    if group is None or group.policy != model.ANTI_AFFINITY:
+        return instance
+    on = dict(group.elsewhere)
+    for other in moving:
+        host = heading.get(other.uuid)
+        if (host is not None and other.uuid != instance.uuid and
+                other.server_group is not None and
+                other.server_group.id == group.id):
+            on[host] = on.get(host, 0) + 1
+    return dataclasses.replace(instance, server_group=dataclasses.replace(
+        group, elsewhere=tuple(sorted(on.items()))))

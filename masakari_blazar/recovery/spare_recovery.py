@@ -125,12 +125,10 @@ class SpareRecovery(object):
                 for hostname, claim in sorted(mine.items())]
 
     def read(self, host_name, instance_uuids, notification_uuid=None,
-             segment_hosts=(), excluded=(), held_back=None):
+             segment_hosts=(), among=None):
         """Everything the planner needs about one failure, in one pass.
 
-        :param excluded: hosts left out of the targets, and
-        :param held_back: room taken from them, when re-planning (see
-            :func:`replanning.room_left`).
+        :param among: the only hosts to keep as targets, if given.
         :returns: a :class:`failure.FailureView`.
         """
         claims = self.ledger.read()
@@ -157,7 +155,8 @@ class SpareRecovery(object):
                                                         instances, finder))
         return failure.FailureView(
             instances=instances,
-            targets=replanning.room_left(targets, excluded, held_back),
+            targets=[t for t in targets
+                     if among is None or t.hostname in among],
             failed_az=hosts.home_az(host_name, seen.aggregates,
                                     self.inventory.names),
             pool=pool, claims=claims, mine=mine,
@@ -166,8 +165,7 @@ class SpareRecovery(object):
 
     # Steps ----------------------------------------------------------------
     def claim(self, host_name, notification_uuid, instance_uuids,
-              offered=None, segment_hosts=(), excluded=(), held_back=None,
-              chooser=None):
+              offered=None, segment_hosts=(), among=None):
         """Plan the moves and claim the spares they need.
 
         Reading, planning and claiming happen under the spare-pool lock, so
@@ -178,9 +176,8 @@ class SpareRecovery(object):
         before anything else is written, so a lock that lapsed or was never
         shared costs a re-plan, never a spare given twice.
 
-        :param excluded: hosts that refused the instances,
-        :param held_back: room the first plan still holds, and
-        :param chooser: the planner, when re-planning (see :meth:`replan`).
+        :param among: the only hosts to plan on: the spare a re-plan
+            chose (see :meth:`replan`).
         :returns: the :class:`planner.Plan` and one-line accounts of what
             was done, for the notification's progress details.
         """
@@ -189,8 +186,8 @@ class SpareRecovery(object):
         with claim_lock.spare_pool_lock(self.conf):
             report.extend(self.leases.finish_pending())
             view = self.read(host_name, instance_uuids, notification_uuid,
-                             segment_hosts, excluded, held_back)
-            plan = self._plan(view, offered, chooser)
+                             segment_hosts, among)
+            plan = self._plan(view, offered)
             lost = self._anchor(plan, view)
             # Each lost spare leaves the pool, so this ends within as many
             # rounds as there are free spares.
@@ -198,7 +195,7 @@ class SpareRecovery(object):
                 report.append('Spare %s was claimed by another recovery '
                               'meanwhile; planning without it' % lost)
                 view = view.without(lost, ledger.Claim(lost, None, ''))
-                plan = self._plan(view, offered, chooser)
+                plan = self._plan(view, offered)
                 lost = self._anchor(plan, view)
             report.extend(plan.notes)
             pool = {s.hostname: s for s in view.pool}
@@ -234,8 +231,8 @@ class SpareRecovery(object):
                               plan.label(uuid), reason, _busy(view)))
         return plan, report
 
-    def replan(self, host_name, notification_uuid, uuid, tried, queued,
-               segment_hosts=()):
+    def replan(self, host_name, notification_uuid, uuid, tried, heading,
+               started, segment_hosts=()):
         """Where an instance Nova's scheduler refused goes next.
 
         The cloud is read again, so the re-plan sees what changed since
@@ -246,34 +243,44 @@ class SpareRecovery(object):
         :param uuid: the refused instance, in ERROR on ``host_name``.
         :param tried: the hosts that refused it, the last one last
             (:data:`replanning.SCHEDULER` for the scheduler's choice).
-        :param queued: ``{instance uuid: planned host}`` of the instances
-            whose evacuation has not started, whose room stays theirs.
+        :param heading: ``{instance uuid: host}`` where the run's other
+            instances not settled yet are going; the room of those whose
+            evacuation has not started stays theirs.
+        :param started: the instances whose evacuation has started.
         :returns: the :class:`replanning.Choice`, the filter that refused
             the last host as far as the plugin can tell (or None), and
             one-line accounts of what was claimed.
         """
-        view = self.read(host_name, [uuid] + sorted(queued),
+        view = self.read(host_name, [uuid] + sorted(heading),
                          notification_uuid, segment_hosts)
         instance = next((i for i in view.instances if i.uuid == uuid), None)
         if instance is None:
             return replanning.Choice(stop='it is no longer on %s' %
                                      host_name), None, []
+        queued = {other: host for other, host in heading.items()
+                  if other not in started}
+        in_flight = {other: host for other, host in heading.items()
+                     if other in started}
         last = next((t for t in view.targets if t.hostname == tried[-1]),
                     None)
-        refusing = replanning.refusing_filter(instance, last)
+        refusing = replanning.refusing_filter(
+            replanning.with_members_heading(instance, view.instances,
+                                            in_flight), last)
         held = replanning.held_back(view.instances, queued)
         choice = replanning.choose(
-            instance, tried, replanning.room_left(view.targets, (), held),
+            replanning.with_members_heading(instance, view.instances,
+                                            heading),
+            tried, replanning.room_left(view.targets, (), held),
             self.planner, view.failed_az)
         spare = any(t.hostname == choice.target and t.spare is not None
                     for t in view.targets)
         report = []
         if choice.claim:
-            plan, report = self.claim(
-                host_name, notification_uuid, [uuid],
-                segment_hosts=segment_hosts, excluded=tried, held_back=held,
-                chooser=replanning.narrowed(self.planner, view.targets,
-                                            tried))
+            # Claimed as the claim step claims, after reading again under
+            # the lock: another recovery may have taken it meanwhile.
+            plan, report = self.claim(host_name, notification_uuid, [uuid],
+                                      segment_hosts=segment_hosts,
+                                      among=[choice.target])
             choice = replanning.Choice(target=plan.moves.get(uuid),
                                        reason=plan.unplaced.get(uuid))
             spare = choice.target in plan.spares
@@ -287,9 +294,9 @@ class SpareRecovery(object):
                 choice.target, instance.reservation, 1 + waiting))
         return choice, refusing, report
 
-    def _plan(self, view, offered, chooser=None):
+    def _plan(self, view, offered):
         try:
-            return (chooser or self.planner).plan(
+            return self.planner.plan(
                 view.instances, view.targets, view.failed_az, offered)
         except exceptions.NoSpareFits as exc:
             raise exceptions.NoSpareFits(str(exc) + _busy(view))

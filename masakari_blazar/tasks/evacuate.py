@@ -106,7 +106,7 @@ class EvacuateInstancesTask(base.CleanDetails,
         threads = greenpool.GreenPool(
             CONF.masakari_blazar.evacuation_concurrency)
         open_vmoves = self._open_vmoves(notification_uuid)
-        self.failure.acted = open_vmoves
+        self.failure.take(open_vmoves)
         self.histories = attempts.histories(self.context, notification_uuid)
         for uuid in plan.in_order(open_vmoves):
             vmove = open_vmoves[uuid]
@@ -165,19 +165,25 @@ class EvacuateInstancesTask(base.CleanDetails,
                                    'again', 0.4):
                     return
             self.failure.started.add(vmove.instance_uuid)
-            tried = [target]
-            while True:
-                self._evacuate_and_confirm(self.context, vmove, target)
-                if vmove.status != FAILED:
-                    return
-                refusal = self._add_nova_fault(vmove, host_name)
-                if refusal is None:
-                    return
-                vmove, target = self._replan(vmove, tried, refusal,
-                                             host_name)
-                if vmove is None:
-                    return
-                tried.append(target)
+            try:
+                self._evacuate_replanning(vmove, target, host_name)
+            finally:
+                self.failure.heading.pop(vmove.instance_uuid, None)
+
+    def _evacuate_replanning(self, vmove, target, host_name):
+        """Masakari's evacuation, then again elsewhere while Nova refuses."""
+        tried = [target]
+        while True:
+            self._evacuate_and_confirm(self.context, vmove, target)
+            if vmove.status != FAILED:
+                return
+            refusal = self._add_nova_fault(vmove, host_name)
+            if refusal is None:
+                return
+            vmove, target = self._replan(vmove, tried, refusal, host_name)
+            if vmove is None:
+                return
+            tried.append(target)
 
     def _add_nova_fault(self, vmove, host_name):
         """Say why Nova failed the evacuation, from the instance's fault.
@@ -261,6 +267,7 @@ class EvacuateInstancesTask(base.CleanDetails,
                         vmove.message, tried[-1] or 'the scheduler',
                         target, again.uuid))
         self.failure.acted[vmove.instance_uuid] = again
+        self.failure.heading[vmove.instance_uuid] = choice.target
         return again, choice.target
 
     def _get_state_and_host_of_instance(self, context, instance):
@@ -417,17 +424,24 @@ class _Failure(object):
         self.plan = plan
         #: The VMove each instance's evacuation acts on, by instance uuid.
         self.acted = {}
+        #: Where each instance not settled yet is going: its planned host,
+        #: or the one its re-plan chose.
+        self.heading = {}
         #: The instances whose evacuation has started.
         self.started = set()
         self._segment_hosts = None
 
+    def take(self, acted):
+        """Start from the VMoves the run acts on, and the plan's targets."""
+        self.acted = acted
+        self.heading = {uuid: self.plan.moves.get(uuid) for uuid in acted}
+
     def replan(self, uuid, tried):
         """:meth:`SpareRecovery.replan` for one refused instance."""
-        queued = {other: host for other, host in self.plan.moves.items()
-                  if other not in self.started and other in self.acted}
         return spare_recovery.SpareRecovery(CONF, self.clients).replan(
-            self.host_name, self.notification_uuid, uuid, tried, queued,
-            self.segment_hosts)
+            self.host_name, self.notification_uuid, uuid, tried,
+            {other: host for other, host in self.heading.items()
+             if other != uuid}, set(self.started), self.segment_hosts)
 
     @property
     def segment_hosts(self):

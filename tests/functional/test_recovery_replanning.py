@@ -20,6 +20,7 @@ to ERROR on the failed host, as on a real Nova, and the same run moves it
 on to the next target.
 """
 
+from tests.functional import harness
 
 FINISHED = 'finished'
 ERROR = 'error'
@@ -100,3 +101,40 @@ def test_with_no_target_left_one_line_says_so(runner):
         'RAM, 20 GB disk free), and no_spare_action is "fail"; add spares '
         'or set no_spare_action = scheduler: it stays in ERROR on '
         'compute-1'), line
+
+
+def test_a_replan_keeps_anti_affinity_members_apart(runner):
+    def edit(spec):
+        spec['hosts'].append({'name': 'spare-3', 'vcpus': 16,
+                              'memory_mb': 32768, 'disk_gb': 500,
+                              'blazar': True})
+        spec['leases'].append({'name': 'masakari-spare-spare-3',
+                               'project': 'admin', 'type': 'host',
+                               'hosts': ['spare-3'], 'pin': True,
+                               'end': '+3650d'})
+        spec['server_groups'] = [{'name': 'web', 'policy': 'anti-affinity',
+                                  'project': 'demo'}]
+        for server in spec['servers']:
+            if server['name'] in ('ha-vm-1', 'ha-vm-2'):
+                server['server_group'] = 'web'
+
+    cloud = runner.cloud(harness.scenario('basic', edit))
+    cloud.add_operator_filter('RackPowerFilter', ['spare-1'])
+    # One at a time: ha-vm-2 goes first and is refused while ha-vm-1 waits
+    # for its turn, still on compute-1 as Nova shows it.
+    runner.prepare(cloud, evacuation_concurrency=1)
+    result = runner.fail(cloud, 'compute-1')
+    plan_line = [m for m in result.messages if m.startswith('Plan: ')]
+    assert plan_line == [
+        'Plan: ha-vm-1 -> spare-2, ha-vm-2 -> spare-1, plain-vm-1 -> '
+        'spare-1'], result.messages
+    assert result.status == FINISHED, result.messages
+
+    # ha-vm-2 does not go beside ha-vm-1, which the plan sends to spare-2.
+    assert result.where('ha-vm-1') == 'spare-2'
+    assert result.where('ha-vm-2') == 'spare-3'
+    assert [v['status'] for v in _vmoves(result, 'ha-vm-2', cloud)] == [
+        'failed', 'succeeded']
+    assert [v['status'] for v in _vmoves(result, 'ha-vm-1', cloud)] == [
+        'succeeded']
+    result.assert_nothing_lost()

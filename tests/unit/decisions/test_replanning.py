@@ -203,3 +203,32 @@ def test_the_reason_says_what_novas_fault_tells_when_no_check_finds_it():
     assert replanning.why_refused(
         'No valid host was found. Scheduling failed: zone x', None) == \
         'No valid host was found. Scheduling failed: zone x'
+
+
+def test_anti_affinity_members_on_their_way_count_where_they_go():
+    group = model.ServerGroup('g', model.ANTI_AFFINITY,
+                              elsewhere=(('compute-2', 1),))
+    other = model.ServerGroup('h', model.ANTI_AFFINITY)
+    refused = vm('a', server_group=group)
+    moving = [refused, vm('b', server_group=group),
+              vm('c', server_group=group), vm('d', server_group=other),
+              vm('e')]
+    heading = {'uuid-a': 'spare-9', 'uuid-b': 'spare-2',
+               'uuid-c': None, 'uuid-d': 'spare-3', 'uuid-e': 'spare-3'}
+    seen = replanning.with_members_heading(refused, moving, heading)
+    # b goes to spare-2; c to the scheduler, d is of another group, e of
+    # none, and the refused instance itself is not counted.
+    assert seen.server_group.elsewhere == (('compute-2', 1), ('spare-2', 1))
+    targets = [claimed('spare-1'), claimed('spare-2'), spare('spare-3')]
+    choice = replanning.choose(seen, ['spare-1'], targets, chooser())
+    assert choice == replanning.Choice(target='spare-3', claim=True)
+
+
+def test_only_anti_affinity_counts_members_on_their_way():
+    # Nova's affinity filter passes only where a member runs now.
+    group = model.ServerGroup('g', model.AFFINITY)
+    refused = vm('a', server_group=group)
+    moving = [refused, vm('b', server_group=group)]
+    assert replanning.with_members_heading(
+        refused, moving, {'uuid-b': 'spare-2'}) is refused
+    assert replanning.with_members_heading(vm(), [], {}) == vm()
