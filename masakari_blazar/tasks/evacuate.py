@@ -157,6 +157,7 @@ class EvacuateInstancesTask(base.CleanDetails,
             self._close(vmove, SUCCEEDED, dest_host=where,
                         message='already on %s' % where)
         else:
+            was = getattr(server, 'OS-EXT-STS:vm_state')
             if attempts.action(server, self.histories[vmove.instance_uuid],
                                host_name) is retries.Action.EVACUATE_AGAIN:
                 # Evacuated in ERROR, it would be left in ERROR again.
@@ -166,16 +167,24 @@ class EvacuateInstancesTask(base.CleanDetails,
                     return
             self.failure.started.add(vmove.instance_uuid)
             try:
-                self._evacuate_replanning(vmove, target, host_name)
+                self._evacuate_replanning(vmove, target, host_name, was)
             finally:
                 self.failure.heading.pop(vmove.instance_uuid, None)
 
-    def _evacuate_replanning(self, vmove, target, host_name):
-        """Masakari's evacuation, then again elsewhere while Nova refuses."""
+    def _evacuate_replanning(self, vmove, target, host_name, was):
+        """Masakari's evacuation, then again elsewhere while Nova refuses.
+
+        :param was: the instance's vm_state before its first evacuation.  A
+            re-planned one evacuates it as ACTIVE (see :meth:`_replan`), so
+            an instance that was stopped is stopped again, as Masakari's
+            evacuation leaves it.
+        """
         tried = [target]
         while True:
             self._evacuate_and_confirm(self.context, vmove, target)
             if vmove.status != FAILED:
+                if len(tried) > 1 and was == 'stopped':
+                    self._stop_again(vmove)
                 return
             refusal = self._add_nova_fault(vmove, host_name)
             if refusal is None:
@@ -184,6 +193,21 @@ class EvacuateInstancesTask(base.CleanDetails,
             if vmove is None:
                 return
             tried.append(target)
+
+    def _stop_again(self, vmove):
+        try:
+            server = self.novaclient.get_server(self.context,
+                                                vmove.instance_uuid)
+            self._stop_after_evacuation(self.context, server)
+        except Exception as exc:
+            self._close(vmove, FAILED, message=safe_text.clean(
+                'evacuated to %s, but stopping it again, as it was before '
+                'its host failed, failed: %s' % (vmove.dest_host, exc)))
+            return
+        self.update_details('Instance %s (%s) was stopped before its host '
+                            'failed; stopped it again on %s' % (
+                                vmove.instance_name, vmove.instance_uuid,
+                                vmove.dest_host), 0.6)
 
     def _add_nova_fault(self, vmove, host_name):
         """Say why Nova failed the evacuation, from the instance's fault.

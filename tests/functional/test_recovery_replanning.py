@@ -138,3 +138,23 @@ def test_a_replan_keeps_anti_affinity_members_apart(runner):
     assert [v['status'] for v in _vmoves(result, 'ha-vm-1', cloud)] == [
         'succeeded']
     result.assert_nothing_lost()
+
+
+def test_a_stopped_instance_replanned_ends_stopped(runner):
+    """Re-planned, it is evacuated as ACTIVE, then stopped as it was."""
+    def edit(spec):
+        for server in spec['servers']:
+            if server['name'] == 'ha-vm-1':
+                server['vm_state'] = 'stopped'
+
+    cloud = runner.cloud(harness.scenario('basic', edit))
+    cloud.add_operator_filter('RackPowerFilter', ['spare-1'])
+    runner.prepare(cloud)
+    result = runner.fail(cloud, 'compute-1')
+
+    assert result.status == FINISHED, result.messages
+    server = cloud.server('ha-vm-1')
+    assert (server['host'], server['vm_state']) == ('spare-2', 'stopped')
+    assert cloud.server('ha-vm-2')['vm_state'] == 'active'
+    assert result.said('Instance ha-vm-1 (%s) was stopped before its host '
+                       'failed; stopped it again on spare-2' % server['id'])
