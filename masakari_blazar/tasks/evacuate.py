@@ -237,10 +237,10 @@ class EvacuateInstancesTask(base.CleanDetails,
              vmove.instance_uuid).rstrip('. '), reason,
             ' (Nova fault, code %s)' % code if code else '')
         vmove.save()
-        if replanning.refused_by_scheduler(reason) and getattr(
-                server, 'OS-EXT-SRV-ATTR:hypervisor_hostname') == host_name \
-                and getattr(server, 'OS-EXT-STS:vm_state') == \
-                retries.ERROR:
+        where = getattr(server, 'OS-EXT-SRV-ATTR:hypervisor_hostname')
+        state = getattr(server, 'OS-EXT-STS:vm_state')
+        if where == host_name and state == retries.ERROR and \
+                replanning.refused_by_scheduler(reason):
             return reason
         return None
 
@@ -261,9 +261,12 @@ class EvacuateInstancesTask(base.CleanDetails,
         except exceptions.RecoveryError as exc:
             choice = replanning.Choice(stop=str(exc))
             refusing, report = None, []
-        refused = 'Nova refused %s for %s (%s)' % (
-            tried[-1] or 'the host its scheduler chose', label,
-            replanning.why_refused(refusal, refusing))
+        why = replanning.why_refused(refusal, refusing)
+        if tried[-1] is replanning.SCHEDULER:
+            refused = 'Nova\'s scheduler found no host for %s (%s)' % (
+                label, why)
+        else:
+            refused = 'Nova refused %s for %s (%s)' % (tried[-1], label, why)
         if choice.stop:
             line = '%s; %s: it stays in ERROR on %s' % (
                 refused, choice.stop, host_name)

@@ -158,3 +158,27 @@ def test_a_stopped_instance_replanned_ends_stopped(runner):
     assert cloud.server('ha-vm-2')['vm_state'] == 'active'
     assert result.said('Instance ha-vm-1 (%s) was stopped before its host '
                        'failed; stopped it again on spare-2' % server['id'])
+
+
+def test_when_the_scheduler_finds_no_host_either_one_line_says_so(runner):
+    cloud = runner.cloud('basic')
+    cloud.add_operator_filter('RackPowerFilter',
+                              ['spare-1', 'spare-2', 'compute-2'])
+    runner.prepare(cloud)
+    result = runner.fail(cloud, 'compute-1')
+
+    assert result.status == ERROR
+    server = cloud.server('ha-vm-1')
+    assert (server['host'], server['vm_state']) == ('compute-1', 'error')
+    # spare-1 (planned), spare-2 (claimed by the re-plan), the scheduler.
+    assert [v['status'] for v in _vmoves(result, 'ha-vm-1', cloud)] == [
+        'failed', 'failed', 'failed']
+    line = [m for m in result.messages
+            if m.startswith("Nova's scheduler found no host for ha-vm-1 ")]
+    assert line == [
+        "Nova's scheduler found no host for ha-vm-1 (%s) (a scheduler "
+        "filter; nova-scheduler's log names it: \"Filter <name> returned 0 "
+        "hosts\"); no other spare can take it (no healthy spare has 1 vCPU, "
+        "2048 MB RAM, 20 GB disk free), and the scheduler refused it too: "
+        "it stays in ERROR on compute-1" % server['id']], result.messages
+    assert result.said('Failed to evacuate 3 instance(s) from compute-1')
