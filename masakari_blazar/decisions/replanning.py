@@ -94,18 +94,17 @@ def why_refused(fault_message, filter_name):
     return reason
 
 
-def room_left(targets, excluded=(), held_back=None):
-    """The targets a re-plan may choose among, with the room left on each.
+def room_left(targets, held_back):
+    """The targets of a re-plan, with the room left on each.
 
-    :param excluded: hosts that must not be chosen (those that refused).
     :param held_back: ``{host: model.Resources}`` the plan still holds for
-        instances whose evacuation has not started: Placement does not
-        count them yet, and re-planning must not take their room.
+        instances whose evacuation has not started (see :func:`held_back`):
+        Placement does not count them yet, and re-planning must not take
+        their room.
     """
-    held_back = held_back or {}
     return [dataclasses.replace(
         t, free=t.free - held_back.get(t.hostname, model.Resources()))
-        for t in targets if t.hostname not in excluded]
+        for t in targets]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -130,17 +129,22 @@ def choose(instance, tried, targets, chooser, failed_az=None):
         :data:`SCHEDULER` among them when the scheduler's own choice was
         refused too.
     :param targets: :class:`model.Target` hosts as :func:`room_left` gives
-        them; the tried ones are left out here too.
+        them, the tried ones among them.
     :param chooser: the recovery's :class:`planner.Planner`, so that the
         re-plan honours the same constraints, preferences, ``max_spares``
         and ``no_spare_action`` as the plan.
     """
     left = [t for t in targets if t.hostname not in tried]
-    # Planned with the scheduler as the fallback, so that the reason no
-    # spare takes the instance is known whatever no_spare_action says.
-    plan = narrowed(chooser, targets, tried,
-                    planner.FALLBACK_SCHEDULER).plan([instance], left,
-                                                     failed_az)
+    # A claimed spare that refused was spent all the same: it still counts
+    # against max_spares_per_failure.  The scheduler is the fallback here,
+    # so that the reason no spare takes the instance is known whatever
+    # no_spare_action says.
+    spent = sum(1 for t in targets if t.hostname in tried and t.claimed and
+                t.spare is not None and t.healthy)
+    plan = planner.Planner(chooser.preference, chooser.max_spares,
+                           planner.FALLBACK_SCHEDULER,
+                           spent=chooser.spent + spent).plan(
+        [instance], left, failed_az)
     target = plan.moves.get(instance.uuid)
     if target is not None:
         chosen = next(t for t in left if t.hostname == target)
@@ -155,22 +159,6 @@ def choose(instance, tried, targets, chooser, failed_az=None):
         return Choice(stop='no other spare can take it (%s), and the '
                            'scheduler refused it too' % reason)
     return Choice(reason=reason)
-
-
-def narrowed(chooser, targets, tried, fallback=None):
-    """The planner of a re-plan, from the recovery's ``chooser``.
-
-    The tried hosts are left out of a re-plan's targets, but a claimed
-    spare that refused the instance was spent all the same: it still
-    counts against ``max_spares_per_failure``.
-
-    :param fallback: overrides ``chooser``'s ``no_spare_action``.
-    """
-    spent = sum(1 for t in targets if t.hostname in tried and t.claimed and
-                t.spare is not None and t.healthy)
-    return planner.Planner(chooser.preference, chooser.max_spares,
-                           fallback or chooser.fallback,
-                           spent=chooser.spent + spent)
 
 
 def held_back(instances, queued):

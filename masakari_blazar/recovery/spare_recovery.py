@@ -270,7 +270,7 @@ class SpareRecovery(object):
         choice = replanning.choose(
             replanning.with_members_heading(instance, view.instances,
                                             heading),
-            tried, replanning.room_left(view.targets, (), held),
+            tried, replanning.room_left(view.targets, held),
             self.planner, view.failed_az)
         spare = any(t.hostname == choice.target and t.spare is not None
                     for t in view.targets)
