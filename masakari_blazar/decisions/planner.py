@@ -235,13 +235,18 @@ class Planner(object):
     :param filters: the filters the cloud's Nova runs
         (``scheduler_filters``): Nova's aggregate filters are honoured only
         when named, as a cloud may or may not run them.
+    :param spent: spares the failure has spent that are not among the
+        targets, such as a claimed spare that refused the instance being
+        re-planned (see :mod:`masakari_blazar.decisions.replanning`).
     """
 
-    def __init__(self, preference, max_spares, fallback, filters=()):
+    def __init__(self, preference, max_spares, fallback, filters=(),
+                 spent=0):
         self.preference = list(preference)
         self.max_spares = max_spares
         self.fallback = fallback
         self.filters = frozenset(filters)
+        self.spent = spent
 
     def _key(self, target, failed_az, offered):
         # A spare this recovery already holds comes first, so that a re-run
@@ -314,8 +319,8 @@ class Planner(object):
         note = self._check_offered(targets, offered) if offered else None
         if note:
             offered = None
-        run = _Run.start(instances, targets, self.max_spares, failed_az,
-                         offered)
+        run = _Run.start(instances, targets, self.max_spares - self.spent,
+                         failed_az, offered)
         run.plan.order = [i.uuid for i in evacuation_order(instances)]
         for instance in instances:
             refused = {t.hostname: t.refuses[instance.request]

@@ -37,6 +37,7 @@ from masakari_blazar.decisions import host_return
 from masakari_blazar.decisions import hosts
 from masakari_blazar.decisions import model
 from masakari_blazar.decisions import planner
+from masakari_blazar.decisions import replanning
 from masakari_blazar.decisions import reservations
 from masakari_blazar.decisions import resource_request
 from masakari_blazar.decisions import spare_pool
@@ -166,9 +167,10 @@ class SpareRecovery(object):
                 for hostname, claim in sorted(mine.items())]
 
     def read(self, host_name, instance_uuids, notification_uuid=None,
-             segment_hosts=()):
+             segment_hosts=(), among=None):
         """Everything the planner needs about one failure, in one pass.
 
+        :param among: the only hosts to keep as targets, if given.
         :returns: a :class:`failure.FailureView`.
         """
         claims = self.ledger.read()
@@ -197,7 +199,9 @@ class SpareRecovery(object):
             for hostname, group in failure.healed_hosts(host_name,
                                                         instances, finder))
         return failure.FailureView(
-            instances=instances, targets=targets,
+            instances=instances,
+            targets=[t for t in targets
+                     if among is None or t.hostname in among],
             failed_az=hosts.home_az(host_name, seen.aggregates,
                                     self.inventory.names),
             pool=pool, claims=claims, mine=mine,
@@ -206,7 +210,7 @@ class SpareRecovery(object):
 
     # Steps ----------------------------------------------------------------
     def claim(self, host_name, notification_uuid, instance_uuids,
-              offered=None, segment_hosts=()):
+              offered=None, segment_hosts=(), among=None):
         """Plan the moves and claim the spares they need.
 
         Reading, planning and claiming happen under the spare-pool lock, so
@@ -217,6 +221,8 @@ class SpareRecovery(object):
         before anything else is written, so a lock that lapsed or was never
         shared costs a re-plan, never a spare given twice.
 
+        :param among: the only hosts to plan on: the spare a re-plan
+            chose (see :meth:`replan`).
         :returns: the :class:`planner.Plan` and one-line accounts of what
             was done, for the notification's progress details.
         """
@@ -225,7 +231,7 @@ class SpareRecovery(object):
         with claim_lock.spare_pool_lock(self.conf):
             report.extend(self.leases.finish_pending())
             view = self.read(host_name, instance_uuids, notification_uuid,
-                             segment_hosts)
+                             segment_hosts, among)
             plan = self._plan(view, offered)
             lost = self._anchor(plan, view)
             # Each lost spare leaves the pool, so this ends within as many
@@ -271,10 +277,73 @@ class SpareRecovery(object):
                               plan.label(uuid), reason, _busy(view)))
         return plan, report
 
+    def replan(self, host_name, notification_uuid, uuid, tried, heading,
+               started, segment_hosts=()):
+        """Where an instance Nova's scheduler refused goes next.
+
+        The cloud is read again, so the re-plan sees what changed since
+        the plan; a free spare it chooses is claimed, and a spare is joined
+        to the instance's reservation, as the claim and prepare steps do
+        for the plan.
+
+        :param uuid: the refused instance, in ERROR on ``host_name``.
+        :param tried: the hosts that refused it, the last one last
+            (:data:`replanning.SCHEDULER` for the scheduler's choice).
+        :param heading: ``{instance uuid: host}`` where the run's other
+            instances not settled yet are going; the room of those whose
+            evacuation has not started stays theirs.
+        :param started: the instances whose evacuation has started.
+        :returns: the :class:`replanning.Choice`, the filter that refused
+            the last host as far as the plugin can tell (or None), and
+            one-line accounts of what was claimed.
+        """
+        view = self.read(host_name, [uuid] + sorted(heading),
+                         notification_uuid, segment_hosts)
+        instance = next((i for i in view.instances if i.uuid == uuid), None)
+        if instance is None:
+            return replanning.Choice(stop='it is no longer on %s' %
+                                     host_name), None, []
+        queued = {other: host for other, host in heading.items()
+                  if other not in started}
+        in_flight = {other: host for other, host in heading.items()
+                     if other in started}
+        last = next((t for t in view.targets if t.hostname == tried[-1]),
+                    None)
+        refusing = replanning.refusing_filter(
+            replanning.with_members_heading(instance, view.instances,
+                                            in_flight), last)
+        held = replanning.held_back(view.instances, queued)
+        choice = replanning.choose(
+            replanning.with_members_heading(instance, view.instances,
+                                            heading),
+            tried, replanning.room_left(view.targets, held),
+            self.planner, view.failed_az)
+        spare = any(t.hostname == choice.target and t.spare is not None
+                    for t in view.targets)
+        report = []
+        if choice.claim:
+            # Claimed as the claim step claims, after reading again under
+            # the lock: another recovery may have taken it meanwhile.
+            plan, report = self.claim(host_name, notification_uuid, [uuid],
+                                      segment_hosts=segment_hosts,
+                                      among=[choice.target])
+            choice = replanning.Choice(target=plan.moves.get(uuid),
+                                       reason=plan.unplaced.get(uuid))
+            spare = choice.target in plan.spares
+        if spare and instance.reservation is not None:
+            # As the prepare step admits the plan's instances; the room of
+            # those still to come there stays theirs.
+            waiting = sum(1 for i in view.instances
+                          if queued.get(i.uuid) == choice.target and
+                          i.reservation == instance.reservation)
+            report.extend(self.admission.join(
+                choice.target, instance.reservation, 1 + waiting))
+        return choice, refusing, report
+
     def _plan(self, view, offered):
         try:
-            return self.planner.plan(view.instances, view.targets,
-                                     view.failed_az, offered)
+            return self.planner.plan(
+                view.instances, view.targets, view.failed_az, offered)
         except exceptions.NoSpareFits as exc:
             raise exceptions.NoSpareFits(str(exc) + _busy(view))
 

@@ -183,6 +183,16 @@ class SimulatedCloud(object):
             self.state.fail_next_evacuation(self._server_id(name_or_id),
                                             on_target)
 
+    def add_operator_filter(self, filter_name, hosts):
+        """Enable a scheduler filter of the operator's that refuses ``hosts``.
+
+        Nova loads out-of-tree filters from ``[filter_scheduler]
+        available_filters``; the plugin cannot know what they decide, so
+        its plan may choose a host that one refuses.
+        """
+        with self.lock:
+            self.state.operator_filters[filter_name] = set(hosts)
+
     def _server_id(self, name_or_id):
         if name_or_id in self.state.servers:
             return name_or_id

@@ -31,6 +31,7 @@ from masakari_blazar.cloud import clients as mb_clients
 from masakari_blazar.cloud import nova_api
 from masakari_blazar.cloud import server_watch
 from masakari_blazar.decisions import planner
+from masakari_blazar.decisions import replanning
 from masakari_blazar.decisions import retries
 from masakari_blazar.decisions import vmoves
 from masakari_blazar import exceptions
@@ -93,6 +94,8 @@ class EvacuateInstancesTask(base.CleanDetails,
             self.novaclient = nova_api.NovaAPI(nova, self.watch.changed)
             self.log_head = log_context.current()
             self.watch.seed(host_name)
+            self.failure = _Failure(self.context, clients, host_name,
+                                    notification_uuid, plan)
         for hostname, problem in sorted(unusable.items()):
             # Nova would refuse the evacuation and leave the instance in
             # ERROR; left PENDING, the notification's retry chooses again.
@@ -103,6 +106,7 @@ class EvacuateInstancesTask(base.CleanDetails,
         threads = greenpool.GreenPool(
             CONF.masakari_blazar.evacuation_concurrency)
         open_vmoves = self._open_vmoves(notification_uuid)
+        self.failure.take(open_vmoves)
         self.histories = attempts.histories(self.context, notification_uuid)
         for uuid in plan.in_order(open_vmoves):
             vmove = open_vmoves[uuid]
@@ -153,6 +157,7 @@ class EvacuateInstancesTask(base.CleanDetails,
             self._close(vmove, SUCCEEDED, dest_host=where,
                         message='already on %s' % where)
         else:
+            was = getattr(server, 'OS-EXT-STS:vm_state')
             if attempts.action(server, self.histories[vmove.instance_uuid],
                                host_name) is retries.Action.EVACUATE_AGAIN:
                 # Evacuated in ERROR, it would be left in ERROR again.
@@ -160,16 +165,60 @@ class EvacuateInstancesTask(base.CleanDetails,
                                    'reset it to ACTIVE, to evacuate it '
                                    'again', 0.4):
                     return
-            self._evacuate_and_confirm(self.context, vmove, target)
-            if vmove.status == FAILED:
-                self._add_nova_fault(vmove)
+            self.failure.started.add(vmove.instance_uuid)
+            try:
+                self._evacuate_replanning(vmove, target, host_name, was)
+            finally:
+                self.failure.heading.pop(vmove.instance_uuid, None)
 
-    def _add_nova_fault(self, vmove):
+    def _evacuate_replanning(self, vmove, target, host_name, was):
+        """Masakari's evacuation, then again elsewhere while Nova refuses.
+
+        :param was: the instance's vm_state before its first evacuation.  A
+            re-planned one evacuates it as ACTIVE (see :meth:`_replan`), so
+            an instance that was stopped is stopped again, as Masakari's
+            evacuation leaves it.
+        """
+        tried = [target]
+        while True:
+            self._evacuate_and_confirm(self.context, vmove, target)
+            if vmove.status != FAILED:
+                if len(tried) > 1 and was == 'stopped':
+                    self._stop_again(vmove)
+                return
+            refusal = self._add_nova_fault(vmove, host_name)
+            if refusal is None:
+                return
+            vmove, target = self._replan(vmove, tried, refusal, host_name)
+            if vmove is None:
+                return
+            tried.append(target)
+
+    def _stop_again(self, vmove):
+        try:
+            server = self.novaclient.get_server(self.context,
+                                                vmove.instance_uuid)
+            self._stop_after_evacuation(self.context, server)
+        except Exception as exc:
+            self._close(vmove, FAILED, message=safe_text.clean(
+                'evacuated to %s, but stopping it again, as it was before '
+                'its host failed, failed: %s' % (vmove.dest_host, exc)))
+            return
+        self.update_details('Instance %s (%s) was stopped before its host '
+                            'failed; stopped it again on %s' % (
+                                vmove.instance_name, vmove.instance_uuid,
+                                vmove.dest_host), 0.6)
+
+    def _add_nova_fault(self, vmove, host_name):
         """Say why Nova failed the evacuation, from the instance's fault.
 
         Masakari records only "Failed to evacuate instance <uuid>"; Nova
         keeps the reason (such as "No valid host was found...") in the
         ``fault`` of a server in ERROR, which is what the operator needs.
+
+        :returns: the fault's message when it is the scheduler's refusal,
+            with the instance still on ``host_name``: a re-plan may move it
+            elsewhere (see :mod:`masakari_blazar.decisions.replanning`).
         """
         try:
             server = self.novaclient.get_server(self.context,
@@ -177,17 +226,76 @@ class EvacuateInstancesTask(base.CleanDetails,
         except Exception as exc:
             LOG.debug('Could not read the fault of %s: %s',
                       vmove.instance_uuid, exc)
-            return
+            return None
         fault = getattr(server, 'fault', None) or {}
         reason = ' '.join(str(fault.get('message') or '').split())
         if not reason:
-            return
+            return None
         code = fault.get('code')
         vmove.message = '%s: %s%s' % (
             (vmove.message or 'Failed to evacuate instance %s' %
              vmove.instance_uuid).rstrip('. '), reason,
             ' (Nova fault, code %s)' % code if code else '')
         vmove.save()
+        where = getattr(server, 'OS-EXT-SRV-ATTR:hypervisor_hostname')
+        state = getattr(server, 'OS-EXT-STS:vm_state')
+        if where == host_name and state == retries.ERROR and \
+                replanning.refused_by_scheduler(reason):
+            return reason
+        return None
+
+    def _replan(self, vmove, tried, refusal, host_name):
+        """Choose the next target of a refused instance, and get it ready.
+
+        The refused VMove stays FAILED, saying what comes next; the next
+        attempt gets a VMove of its own.  Each host is tried once per
+        instance (``tried``), so the re-planning ends.
+
+        :returns: the next attempt's VMove and target, or ``(None, None)``
+            when there is none, which the progress line and the VMove say.
+        """
+        label = '%s (%s)' % (vmove.instance_name, vmove.instance_uuid)
+        try:
+            choice, refusing, report = self.failure.replan(
+                vmove.instance_uuid, tried)
+        except exceptions.RecoveryError as exc:
+            choice = replanning.Choice(stop=str(exc))
+            refusing, report = None, []
+        why = replanning.why_refused(refusal, refusing)
+        if tried[-1] is replanning.SCHEDULER:
+            refused = 'Nova\'s scheduler found no host for %s (%s)' % (
+                label, why)
+        else:
+            refused = 'Nova refused %s for %s (%s)' % (tried[-1], label, why)
+        if choice.stop:
+            line = '%s; %s: it stays in ERROR on %s' % (
+                refused, choice.stop, host_name)
+            self.report([line] + report, 0.5)
+            self._close(vmove, FAILED,
+                        message='%s; %s' % (vmove.message, line))
+            return None, None
+        target = choice.target or 'a host the scheduler chooses'
+        self.report(['%s; evacuating to %s%s' % (
+            refused, target,
+            ' (%s)' % choice.reason if choice.reason else '')] + report, 0.5)
+        if not self._reset(vmove, host_name, 'on %s by that refusal; reset '
+                           'it to ACTIVE, to evacuate it to %s' % (
+                               host_name, target), 0.5):
+            return None, None
+        again = objects.VMove(
+            context=self.context, instance_uuid=vmove.instance_uuid,
+            instance_name=vmove.instance_name,
+            notification_uuid=vmove.notification_uuid,
+            source_host=vmove.source_host, status=fields.VMoveStatus.PENDING,
+            type=fields.VMoveType.EVACUATION)
+        again.create()
+        self._close(vmove, FAILED, message='%s; re-planned, as %s refused '
+                    'it: evacuating to %s as VMove %s' % (
+                        vmove.message, tried[-1] or 'the scheduler',
+                        target, again.uuid))
+        self.failure.acted[vmove.instance_uuid] = again
+        self.failure.heading[vmove.instance_uuid] = choice.target
+        return again, choice.target
 
     def _get_state_and_host_of_instance(self, context, instance):
         """Masakari's poll of an evacuating instance, from a shared round.
@@ -324,3 +432,47 @@ class EvacuateInstancesTask(base.CleanDetails,
             raise exception.HostRecoveryFailureException(message=message)
         self.report(['Evacuated %d instance(s) from %s' % (
             len(results), host_name)], 1.0)
+
+
+class _Failure(object):
+    """What re-planning needs of the failure this run recovers.
+
+    The evacuations run in greenthreads of their own, and any of them may
+    be refused: each re-plan reads the cloud afresh, through a recovery of
+    its own, and holds back the room the plan keeps for the instances not
+    started yet.
+    """
+
+    def __init__(self, context, clients, host_name, notification_uuid, plan):
+        self.context = context
+        self.clients = clients
+        self.host_name = host_name
+        self.notification_uuid = notification_uuid
+        self.plan = plan
+        #: The VMove each instance's evacuation acts on, by instance uuid.
+        self.acted = {}
+        #: Where each instance not settled yet is going: its planned host,
+        #: or the one its re-plan chose.
+        self.heading = {}
+        #: The instances whose evacuation has started.
+        self.started = set()
+        self._segment_hosts = None
+
+    def take(self, acted):
+        """Start from the VMoves the run acts on, and the plan's targets."""
+        self.acted = acted
+        self.heading = {uuid: self.plan.moves.get(uuid) for uuid in acted}
+
+    def replan(self, uuid, tried):
+        """:meth:`SpareRecovery.replan` for one refused instance."""
+        return spare_recovery.SpareRecovery(CONF, self.clients).replan(
+            self.host_name, self.notification_uuid, uuid, tried,
+            {other: host for other, host in self.heading.items()
+             if other != uuid}, set(self.started), self.segment_hosts)
+
+    @property
+    def segment_hosts(self):
+        if self._segment_hosts is None:
+            self._segment_hosts = base.segment_hosts(self.context,
+                                                     self.host_name)
+        return self._segment_hosts

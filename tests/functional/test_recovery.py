@@ -67,17 +67,23 @@ def test_host_reservation_instances_are_admitted_on_the_spare(runner):
 
 
 def test_without_joining_the_reservation_the_blazar_filter_refuses(runner):
-    """A control: the admission step is what makes the evacuation pass."""
+    """A control: the admission step is what makes the evacuation pass.
+
+    With one spare allowed and no scheduler, re-planning finds no other
+    target for the instances the BlazarFilter refused.
+    """
     cloud = runner.cloud('host-reservation')
     tasks = dict(local_engine.recommended_flows()[local_engine.AUTO_FLOW],
                  main=['blazar_claim_spare_task',
                        'blazar_evacuate_instances_task'])
-    runner.prepare(cloud, tasks=tasks)
+    runner.prepare(cloud, tasks=tasks, max_spares_per_failure=1,
+                   no_spare_action='fail')
     result = runner.fail(cloud, 'compute-1')
 
-    assert result.status == ERROR
+    assert result.status == ERROR, result.messages
     assert result.where('reserved-vm-1') == 'compute-1'
     assert result.said('Failed to evacuate 2 instance(s)')
+    assert result.said('Nova refused spare-1 for reserved-vm-1')
 
 
 def test_instance_reservation_gets_aggregate_and_placement_inventory(runner):

@@ -691,5 +691,30 @@ def test_aggregate_filters_read_every_value_of_every_aggregate(
 
     nova.aggregates.set_metadata(fast.id, {
         'filter_tenant_id_2': 'x, %s' % cloud.project_id('demo')})
+def test_a_filter_refusal_names_no_filter_and_can_be_evacuated_again(
+        sim_cloud):
+    """A filter's refusal names no filter; the instance is evacuated again.
+
+    "The fault of an evacuation a scheduler filter refused is 'No valid
+    host was found. There are not enough hosts available.' whichever filter
+    refused; only nova-scheduler's log names it ('Filter <name> returned 0
+    hosts').  The instance stays in ERROR on its source host, and can be
+    evacuated again."  An operator's own filter (``available_filters``)
+    refuses as Nova's do.
+    """
+    nova = conftest.nova_for(sim_cloud)
+    conftest.force_down(nova, 'compute-1')
+    sim_cloud.add_operator_filter('RackPowerFilter', ['compute-2'])
+    server_id = sim_cloud.server('ha-vm-1')['id']
+
+    server = _evacuate_and_wait(nova, server_id, 'compute-2')
+    assert server.status == 'ERROR'
+    assert server.fault['message'] == ('No valid host was found. There are '
+                                       'not enough hosts available.')
+    assert server.fault['code'] == 500
+    assert 'RackPowerFilter' not in server.fault['message']
+    assert _host_of(server) == 'compute-1'
+
+    sim_cloud.add_operator_filter('RackPowerFilter', [])
     server = _evacuate_and_wait(nova, server_id, 'compute-2')
     assert (server.status, _host_of(server)) == ('ACTIVE', 'compute-2')

@@ -107,17 +107,44 @@ def test_host_reservation_instances_are_admitted_on_the_spare(both):
 
 
 def test_without_joining_the_reservation_the_blazar_filter_refuses(both):
-    """A control: the real BlazarFilter refuses a spare left outside."""
+    """A control: the real BlazarFilter refuses a spare left outside.
+
+    With one spare allowed and no scheduler, re-planning has no other
+    target for the refused instances.
+    """
     tasks = dict(local_engine.recommended_flows()[local_engine.AUTO_FLOW],
                  main=['blazar_claim_spare_task',
                        'blazar_evacuate_instances_task'])
     result, lines = both('host-reservation, no admission: filter refuses',
                          scenarios.equivalent('host-reservation'),
-                         'compute-1', tasks=tasks)
+                         'compute-1', tasks=tasks, max_spares_per_failure=1,
+                         no_spare_action='fail')
 
     assert result.status == ERROR
     assert result.where('reserved-vm-1') == 'compute-1'
     assert result.where('reserved-vm-2') == 'compute-1'
+    assert result.wrongly_deleted() == []
+    _same(lines)
+
+
+def test_a_spare_the_blazar_filter_refuses_is_replanned(both):
+    """Nova refuses the plan's spare; the same run re-plans onto another.
+
+    The plan's spare is left outside the reservation (no admission step),
+    so the real BlazarFilter refuses it: the evacuation claims the next
+    spare, joins it to the reservation and evacuates there.
+    """
+    tasks = dict(local_engine.recommended_flows()[local_engine.AUTO_FLOW],
+                 main=['blazar_claim_spare_task',
+                       'blazar_evacuate_instances_task'])
+    result, lines = both('host-reservation, no admission: re-planned',
+                         scenarios.equivalent('host-reservation'),
+                         'compute-1', tasks=tasks)
+
+    assert result.status == FINISHED
+    assert result.where('reserved-vm-1') == 'spare-2'
+    assert result.where('reserved-vm-2') == 'spare-2'
+    assert sorted(result.recovered['claims']) == ['spare-1', 'spare-2']
     assert result.wrongly_deleted() == []
     _same(lines)
 

@@ -215,6 +215,9 @@ class CloudState(object):
         self.landed = {}
         # Server id -> whether its next evacuation fails on the target.
         self.evacuation_failures = {}
+        # Filter name -> the hosts it refuses: an operator's own
+        # (out-of-tree) scheduler filter, which no plan can predict.
+        self.operator_filters = {}
         self._server_seq = 0
         for binary in ('nova-scheduler', 'nova-conductor'):
             self._add_service('controller', binary)

@@ -18,7 +18,8 @@ The filters are those a Blazar deployment enables, each written after its
 upstream source: ComputeFilter, AvailabilityZoneFilter (Nova's AZ
 pre-filter), AggregateInstanceExtraSpecsFilter,
 AggregateMultiTenancyIsolation, blazar-nova's BlazarFilter and the two
-server group filters.  The
+server group filters, then any operator's filter a test enables
+(:meth:`SimulatedCloud.add_operator_filter`).  The
 boot-time request spec (flavor, project, scheduler hints) is what they see,
 as on a real evacuation.  Among the hosts that pass, the one with the most
 free RAM wins (Nova's RAMWeigher spreads), ties broken by name, so choices
@@ -73,7 +74,12 @@ def select_destination(cloud, server, requested_host=None):
                 rejected.append('%s rejected %s' % (check.__name__, name))
                 break
         else:
-            passing.append(name)
+            refusing = sorted(f for f, hosts in cloud.operator_filters.items()
+                              if name in hosts)
+            if refusing:
+                rejected.append('%s rejected %s' % (refusing[0], name))
+            else:
+                passing.append(name)
     if not passing:
         raise NoValidHost('There are not enough hosts available.',
                           '; '.join(rejected))

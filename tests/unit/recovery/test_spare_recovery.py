@@ -467,3 +467,46 @@ def test_a_request_placement_rejects_is_offered_nowhere(conf, cloud):
     reason = targets(view)['spare-1'].refuses[request]
     assert 'HTTP 400' in reason and 'No such trait' in reason, reason
     assert targets(view)['spare-2'].refuses[request] == reason
+def test_a_replan_claims_a_new_spare_and_joins_it_to_the_reservation(
+        conf, cloud):
+    cloud.claim('spare-1', ME, group=USER_RES, lease='masakari-spare-spare-1')
+    cloud.compute('spare-4')
+    cloud.spare_lease('spare-4', 'l-4')
+
+    choice, refusing, report = recovery(conf, cloud).replan(
+        FAILED, ME, 'uuid-a', ['spare-1'], {}, set())
+
+    # spare-2's zone keeps it out of res-user; spare-3 is another's.
+    assert (choice.target, choice.stop) == ('spare-4', None)
+    assert refusing is None   # nothing the plugin checks refuses spare-1
+    assert cloud.claimed()['spare-4'].notification == ME
+    assert [w[:2] for w in cloud.writes] == [
+        ('add host', recorded_cloud.CLAIMS),
+        ('set metadata', recorded_cloud.CLAIMS),
+        ('delete lease', 'l-4'), ('delete blazar host', '4'),
+        ('add host', USER_RES)]
+    assert report[0].startswith('Claimed spare spare-4 (')
+    assert report[-1] == 'added spare-4 to aggregate %s of host reservation ' \
+        '%s' % (USER_RES, USER_RES)
+
+
+def test_a_replan_with_no_spare_left_falls_back_and_claims_nothing(
+        conf, cloud):
+    cloud.claim('spare-1', ME, group=USER_RES, lease='masakari-spare-spare-1')
+
+    choice, refusing, report = recovery(conf, cloud).replan(
+        FAILED, ME, 'uuid-a', ['spare-1'], {'uuid-b': 'spare-1'}, set())
+
+    assert choice.target is None and choice.stop is None
+    assert 'can join host reservation res-user' in choice.reason
+    assert report == [] and cloud.writes == []
+
+
+def test_a_replan_names_the_filter_its_fresh_read_finds(conf, cloud):
+    cloud.claim('spare-1', ME, group=USER_RES, lease='masakari-spare-spare-1')
+    cloud.service('spare-1')['status'] = 'disabled'
+
+    _, refusing, _ = recovery(conf, cloud).replan(
+        FAILED, ME, 'uuid-a', ['spare-1'], {}, set())
+
+    assert refusing.startswith('ComputeFilter: ')
