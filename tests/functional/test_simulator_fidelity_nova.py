@@ -691,6 +691,8 @@ def test_aggregate_filters_read_every_value_of_every_aggregate(
 
     nova.aggregates.set_metadata(fast.id, {
         'filter_tenant_id_2': 'x, %s' % cloud.project_id('demo')})
+
+
 def test_a_filter_refusal_names_no_filter_and_can_be_evacuated_again(
         sim_cloud):
     """A filter's refusal names no filter; the instance is evacuated again.

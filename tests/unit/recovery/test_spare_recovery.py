@@ -467,6 +467,8 @@ def test_a_request_placement_rejects_is_offered_nowhere(conf, cloud):
     reason = targets(view)['spare-1'].refuses[request]
     assert 'HTTP 400' in reason and 'No such trait' in reason, reason
     assert targets(view)['spare-2'].refuses[request] == reason
+
+
 def test_a_replan_claims_a_new_spare_and_joins_it_to_the_reservation(
         conf, cloud):
     cloud.claim('spare-1', ME, group=USER_RES, lease='masakari-spare-spare-1')
