@@ -32,11 +32,19 @@ def _vmoves(result, name, cloud):
     return [v for v in result.result['vmoves'] if v['instance'] == uuid]
 
 
+def _fail_refused_by(runner, scenario, refused, **options):
+    """compute-1 fails while an operator's filter refuses ``refused``.
+
+    The plan cannot know of that filter, so only Nova's refusal shows it.
+    """
+    cloud = runner.cloud(scenario)
+    cloud.add_operator_filter('RackPowerFilter', refused)
+    runner.prepare(cloud, **options)
+    return cloud, runner.fail(cloud, 'compute-1')
+
+
 def test_a_refused_spare_is_replanned_onto_the_next_spare(runner):
-    cloud = runner.cloud('basic')
-    cloud.add_operator_filter('RackPowerFilter', ['spare-1'])
-    runner.prepare(cloud)
-    result = runner.fail(cloud, 'compute-1')
+    cloud, result = _fail_refused_by(runner, 'basic', ['spare-1'])
 
     assert result.status == FINISHED, result.messages
     for name in BASIC:
@@ -62,10 +70,7 @@ def test_a_refused_spare_is_replanned_onto_the_next_spare(runner):
 
 
 def test_with_no_spare_left_the_scheduler_chooses(runner):
-    cloud = runner.cloud('basic')
-    cloud.add_operator_filter('RackPowerFilter', ['spare-1', 'spare-2'])
-    runner.prepare(cloud)
-    result = runner.fail(cloud, 'compute-1')
+    cloud, result = _fail_refused_by(runner, 'basic', ['spare-1', 'spare-2'])
 
     assert result.status == FINISHED, result.messages
     for name in BASIC:
@@ -81,10 +86,8 @@ def test_with_no_spare_left_the_scheduler_chooses(runner):
 
 
 def test_with_no_target_left_one_line_says_so(runner):
-    cloud = runner.cloud('basic')
-    cloud.add_operator_filter('RackPowerFilter', ['spare-1', 'spare-2'])
-    runner.prepare(cloud, no_spare_action='fail')
-    result = runner.fail(cloud, 'compute-1')
+    cloud, result = _fail_refused_by(runner, 'basic', ['spare-1', 'spare-2'],
+                                     no_spare_action='fail')
 
     assert result.status == ERROR
     for name in BASIC:
@@ -147,10 +150,8 @@ def test_a_stopped_instance_replanned_ends_stopped(runner):
             if server['name'] == 'ha-vm-1':
                 server['vm_state'] = 'stopped'
 
-    cloud = runner.cloud(harness.scenario('basic', edit))
-    cloud.add_operator_filter('RackPowerFilter', ['spare-1'])
-    runner.prepare(cloud)
-    result = runner.fail(cloud, 'compute-1')
+    cloud, result = _fail_refused_by(
+        runner, harness.scenario('basic', edit), ['spare-1'])
 
     assert result.status == FINISHED, result.messages
     server = cloud.server('ha-vm-1')
@@ -161,11 +162,8 @@ def test_a_stopped_instance_replanned_ends_stopped(runner):
 
 
 def test_when_the_scheduler_finds_no_host_either_one_line_says_so(runner):
-    cloud = runner.cloud('basic')
-    cloud.add_operator_filter('RackPowerFilter',
-                              ['spare-1', 'spare-2', 'compute-2'])
-    runner.prepare(cloud)
-    result = runner.fail(cloud, 'compute-1')
+    cloud, result = _fail_refused_by(runner, 'basic',
+                                     ['spare-1', 'spare-2', 'compute-2'])
 
     assert result.status == ERROR
     server = cloud.server('ha-vm-1')
