@@ -169,6 +169,16 @@ placement_opts = [
                      'is evacuated to (not its spare lease\'s nor freepool; '
                      'with the reservations it joins).  The default is Nova '
                      '34\'s default with the BlazarFilter.  ' + _SAME_AS),
+    cfg.BoolOpt('join_zones',
+                default=True,
+                help='When no spare of the availability zone an instance is '
+                     'pinned to (Nova\'s pinned_availability_zone) has room, '
+                     'a claimed spare outside every zone joins that zone\'s '
+                     'Nova aggregate before the evacuation, so that the '
+                     'scheduler\'s zone request filter passes it; "return" '
+                     'takes it out again.  A spare serves one zone only: '
+                     'Nova refuses a host in two.  False leaves such '
+                     'instances to no_spare_action.'),
     cfg.StrOpt('reallocate_api',
                default='auto',
                choices=[('auto', 'Use PUT /v1/os-hosts/{id}/allocation to '
@@ -219,7 +229,10 @@ claim_opts = [
                 default=True,
                 help='After claiming a spare that is also registered as a '
                      'Masakari host, set its reserved flag to False, as '
-                     'Masakari\'s own reserved-host flow does.'),
+                     'Masakari\'s own reserved-host flow does; "return", '
+                     'and a claim given back before anything moved, set it '
+                     'to True again on a host of a reserved_host or '
+                     'rh_priority segment.'),
 ]
 
 fencing_opts = [

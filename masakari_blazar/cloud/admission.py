@@ -26,7 +26,12 @@ aggregate and Placement filters (instance reservations) admit it:
   apart;
 * instance reservation: the spare joins the reservation's aggregate and its
   ``blazar_<host>`` resource provider gets inventory of the reservation's
-  custom resource class, as Blazar gives its own hosts.
+  custom resource class, as Blazar gives its own hosts;
+* availability zone: a spare outside every zone joins an aggregate of the
+  zone its instances are pinned to, so that Nova's zone request filter
+  passes it.  Once out of Blazar it is a plain Nova host, in no aggregate
+  with a zone; Nova refuses (409) a host in two zones, and one that holds
+  instances changing zone, so the join comes before the evacuation.
 
 Everything here can be undone by :meth:`Admission.leave_all`, which reads
 what to undo from Nova and Placement rather than from memory, so that it
@@ -97,6 +102,56 @@ class Admission(object):
         if reservation.kind == model.INSTANCE_RESERVATION:
             done.append(self._add_inventory(hostname, reservation, count))
         return done
+
+    def zone_aggregate(self, hostname, zone):
+        """The aggregate of ``zone`` that ``hostname`` joins, or is in.
+
+        Of several aggregates of the zone the one that sets nothing but the
+        zone is preferred, since every other key there is read by some
+        scheduler filter; then the name decides, so that engines agree.
+
+        :raises ClaimError: when no aggregate outside Blazar has that zone,
+            or the host is in another zone already.
+        """
+        aggregates = [a for a in self._aggregates()
+                      if not self.names.owns(a)]
+        for aggregate in aggregates:
+            other = aggregate.get('availability_zone')
+            if hostname in aggregate['hosts'] and other:
+                if other == zone:
+                    return aggregate
+                raise exceptions.ClaimError(
+                    'Spare %s is in aggregate %s of availability zone %s, so '
+                    'Nova cannot add it to zone %s as well; take spares out '
+                    'of availability-zone aggregates' % (
+                        hostname, aggregate['name'], other, zone))
+        of_zone = sorted((a for a in aggregates
+                          if a.get('availability_zone') == zone),
+                         key=lambda a: (set(a.get('metadata') or {}) -
+                                        {'availability_zone'} != set(),
+                                        a['name']))
+        if not of_zone:
+            raise exceptions.ClaimError(
+                'No Nova aggregate has availability zone %s any more, so %s '
+                'cannot join it; its instances are pinned there' % (
+                    zone, hostname))
+        return of_zone[0]
+
+    def join_zone(self, hostname, aggregate):
+        """Add ``hostname`` to the zone's ``aggregate``, if not there."""
+        if hostname in aggregate['hosts']:
+            return []
+        self._add(aggregate, hostname)
+        return ['added %s to aggregate %s of availability zone %s' % (
+            hostname, aggregate['name'], aggregate['availability_zone'])]
+
+    def leave_aggregate(self, hostname, name):
+        """Take ``hostname`` out of the aggregate called ``name``."""
+        for aggregate in self._aggregates():
+            if aggregate['name'] == name and hostname in aggregate['hosts']:
+                self._remove(aggregate, hostname)
+                return ['removed %s from aggregate %s' % (hostname, name)]
+        return []
 
     def _add(self, aggregate, hostname):
         try:

@@ -63,6 +63,9 @@ class Claim(object):
     since: str
     group: typing.Optional[str] = None
     lease: typing.Optional[str] = None
+    #: The availability-zone aggregate the recovery added the spare to,
+    #: which ``return`` takes it out of before Blazar registers it again.
+    joined: typing.Optional[str] = None
 
     def encode(self):
         """JSON within Nova's 255-character limit on metadata values.
@@ -71,6 +74,8 @@ class Claim(object):
         """
         data = {'notification': self.notification, 'since': self.since,
                 'group': self.group, 'lease': self.lease}
+        if self.joined:
+            data['joined'] = self.joined
         value = json.dumps(data, sort_keys=True)
         if len(value) > MAX_VALUE:
             data['lease'] = None
@@ -82,7 +87,8 @@ class Claim(object):
         try:
             data = json.loads(value)
             return cls(hostname, data['notification'], data['since'],
-                       data.get('group'), data.get('lease'))
+                       data.get('group'), data.get('lease'),
+                       data.get('joined'))
         except (ValueError, KeyError, TypeError):
             # Someone edited the aggregate by hand.  Keeping the spare
             # claimed is the safe reading: it is never handed out twice.
@@ -192,6 +198,19 @@ class Ledger(object):
                       group, lease)
         self._set({KEY_PREFIX + hostname: claim.encode()})
         return claim
+
+    def note_joined(self, hostname, aggregate):
+        """Write into the claim on ``hostname`` the zone aggregate it joins.
+
+        Written before the join, so that a crash in between leaves a note
+        of a join that ``return`` finds already undone, never a join that
+        nothing records.
+        """
+        claim = self.read().get(hostname)
+        if claim is None or claim.joined == aggregate:
+            return
+        self._set({KEY_PREFIX + hostname: dataclasses.replace(
+            claim, joined=aggregate).encode()})
 
     def remove(self, hostname):
         """Drop the claim: the record first, then the anchor.

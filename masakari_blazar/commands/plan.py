@@ -87,7 +87,11 @@ def detach_text(spare):
 
 
 def join_text(hostname, entry):
-    """The aggregate and Placement changes that admit one reservation."""
+    """The changes that admit one reservation, or join a zone."""
+    if entry['kind'] == model.ZONE:
+        return ('join an aggregate of availability zone %s for %d '
+                'instance(s) pinned there; "return" takes it out again' % (
+                    entry['id'], entry['count']))
     reservation = model.Reservation(entry['id'], entry['kind'],
                                     entry.get('project_id'))
     text = 'join aggregate %s of %s for %d instance(s)' % (

@@ -66,8 +66,15 @@ def read_state(recovery, masakari, hostname):
     return state
 
 
-def _masakari_notes(masakari, hostname):
-    """What is left to do in Masakari once the host is back."""
+def _masakari_notes(masakari, hostname, sync_reserved):
+    """Set the host's reserved flag back, and say what is left to do.
+
+    The claim cleared the flag of a spare in a reserved-host segment, as
+    Masakari's own flow clears the host it uses; with
+    ``sync_masakari_reserved`` the return sets it again, so that the
+    segment's flow offers the host once more.  Until the new lease is
+    ACTIVE an offer of it is passed over for Blazar's free spares.
+    """
     segments, unread = masakari.segments_or_reason()
     if unread:
         return ['Note: Masakari\'s segments were not read (%s): clear '
@@ -84,11 +91,27 @@ def _masakari_notes(masakari, hostname):
                 hostname, segment.name, segment.name, hostname))
     if segment and segment.recovery_method in \
             reserved_flags.RESERVED_METHODS:
-        notes.append(
-            'Segment %s uses %s: run "masakari-blazar sync-reserved" once '
-            'the new lease is ACTIVE' % (segment.name,
-                                         segment.recovery_method))
-    return notes
+        notes.append(_set_reserved(masakari, segment, hostname)
+                     if sync_reserved else
+                     'Segment %s uses %s: run "masakari-blazar '
+                     'sync-reserved" once the new lease is ACTIVE' % (
+                         segment.name, segment.recovery_method))
+    return [note for note in notes if note]
+
+
+def _set_reserved(masakari, segment, hostname):
+    member = [m for m in segment.members if m.name == hostname][0]
+    if member.reserved:
+        return None
+    try:
+        masakari.set_reserved(segment, member, reserved=True)
+    except exceptions.ApiError as exc:
+        return ('Note: could not set the Masakari reserved flag of %s in '
+                'segment %s (%s): run "masakari-blazar sync-reserved" once '
+                'the new lease is ACTIVE' % (hostname, segment.name, exc))
+    return ('Set the Masakari reserved flag of %s in segment %s (%s), so '
+            'that its reserved-host flow offers it again' % (
+                hostname, segment.name, segment.recovery_method))
 
 
 def main(conf, hostname, dry_run=False):
@@ -114,6 +137,8 @@ def main(conf, hostname, dry_run=False):
     if leased:
         print('Blazar starts the lease at once; %s is a free spare when the '
               'lease is ACTIVE ("masakari-blazar pool status").' % hostname)
-    for line in _masakari_notes(masakari, hostname):
+    for line in _masakari_notes(
+            masakari, hostname,
+            recovery.opts.sync_masakari_reserved):
         print(line)
     return 0

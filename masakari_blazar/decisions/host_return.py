@@ -37,6 +37,7 @@ ENDED = ('TERMINATED', 'DELETED')
 # Masakari notification statuses of a recovery still under way.
 UNDER_WAY = ('new', 'running')
 
+LEAVE_ZONE = 'leave_zone'
 LEAVE_RESERVATIONS = 'leave_reservations'
 DELETE_PROVIDER = 'delete_provider'
 LEAVE_FREEPOOL = 'leave_freepool'
@@ -62,6 +63,10 @@ class HostState(object):
     registered: bool = False
     in_freepool: bool = False
     home_az: typing.Optional[str] = None
+    #: The zone aggregate the claim's recovery added the host to, while
+    #: the host is still in it.
+    joined_aggregate: typing.Optional[str] = None
+    joined_zone: typing.Optional[str] = None
     reservation_aggregates: typing.List[str] = dataclasses.field(
         default_factory=list)
     provider: typing.Optional[str] = None
@@ -115,7 +120,17 @@ def set_aggregates(state, aggregates, names):
     name = state.hostname
     state.in_freepool = any(a['name'] == names.freepool and
                             name in a.get('hosts', []) for a in aggregates)
-    state.home_az = hosts.home_az(name, aggregates, names)
+    joined = state.claim.joined if state.claim else None
+    for aggregate in aggregates:
+        if (aggregate['name'] == joined and not names.owns(aggregate) and
+                name in aggregate.get('hosts', [])):
+            state.joined_aggregate = joined
+            state.joined_zone = aggregate.get('availability_zone')
+    # The zone the claim joined is the plugin's to undo, not the
+    # operator's: it is no zone that keeps the host out of the pool.
+    state.home_az = hosts.home_az(
+        name, [a for a in aggregates if a['name'] != state.joined_aggregate],
+        names)
     state.reservation_aggregates = sorted(
         a['name'] for a in aggregates
         if name in a.get('hosts', []) and names.is_reservation(a))
@@ -194,6 +209,13 @@ def steps(state, prefix, days, claim_aggregate, freepool):
         if state.claim:
             todo.append(_drop_claim(state, claim_aggregate))
         return todo
+    if state.joined_aggregate:
+        # Blazar records the zone a host has when it registers it, and its
+        # lease puts the host into an aggregate of a zone of its own.
+        todo.append(Step(LEAVE_ZONE, 'remove %s from aggregate %s of '
+                         'availability zone %s, which the claim joined' % (
+                             name, state.joined_aggregate,
+                             state.joined_zone)))
     if state.reservation_aggregates:
         todo.append(Step(LEAVE_RESERVATIONS, 'remove %s from reservation '
                          'aggregate(s) %s' % (name, ', '.join(

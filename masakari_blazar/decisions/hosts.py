@@ -105,10 +105,12 @@ def pinned_zone(server, aggregates, names):
     ``default_schedule_zone``), shown as ``pinned_availability_zone`` from
     microversion 2.96 (doc/source/upstream-behaviour.rst); below that only
     the zone of its host is known, which is taken as the pin, since a spare
-    of that zone is never refused.  A zone that no aggregate outside
-    Blazar's names is Nova's default zone, ``zone`` None as in
-    :func:`home_az`.  A host reservation's own zone is no pin the planner
-    must honour: the spare that joins the reservation joins its zone.
+    of that zone is never refused.  Nova's scheduler pins an instance only
+    to the hosts of the aggregates whose zone it requested
+    (``map_az_to_placement_aggregate``), so a zone that no aggregate names,
+    Nova's default zone, is no pin.  A host reservation's own zone is no
+    pin the planner must honour either: the spare that joins the
+    reservation joins its zone.
     """
     if 'pinned_availability_zone' in server:
         zone = server['pinned_availability_zone']
@@ -116,14 +118,9 @@ def pinned_zone(server, aggregates, names):
         zone = server.get('OS-EXT-AZ:availability_zone')
     if not zone:
         return False, None
-    blazar = set()
-    named = set()
-    for aggregate in aggregates:
-        az = aggregate.get('availability_zone')
-        if az:
-            (blazar if names.owns(aggregate) else named).add(az)
+    named = {aggregate['availability_zone'] for aggregate in aggregates
+             if aggregate.get('availability_zone') and
+             not names.owns(aggregate)}
     if zone in named:
         return True, zone
-    if zone in blazar:
-        return False, None
-    return True, None
+    return False, None

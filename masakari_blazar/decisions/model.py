@@ -23,6 +23,9 @@ import typing
 
 HOST_RESERVATION = 'host'
 INSTANCE_RESERVATION = 'instance'
+#: The kind of a plan's join that puts a spare into an availability zone's
+#: aggregate, beside the two kinds of reservation it may join.
+ZONE = 'zone'
 
 
 @dataclasses.dataclass(frozen=True)
@@ -160,9 +163,11 @@ class Instance(object):
     name: str
     resources: Resources
     reservation: typing.Optional[Reservation] = None
-    #: Whether Nova's AvailabilityZoneFilter pins the instance to ``zone``
-    #: on evacuation; ``zone`` None is then the default zone, the zone of
-    #: every host outside AZ aggregates (see :func:`hosts.pinned_zone`).
+    #: Whether Nova's scheduler pins the instance to ``zone`` on
+    #: evacuation; ``zone`` None is then the default zone, the zone of
+    #: every host outside AZ aggregates.  Nova 34 pins nothing to a zone no
+    #: aggregate names, so :func:`hosts.pinned_zone` pins only to named
+    #: zones.
     pinned: bool = False
     zone: typing.Optional[str] = None
     #: The operator's priority (:data:`evacuees.PRIORITY_KEY`), higher
@@ -186,7 +191,7 @@ class Instance(object):
     project_id: typing.Optional[str] = None
 
     def may_land_in(self, zone):
-        """Whether the AvailabilityZoneFilter passes a host of ``zone``."""
+        """Whether Nova's zone request filter lets it land in ``zone``."""
         return not self.pinned or zone == self.zone
 
     def affinity_allows(self, hostname):

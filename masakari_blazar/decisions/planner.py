@@ -28,12 +28,16 @@ Masakari's HA-enabled instances, then the largest first.  A target that
 Placement offers no allocation candidate for an instance's flavor (a
 missing or forbidden trait, no ``PCPU`` inventory, a ``max_unit``) never
 gets it, and every resource class counts as targets fill.  An instance that
-Nova's AvailabilityZoneFilter pins to a zone is only planned onto a host of
-that zone; a target never gets more members of an anti-affinity server
-group than its ``max_server_per_host``, and a member of an affinity group
-only a host where another member runs now, as Nova's filters decide; where
-the cloud runs Nova's aggregate filters, an instance goes only to a host
-whose aggregates pass it at evacuation time (:mod:`aggregate_filters`).
+Nova's scheduler pins to a zone is only planned onto a host of
+that zone, or onto a spare outside every zone that joins the zone's
+aggregate before the evacuation (a spare has no zone once it leaves
+Blazar, and Nova gives a host one zone only, so a spare serves one zone);
+a spare of the zone is preferred to one that must join it.  A target never
+gets more members of an anti-affinity server group than its
+``max_server_per_host``, and a member of an affinity group only a host
+where another member runs now, as Nova's filters decide; where the cloud
+runs Nova's aggregate filters, an instance goes only to a host whose
+aggregates pass it at evacuation time (:mod:`aggregate_filters`).
 When one target can hold the whole rest of the group, the most preferred
 such target is chosen;
 otherwise the target that holds the most instances is filled and the rest
@@ -95,6 +99,11 @@ class Plan(object):
         rank = {uuid: number for number, uuid in enumerate(self.order)}
         return sorted(uuids, key=lambda uuid: (rank.get(uuid, len(rank)),
                                                uuid))
+
+    def zone_joined(self, hostname):
+        """The availability zone the plan puts ``hostname`` into, or None."""
+        return next((entry['id'] for entry in self.joins.get(hostname, ())
+                     if entry['kind'] == model.ZONE), None)
 
     def instances_on(self, hostname):
         return sorted(uuid for uuid, target in self.moves.items()
@@ -198,9 +207,18 @@ class _Run(object):
     #: filters (the aggregates a spare joins count for all of them).
     carried: typing.Dict[str, list] = dataclasses.field(
         default_factory=dict)
+    #: Each usable target's zone, the one it joins once the plan says so.
+    zones: typing.Dict[str, typing.Optional[str]] = dataclasses.field(
+        default_factory=dict)
+    #: The targets whose zone may still change: spares outside every zone
+    #: to which the plan has sent no instance pinned to their zone yet.
+    joinable: typing.Set[str] = dataclasses.field(default_factory=set)
+    #: The spares the plan puts into a zone.
+    joined: typing.Set[str] = dataclasses.field(default_factory=set)
 
     @classmethod
-    def start(cls, instances, targets, max_spares, failed_az, offered):
+    def start(cls, instances, targets, max_spares, failed_az, offered,
+              join_zones):
         """The state before any choice.
 
         The spares this recovery already holds count against max_spares
@@ -212,7 +230,10 @@ class _Run(object):
                    free={t.hostname: t.free for t in usable},
                    spares_left=max_spares - sum(
                        1 for t in usable if t.claimed and t.spare),
-                   failed_az=failed_az, offered=offered)
+                   failed_az=failed_az, offered=offered,
+                   zones={t.hostname: t.az for t in usable},
+                   joinable={t.hostname for t in usable
+                             if join_zones and t.spare and t.az is None})
 
     def affordable(self, spending):
         """The usable hosts of one kind: spares, or hosts in reservations.
@@ -238,21 +259,26 @@ class Planner(object):
     :param spent: spares the failure has spent that are not among the
         targets, such as a claimed spare that refused the instance being
         re-planned (see :mod:`masakari_blazar.decisions.replanning`).
+    :param join_zones: whether a spare outside every zone may join the zone
+        of instances pinned there.
     """
 
     def __init__(self, preference, max_spares, fallback, filters=(),
-                 spent=0):
+                 spent=0, join_zones=True):
         self.preference = list(preference)
         self.max_spares = max_spares
         self.fallback = fallback
         self.filters = frozenset(filters)
         self.spent = spent
+        self.join_zones = join_zones
 
-    def _key(self, target, failed_az, offered):
+    def _key(self, target, failed_az, offered, joins):
         # A spare this recovery already holds comes first, so that a re-run
         # reuses it; then the host Masakari offered in its reserved-host
-        # flow; then the operator's criteria; the name keeps engines agreed.
-        key = [not target.claimed, target.hostname != offered]
+        # flow; then one that need not join a zone, which is one change
+        # fewer to make and to undo; then the operator's criteria; the name
+        # keeps engines agreed.
+        key = [not target.claimed, target.hostname != offered, joins]
         for criterion in self.preference:
             if criterion == 'same_az':
                 key.append(target.az != failed_az)
@@ -264,12 +290,14 @@ class Planner(object):
         key.append(target.hostname)
         return key
 
-    def _why(self, target, failed_az, whole):
+    def _why(self, target, failed_az, whole, zone):
         reasons = []
         if target.claimed:
             reasons.append('already claimed by this recovery')
         if target.spare is None:
             reasons.append('already in the reservation (Blazar healing)')
+        if zone:
+            reasons.append('joins availability zone %s' % zone)
         if target.az == failed_az:
             reasons.append('same availability zone (%s)' % (
                 failed_az or 'the default zone'))
@@ -320,7 +348,7 @@ class Planner(object):
         if note:
             offered = None
         run = _Run.start(instances, targets, self.max_spares - self.spent,
-                         failed_az, offered)
+                         failed_az, offered, self.join_zones)
         run.plan.order = [i.uuid for i in evacuation_order(instances)]
         for instance in instances:
             refused = {t.hostname: t.refuses[instance.request]
@@ -362,46 +390,86 @@ class Planner(object):
         :returns: the instances still without a target.
         """
         while remaining:
-            eligible = {t.hostname: [
-                i for i in self._eligible(t, group, remaining, run.plan)
-                if self._admitted(run, t, [i])]
-                for t in run.affordable(spending)}
+            eligible = {}
+            joins = {}
+            for target in run.affordable(spending):
+                zone = self._zone_to_join(run, target, group, remaining)
+                eligible[target.hostname] = [
+                    i for i in self._eligible(
+                        target, group, remaining, run.plan,
+                        zone or run.zones[target.hostname])
+                    if self._admitted(run, target, [i])]
+                joins[target.hostname] = zone
             candidates = [t for t in run.usable if eligible.get(t.hostname)]
             if not candidates:
                 break
             target, packed, whole = self._choose(run, candidates, eligible,
-                                                 len(remaining))
+                                                 len(remaining), joins)
             if not packed:
                 break
-            self._assign(run, target, group, packed, whole, spending)
+            self._assign(run, target, group, packed, whole, spending,
+                         joins[target.hostname])
             remaining = [i for i in remaining if i not in packed]
         return remaining
 
-    def _assign(self, run, target, group, packed, whole, spending):
+    @staticmethod
+    def _zone_to_join(run, target, group, instances):
+        """The zone ``target`` would join for ``instances``, or None.
+
+        A spare joins the zone of the first of them (in evacuation order)
+        pinned to a zone: the instance that comes first chooses.  It joins
+        none when that instance is pinned to the spare's own (default)
+        zone, or when the spare must join a host reservation, whose
+        aggregate has a Blazar zone of its own.
+        """
+        if group is not None or target.hostname not in run.joinable:
+            return None
+        for instance in instances:
+            if instance.pinned:
+                if instance.zone == run.zones[target.hostname]:
+                    return None
+                return instance.zone
+        return None
+
+    def _assign(self, run, target, group, packed, whole, spending, zone):
         """Give ``packed`` to ``target``, and spend it if it is a spare.
 
         A spare spent on a group serves only that group from then on
         (:meth:`_may_serve`), and is joined to its instances'
-        reservations so that they pass the BlazarFilter there.
+        reservations so that they pass the BlazarFilter there.  A spare
+        that takes an instance pinned to a zone keeps that zone from then
+        on: it joins the zone's aggregate first when it is not in it.
         """
         plan = run.plan
+        if not any(i.pinned for i in packed):
+            zone = None
         if spending and target.hostname not in plan.spares:
             plan.spares.append(target.hostname)
             plan.groups[target.hostname] = group
             if not target.claimed:
                 run.spares_left -= 1
         plan.reasons.setdefault(target.hostname,
-                                self._why(target, run.failed_az, whole))
+                                self._why(target, run.failed_az, whole,
+                                          zone))
         run.carried.setdefault(target.hostname, []).extend(packed)
+        if zone:
+            run.zones[target.hostname] = zone
+            run.joined.add(target.hostname)
+        if any(i.pinned for i in packed):
+            run.joinable.discard(target.hostname)
         for instance in packed:
+            if instance.pinned and target.hostname in run.joined:
+                _add_join(plan, target.hostname, instance.zone, model.ZONE)
             plan.moves[instance.uuid] = target.hostname
             run.free[target.hostname] -= instance.resources
             group = _anti_key(instance)
             if group is not None:
                 key = (group.id, target.hostname)
                 run.placed[key] = run.placed.get(key, 0) + 1
-            if spending:
-                self._add_join(plan, target.hostname, instance.reservation)
+            if spending and instance.reservation is not None:
+                _add_join(plan, target.hostname, instance.reservation.id,
+                          instance.reservation.kind,
+                          instance.reservation.project_id)
 
     def _fall_back(self, plan, instances):
         """Leave the instances no target holds to the scheduler, or fail.
@@ -419,14 +487,17 @@ class Planner(object):
         for uuid in plan.unplaced:
             plan.moves[uuid] = None
 
-    def _eligible(self, target, group, instances, plan):
+    def _eligible(self, target, group, instances, plan, zone):
         """Which of ``instances`` (all of ``group``) ``target`` may carry.
 
         A host already inside a reservation (Blazar's healing replacement)
         takes only that reservation's instances: anything else on it would
         be deleted when the reservation ends or the host is reused.
+
+        :param zone: the zone ``target`` has when they land: its own, or
+            the one it joins first.
         """
-        instances = [i for i in instances if i.may_land_in(target.az) and
+        instances = [i for i in instances if i.may_land_in(zone) and
                      i.affinity_allows(target.hostname) and
                      i.request not in target.refuses]
         if target.spare is None:
@@ -474,7 +545,7 @@ class Planner(object):
             return text
         return '%s; %s' % (reason, text)
 
-    def _choose(self, run, candidates, eligible, remaining):
+    def _choose(self, run, candidates, eligible, remaining, joins):
         """The target to fill next, what it takes, and if that is whole.
 
         A target that holds every remaining instance comes first, so that
@@ -491,7 +562,8 @@ class Planner(object):
              if len(packs[t.hostname]) == len(eligible[t.hostname])]
 
         def key(target):
-            return self._key(target, run.failed_az, run.offered)
+            return self._key(target, run.failed_az, run.offered,
+                             joins[target.hostname] is not None)
 
         if whole:
             target = min(whole, key=key)
@@ -499,22 +571,6 @@ class Planner(object):
         target = min(candidates, key=lambda t: (-len(packs[t.hostname]),
                                                 key(t)))
         return target, packs[target.hostname], False
-
-    @staticmethod
-    def _add_join(plan, hostname, reservation):
-        if reservation is None:
-            return
-        joins = plan.joins.setdefault(hostname, [])
-        for entry in joins:
-            if entry['id'] == reservation.id:
-                entry['count'] += 1
-                return
-        entry = dataclasses.asdict(reservation)
-        # Joining needs the reservation, not what its aggregate said when
-        # the plan was made.
-        del entry['metadata']
-        entry['count'] = 1
-        joins.append(entry)
 
     def _unplaced_reason(self, instance, spares_left):
         group = instance.server_group
@@ -526,15 +582,37 @@ class Planner(object):
         if spares_left <= 0:
             return ('max_spares_per_failure (%d) reached' % self.max_spares)
         return 'no healthy spare%s has %s free%s%s' % (
-            ' in availability zone %s' % (
-                instance.zone or 'the default zone')
-            if instance.pinned else '',
+            _zone_text(instance, self.join_zones) if instance.pinned else '',
             instance.resources,
             ' and can join %s' % instance.reservation
             if instance.reservation else '',
             ' and fewer than %d member(s) of %s' % (group.max_per_host,
                                                     group)
             if _anti_key(instance) else '')
+
+
+def _add_join(plan, hostname, id, kind, project_id=None):
+    """Count one more instance admitted on ``hostname`` by a join.
+
+    :param id: the aggregate of a reservation, or the zone the spare
+        joins (``kind`` :data:`model.ZONE`); a zone goes first, so that the
+        spare is in its zone before anything else changes on it.
+    """
+    joins = plan.joins.setdefault(hostname, [])
+    for entry in joins:
+        if entry['id'] == id and entry['kind'] == kind:
+            entry['count'] += 1
+            return
+    entry = {'id': id, 'kind': kind, 'project_id': project_id, 'count': 1}
+    joins.insert(0 if kind == model.ZONE else len(joins), entry)
+
+
+def _zone_text(instance, join_zones):
+    if instance.zone is None:
+        return ' in the default zone'
+    return ' in availability zone %s%s' % (
+        instance.zone, ', or outside every zone to join it,'
+        if join_zones else '')
 
 
 def from_options(opts, fallback=None):
@@ -550,4 +628,5 @@ def from_options(opts, fallback=None):
         what the spares hold whatever the recovery would then do.
     """
     return Planner(opts.spare_preference, opts.max_spares_per_failure,
-                   fallback or opts.no_spare_action, opts.scheduler_filters)
+                   fallback or opts.no_spare_action, opts.scheduler_filters,
+                   join_zones=opts.join_zones)

@@ -65,7 +65,8 @@ def refusing_filter(instance, target):
     if not target.healthy:
         return 'ComputeFilter: %s' % target.problem
     if not instance.may_land_in(target.az):
-        return 'AvailabilityZoneFilter'
+        return ('availability zone %s (map_az_to_placement_aggregate)' %
+                instance.zone)
     if not instance.affinity_allows(target.hostname):
         return 'ServerGroupAffinityFilter'
     group = instance.server_group
@@ -120,6 +121,8 @@ class Choice(object):
     stop: typing.Optional[str] = None
     #: Why no spare takes it, when ``target`` is the scheduler.
     reason: typing.Optional[str] = None
+    #: The availability zone ``target`` must join first, if any.
+    zone: typing.Optional[str] = None
 
 
 def choose(instance, tried, targets, chooser, failed_az=None):
@@ -144,13 +147,15 @@ def choose(instance, tried, targets, chooser, failed_az=None):
     plan = planner.Planner(chooser.preference, chooser.max_spares,
                            planner.FALLBACK_SCHEDULER,
                            filters=chooser.filters,
-                           spent=chooser.spent + spent).plan(
+                           spent=chooser.spent + spent,
+                           join_zones=chooser.join_zones).plan(
         [instance], left, failed_az)
     target = plan.moves.get(instance.uuid)
     if target is not None:
         chosen = next(t for t in left if t.hostname == target)
         return Choice(target=target,
-                      claim=chosen.spare is not None and not chosen.claimed)
+                      claim=chosen.spare is not None and not chosen.claimed,
+                      zone=plan.zone_joined(target))
     reason = plan.unplaced.get(instance.uuid)
     if chooser.fallback == planner.FALLBACK_FAIL:
         return Choice(stop='no other spare can take it (%s), and '

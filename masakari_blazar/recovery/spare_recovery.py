@@ -283,8 +283,8 @@ class SpareRecovery(object):
 
         The cloud is read again, so the re-plan sees what changed since
         the plan; a free spare it chooses is claimed, and a spare is joined
-        to the instance's reservation, as the claim and prepare steps do
-        for the plan.
+        to the instance's zone and reservation, as the claim and prepare
+        steps do for the plan.
 
         :param uuid: the refused instance, in ERROR on ``host_name``.
         :param tried: the hosts that refused it, the last one last
@@ -327,9 +327,14 @@ class SpareRecovery(object):
             plan, report = self.claim(host_name, notification_uuid, [uuid],
                                       segment_hosts=segment_hosts,
                                       among=[choice.target])
-            choice = replanning.Choice(target=plan.moves.get(uuid),
-                                       reason=plan.unplaced.get(uuid))
+            target = plan.moves.get(uuid)
+            choice = replanning.Choice(target=target,
+                                       reason=plan.unplaced.get(uuid),
+                                       zone=plan.zone_joined(target))
             spare = choice.target in plan.spares
+        if choice.zone:
+            # As the prepare step puts a spare into its instances' zone.
+            report.extend(self._join_zone(choice.target, choice.zone))
         if spare and instance.reservation is not None:
             # As the prepare step admits the plan's instances; the room of
             # those still to come there stays theirs.
@@ -425,15 +430,29 @@ class SpareRecovery(object):
         return lines
 
     def admit(self, plan):
-        """Join each claimed spare to its instances' reservations."""
+        """Join each claimed spare to its zone and reservations."""
         report = []
         for hostname in plan.spares:
             for entry in plan.joins.get(hostname, []):
+                if entry['kind'] == model.ZONE:
+                    report.extend(self._join_zone(hostname, entry['id']))
+                    continue
                 res = model.Reservation(entry['id'], entry['kind'],
                                         entry.get('project_id'))
                 report.extend(self.admission.join(hostname, res,
                                                   entry['count']))
         return report
+
+    def _join_zone(self, hostname, zone):
+        """Put a claimed spare into ``zone``, noted in its claim first."""
+        aggregate = self.admission.zone_aggregate(hostname, zone)
+        self.ledger.note_joined(hostname, aggregate['name'])
+        return self.admission.join_zone(hostname, aggregate)
+
+    def claimed_by(self, notification_uuid):
+        """The spares the ledger says ``notification_uuid`` holds."""
+        return {hostname for hostname, claim in self.ledger.read().items()
+                if claim.notification == notification_uuid}
 
     def release(self, notification_uuid):
         """Give back the spares of a recovery that moved nothing.
@@ -491,7 +510,10 @@ class SpareRecovery(object):
         hostname = state.hostname
         report = []
         for step in self.return_steps(state):
-            if step.action == host_return.LEAVE_RESERVATIONS:
+            if step.action == host_return.LEAVE_ZONE:
+                report.extend(self.admission.leave_aggregate(
+                    hostname, state.joined_aggregate))
+            elif step.action == host_return.LEAVE_RESERVATIONS:
                 report.extend(self.admission.leave_reservations(hostname))
             elif step.action == host_return.DELETE_PROVIDER:
                 report.extend(

@@ -20,6 +20,7 @@ from masakari import exception
 from masakari import objects
 from masakari.objects import fields
 
+from masakari_blazar.decisions import reserved_flags
 from masakari_blazar import exceptions
 from masakari_blazar import log_context
 from masakari_blazar.tasks import base
@@ -55,28 +56,35 @@ class ClaimSpareTask(base.SpareTask):
                 host_name, notification_uuid, pending, offered=reserved_host,
                 segment_hosts=base.segment_hosts(self.context, host_name))
         self.report(report, 0.5)
-        self._clear_masakari_reserved(plan.spares)
+        self._set_masakari_reserved(plan.spares, False)
         self.report(['Plan: %s' % (', '.join(
             '%s -> %s' % (plan.names.get(uuid, uuid), target or 'scheduler')
             for uuid, target in sorted(plan.moves.items())) or
             'nothing to move')], 1.0)
         return plan.to_dict()
 
-    def _clear_masakari_reserved(self, spares):
-        # Masakari's own reserved-host flow clears the flag of the host it
-        # uses; doing the same keeps reserved_host segments in step.
+    def _set_masakari_reserved(self, hostnames, reserved):
+        """Keep reserved-host segments in step with the claims.
+
+        Masakari's own reserved-host flow clears the flag of the host it
+        uses; a claim does the same, and a spare given back to the pool
+        gets its flag again where its segment's flow offers flagged hosts.
+        """
         if not CONF.masakari_blazar.sync_masakari_reserved:
             return
-        for hostname in spares:
+        for hostname in hostnames:
             try:
                 host = objects.Host.get_by_name(self.context, hostname)
             except exception.NotFound:
                 continue
-            if host.reserved:
-                host.reserved = False
-                host.save()
-                self.update_details('Cleared the Masakari reserved flag of '
-                                    '%s' % hostname, 0.9)
+            if host.reserved == reserved or (
+                    reserved and host.failover_segment.recovery_method
+                    not in reserved_flags.RESERVED_METHODS):
+                continue
+            host.reserved = reserved
+            host.save()
+            self.update_details('%s the Masakari reserved flag of %s' % (
+                'Set' if reserved else 'Cleared', hostname), 0.9)
 
     @base.naming_the_recovery
     def revert(self, notification_uuid, *args, **kwargs):
@@ -102,8 +110,11 @@ class ClaimSpareTask(base.SpareTask):
                 cause, 'keeping the claimed spares: instances have started '
                 'moving to them'), 1.0)
             return
+        recovery = self.recovery()
         try:
-            report = self.recovery().release(notification_uuid)
+            held = recovery.claimed_by(notification_uuid)
+            report = recovery.release(notification_uuid)
+            returned = held - recovery.claimed_by(notification_uuid)
         except exceptions.RecoveryError as exc:
             message = _after(cause, 'could not give the claimed spares of '
                              '%s back to the pool: %s' % (
@@ -112,6 +123,7 @@ class ClaimSpareTask(base.SpareTask):
             self.update_details(message, 1.0)
             return
         self.report(report, 0.9)
+        self._set_masakari_reserved(sorted(returned), True)
         self.update_details(_after(cause, '; '.join(
             line[0].lower() + line[1:] for line in report) or
             'nothing was claimed'), 1.0)

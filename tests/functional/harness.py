@@ -38,6 +38,23 @@ def scenario(name, edit=None):
     return spec
 
 
+def pinned_to(zone, hosts, default=()):
+    """A scenario edit: compute-1's instances booted into ``zone``.
+
+    The zone is that of the aggregate ``rack-<zone>`` of ``hosts``; the
+    instances named in ``default`` are booted into Nova's default zone,
+    ``nova``, instead.
+    """
+    def edit(spec):
+        spec.setdefault('aggregates', []).append(
+            {'name': 'rack-' + zone, 'az': zone, 'hosts': list(hosts)})
+        for server in spec['servers']:
+            if server['host'] == 'compute-1':
+                server['availability_zone'] = (
+                    'nova' if server['name'] in default else zone)
+    return edit
+
+
 class Recovery(object):
     """One recovery's cloud and Masakari outcome, with checks on both."""
 

@@ -17,6 +17,7 @@
 import json
 
 from tests.functional import cli
+from tests.functional import harness
 
 
 def plan(conf, host, *options):
@@ -95,6 +96,22 @@ def test_plan_of_a_host_reservation_joins_its_aggregate(runner, tmp_path):
     assert targets(report)[reserved['target']]['changes'] == [
         'join aggregate %s of host reservation %s for 2 instance(s)' % (
             reservation, reservation)]
+
+
+def test_plan_shows_the_zone_a_spare_joins(runner, tmp_path):
+    cloud = runner.cloud(harness.scenario(
+        'basic', harness.pinned_to('az-1', ('compute-1', 'compute-2'))))
+    runner.prepare(cloud)
+    conf = cli.write_conf(tmp_path, runner, cloud)
+
+    report = plan(conf, 'compute-1')
+
+    spare = targets(report)['spare-1']
+    assert spare['instances'] == ['ha-vm-1', 'ha-vm-2', 'plain-vm-1']
+    assert spare['changes'] == [
+        'join an aggregate of availability zone az-1 for 3 instance(s) '
+        'pinned there; "return" takes it out again']
+    assert 'joins availability zone az-1' in spare['why']
 
 
 def test_plan_spills_over_several_spares(runner, tmp_path):

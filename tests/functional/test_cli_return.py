@@ -123,6 +123,37 @@ def test_a_repaired_failed_host_becomes_a_spare(runner, masakari, tmp_path):
     assert free_spares(conf) == ['compute-1', 'spare-2']
 
 
+@pytest.mark.parametrize('sync', [True, False])
+def test_return_sets_the_masakari_reserved_flag_again(
+        runner, masakari, tmp_path, sync):
+    """The claim cleared the spare's flag; the return sets it back."""
+    cloud = runner.cloud('basic')
+    runner.prepare(cloud, method='reserved_host',
+                   reserved=('spare-1', 'spare-2'),
+                   sync_masakari_reserved=sync)
+    result = runner.fail(cloud, 'compute-1')
+    assert result.status == 'finished'
+    claimed = list(result.claims())[0]
+    assert runner.engine.host(claimed).reserved is (not sync)
+    delete_servers(cloud, *[s['name'] for s in cloud.snapshot()['servers']
+                            if s['host'] == claimed])
+    conf = cli.write_conf(
+        tmp_path, runner, cloud, masakari=masakari,
+        plugin='sync_masakari_reserved = %s\n' % sync)
+
+    done = cli.run('--config-file', conf, 'return', claimed)
+
+    assert done.returncode == 0, done.stderr
+    hint = ('Segment segment uses reserved_host: run "masakari-blazar '
+            'sync-reserved" once the new lease is ACTIVE')
+    done_line = ('Set the Masakari reserved flag of %s in segment segment '
+                 '(reserved_host), so that its reserved-host flow offers it '
+                 'again' % claimed)
+    lines = done.stdout.splitlines()
+    assert (done_line in lines, hint in lines) == (sync, not sync)
+    assert runner.engine.host(claimed).reserved is True
+
+
 def lab_scenario(spec):
     """An empty host in a user's lease and one in an operator AZ."""
     spec['hosts'].append({'name': 'lab-1', 'vcpus': 16, 'memory_mb': 32768,

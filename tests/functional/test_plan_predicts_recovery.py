@@ -39,17 +39,7 @@ def _server_group(policy, members):
     return edit
 
 
-def _pinned_to(zone, hosts):
-    """compute-1's instances booted into ``zone``, which has ``hosts``."""
-    def edit(spec):
-        spec.setdefault('aggregates', []).append(
-            {'name': zone, 'az': zone, 'hosts': list(hosts)})
-        for server in spec['servers']:
-            if server['host'] == 'compute-1':
-                server['availability_zone'] = zone
-    return edit
-
-
+AZ_1 = ('compute-1', 'compute-2')
 CASES = [
     ('basic', None),
     ('demo', None),
@@ -61,9 +51,13 @@ CASES = [
      ('basic', _server_group('anti-affinity', ('ha-vm-1', 'ha-vm-2')))),
     ('basic-affinity',
      ('basic', _server_group('affinity', ('ha-vm-1', 'ha-vm-2')))),
-    # No spare is in az-1: the scheduler keeps them in their zone.
-    ('basic-zone', ('basic', _pinned_to('az-1', ('compute-1',
-                                                 'compute-2')))),
+    # No spare is in az-1: one outside every zone joins it.
+    ('basic-zone', ('basic', harness.pinned_to('az-1', AZ_1))),
+    # Without joins, the scheduler keeps them in their zone.
+    ('basic-zone-no-join', ('basic', harness.pinned_to('az-1', AZ_1))),
+    # The default zone pins nothing: ha-vm-1 goes where the others go.
+    ('basic-default-zone', ('basic', harness.pinned_to(
+        'az-1', ('compute-1',), default=('ha-vm-1',)))),
     # PCPU and a required trait only spare-2 has.
     ('basic-pcpu-trait',
      ('basic', test_recovery_resource_request.pinned_and_fast)),
@@ -74,11 +68,17 @@ CASES = [
     ('instance-reservation-tenants',
      ('instance-reservation', aggregates.forced_beside_reservation)),
 ]
-# The plugin options of a case, for the recovery and for ``plan`` alike.
+# The plugin options of a case, for the recovery and for ``plan`` alike,
+# beside the defaults.
 OPTIONS = {
+    'basic-zone-no-join': {'join_zones': False},
     'basic-extra-specs': {'scheduler_filters': aggregates.FILTERS},
     'instance-reservation-tenants': {'scheduler_filters': aggregates.FILTERS},
 }
+
+
+def _option(value):
+    return ','.join(value) if isinstance(value, (list, tuple)) else value
 
 
 @pytest.mark.parametrize('label,edit', CASES, ids=[c[0] for c in CASES])
@@ -90,7 +90,7 @@ def test_the_recovery_lands_every_instance_where_the_plan_said(
     runner.prepare(cloud, **options)
     conf = cli.write_conf(
         tmp_path, runner, cloud, masakari=masakari,
-        plugin=''.join('%s = %s\n' % (key, ','.join(value))
+        plugin=''.join('%s = %s\n' % (key, _option(value))
                        for key, value in options.items()))
 
     report = plan(conf, 'compute-1')

@@ -271,6 +271,25 @@ def test_stale_reserved_flag_gives_way_to_blazars_spares(runner):
                                for name in ('ha-vm-1', 'ha-vm-2')}
 
 
+def test_a_spare_given_back_is_flagged_reserved_again(runner):
+    cloud = runner.cloud('instance-reservation')
+    # Placement refuses the reservation's inventory on the spare, after the
+    # claim cleared its Masakari reserved flag.
+    cloud.faults.add(service='placement', method='PUT',
+                     path=r'/resource_classes/', kind='500', count=1000)
+    runner.prepare(cloud, method='reserved_host',
+                   reserved=('spare-1', 'spare-2'), api_retries=1,
+                   api_retry_delay=0)
+    result = runner.fail(cloud, 'compute-1')
+
+    assert result.status == ERROR
+    assert result.said('Cleared the Masakari reserved flag of spare-1')
+    assert result.said('Returned spare-1 to the spare pool')
+    assert result.said('Set the Masakari reserved flag of spare-1')
+    assert runner.engine.host('spare-1').reserved is True
+    assert result.claims() == {}
+
+
 def test_failure_before_any_move_returns_the_spare_to_the_pool(runner):
     cloud = runner.cloud('instance-reservation')
     # Placement refuses the reservation's inventory on the spare, after the

@@ -24,6 +24,7 @@ from novaclient import exceptions as nova_exc
 import pytest
 
 from tests.functional import conftest
+from tests.functional import harness
 
 
 def _evacuate_and_wait(nova, server_id, host=None):
@@ -318,6 +319,72 @@ def test_add_host_to_second_az_is_a_409_unlike_duplicate(sim_cloud):
         nova.aggregates.add_host(pool.id, 'spare-1')
     assert 'Aggregate %d already has host spare-1.' % pool.id in \
         str(raised.value)
+
+
+def test_a_plain_host_joins_a_zone_and_then_passes_the_az_filter(
+        sim_cloud_factory):
+    """The zone join of a spare out of Blazar.
+
+    "The request spec keeps the zone the instance was booted into ... and
+    the AvailabilityZoneFilter applies it to an evacuation's target too: a
+    spare outside that zone is refused (NoValidHost)".  A host outside
+    every zone may join a zone's aggregate while it is empty
+    (``is_safe_to_update_az``, then
+    ``ensure_no_instances_need_to_move_az_when_host_added``); once it holds
+    instances it may not leave it (``..._when_host_removed``), and a host
+    of that zone is refused by an aggregate of another zone (409).
+    """
+    cloud = sim_cloud_factory(harness.scenario(
+        'basic', harness.pinned_to('az-1', ('compute-1', 'compute-2'))))
+    blazar = conftest.blazar_for(cloud)
+    nova = conftest.nova_for(cloud)
+    _spare_to_freepool(cloud, blazar, 'spare-1')
+    freepool = _aggregates(nova)['freepool']
+    nova.aggregates.remove_host(freepool.id, 'spare-1')
+    conftest.force_down(nova, 'compute-1')
+    server_id = cloud.server('ha-vm-1')['id']
+    assert conftest.nova_for(cloud, '2.96').servers.get(
+        server_id).pinned_availability_zone == 'az-1'
+
+    refused = _evacuate_and_wait(nova, server_id, 'spare-1')
+    assert refused.status == 'ERROR'
+    assert refused.fault['message'].startswith('No valid host was found.')
+
+    nova.servers.reset_state(server_id, 'active')
+    zone = _aggregates(nova)['rack-az-1']
+    nova.aggregates.add_host(zone.id, 'spare-1')
+    with pytest.raises(nova_exc.Conflict) as raised:
+        nova.aggregates.add_host(nova.aggregates.create('az-2', 'az-2').id,
+                                 'spare-1')
+    assert "One or more hosts already in availability zone(s) ['az-1']" in \
+        str(raised.value)
+    moved = _evacuate_and_wait(nova, server_id, 'spare-1')
+    assert (moved.status, _host_of(moved)) == ('ACTIVE', 'spare-1')
+    with pytest.raises(nova_exc.Conflict) as raised:
+        nova.aggregates.remove_host(zone.id, 'spare-1')
+    assert "availability zone of the host would change from 'az-1'" in \
+        str(raised.value)
+
+
+def test_the_default_zone_pins_nothing(sim_cloud_factory):
+    """The default zone is in no aggregate, so it restricts nothing.
+
+    "Nova 30 and later have no AvailabilityZoneFilter any more: the request
+    filter map_az_to_placement_aggregate asks Placement for hosts in the
+    aggregates whose availability_zone is the requested one ... A zone that
+    no aggregate names (Nova's default zone, nova) therefore restricts
+    nothing."
+    """
+    cloud = sim_cloud_factory(harness.scenario('basic', harness.pinned_to(
+        'az-1', ('compute-2',), default=('ha-vm-1',))))
+    nova = conftest.nova_for(cloud)
+    conftest.force_down(nova, 'compute-1')
+    server_id = cloud.server('ha-vm-1')['id']
+    assert conftest.nova_for(cloud, '2.96').servers.get(
+        server_id).pinned_availability_zone == 'nova'
+
+    moved = _evacuate_and_wait(nova, server_id, 'compute-2')
+    assert (moved.status, _host_of(moved)) == ('ACTIVE', 'compute-2')
 
 
 def test_only_one_add_host_of_a_host_to_a_zoneless_aggregate_succeeds(

@@ -109,8 +109,11 @@ class Observer(object):
 
     def _claim(self, value):
         claim = json.loads(value)
-        return {'group': self.label(claim.get('group')),
+        seen = {'group': self.label(claim.get('group')),
                 'lease': self.label(claim.get('lease'))}
+        if claim.get('joined'):
+            seen['joined'] = self.label(claim['joined'])
+        return seen
 
     def computes(self):
         """Each nova-compute service: enabled, up, forced down."""

@@ -27,6 +27,7 @@ difference fails the test and names the field.
 import pytest
 
 from masakari_blazar.local import engine as local_engine
+from tests.functional import harness
 from tests.functional import test_recovery_aggregate_filters as aggregates
 from tests.real import observe
 from tests.real import scenarios
@@ -318,6 +319,46 @@ def test_retry_after_a_failed_evacuation_reuses_the_claimed_spare(both):
     assert list(result.recovered['claims']) == ['spare-1']
     assert 'masakari-spare-spare-2' in result.recovered['leases']
     assert result.deleted == []
+    _same(lines)
+
+
+def test_a_spare_joins_the_zone_of_the_instances_pinned_there(both):
+    """Nova's zone pre-filter admits a spare only once it joined the zone.
+
+    Nova 34 has no AvailabilityZoneFilter: ``map_az_to_placement_aggregate``
+    asks Placement for hosts of the zone's aggregates, which Nova mirrors
+    there when a host joins one.
+    """
+    result, lines = both('basic + az-1 pins: the spare joins az-1',
+                         scenarios.equivalent('basic', harness.pinned_to(
+                             'az-1', ('compute-1', 'compute-2'))),
+                         'compute-1')
+
+    assert result.status == FINISHED
+    for name in ('ha-vm-1', 'ha-vm-2', 'plain-vm-1'):
+        assert result.where(name) == 'spare-1'
+    assert 'spare-1' in result.recovered['aggregates']['rack-az-1']['hosts']
+    assert result.recovered['claims']['spare-1']['joined'] == 'rack-az-1'
+    assert result.deleted == []
+    _same(lines)
+
+
+def test_the_default_zone_pins_nothing(both):
+    """An instance booted into Nova's default zone may land in any zone.
+
+    No aggregate names the default zone, so Nova's zone request filter
+    adds nothing: ha-vm-1 follows the others onto the spare that joined
+    az-1 for them.
+    """
+    result, lines = both('basic + a default-zone pin beside az-1 pins',
+                         scenarios.equivalent('basic', harness.pinned_to(
+                             'az-1', ('compute-1',), default=('ha-vm-1',))),
+                         'compute-1')
+
+    assert result.status == FINISHED
+    for name in ('ha-vm-1', 'ha-vm-2', 'plain-vm-1'):
+        assert result.where(name) == 'spare-1'
+    assert 'spare-1' in result.recovered['aggregates']['rack-az-1']['hosts']
     _same(lines)
 
 

@@ -230,9 +230,19 @@ def ComputeFilter(cloud, host, server):
 
 
 def AvailabilityZoneFilter(cloud, host, server):
-    """An AZ requested at boot pins the instance to that zone."""
-    return server.requested_az is None or \
-        cloud.host_az(host.name) == server.requested_az
+    """An AZ requested at boot pins the instance to that zone's aggregates.
+
+    Nova 34 has no AvailabilityZoneFilter: its request filter
+    ``map_az_to_placement_aggregate`` asks Placement for the hosts of the
+    aggregates whose zone is the requested one, so a zone that no aggregate
+    names (the default zone) restricts nothing.
+    """
+    zone = server.requested_az
+    if zone is None:
+        return True
+    of_zone = [a for a in cloud.aggregates.values()
+               if a.availability_zone == zone]
+    return not of_zone or any(host.name in a.hosts for a in of_zone)
 
 
 def AggregateInstanceExtraSpecsFilter(cloud, host, server):

@@ -192,3 +192,47 @@ def test_join_of_a_vanished_reservation_says_so():
     clients = FakeClients([])
     with pytest.raises(exceptions.ClaimError, match='no longer exists'):
         admission.Admission(clients, NAMES).join('spare-a', HOST_R, 1)
+
+
+# Joining an availability zone ---------------------------------------------
+
+def test_a_spare_joins_the_zone_s_aggregate_that_sets_only_the_zone():
+    clients = FakeClients([
+        _agg(1, 'az1-gpu', ['compute-1'], az='az1', metadata={'gpu': 'yes'}),
+        _agg(2, 'az1-rack', ['compute-2'], az='az1'),
+        _agg(3, 'az2', az='az2'), _agg(4, 'freepool', ['spare-a'])])
+    joins = admission.Admission(clients, NAMES)
+
+    aggregate = joins.zone_aggregate('spare-a', 'az1')
+    assert aggregate['name'] == 'az1-rack'
+    assert joins.join_zone('spare-a', aggregate) == [
+        'added spare-a to aggregate az1-rack of availability zone az1']
+    # Again, as after a crash: found there, nothing to do.
+    again = joins.zone_aggregate('spare-a', 'az1')
+    assert again['name'] == 'az1-rack'
+    assert joins.join_zone('spare-a', again) == []
+    assert clients.nova.aggregates.actions == [
+        ('add', 'az1-rack', 'spare-a')]
+
+
+@pytest.mark.parametrize('aggregates,message', [
+    ([_agg(1, 'az2', ['spare-a'], az='az2'), _agg(2, 'az1', az='az1')],
+     'Spare spare-a is in aggregate az2 of availability zone az2, so Nova '
+     'cannot add it to zone az1 as well'),
+    ([_agg(2, 'az2', az='az2'), _host_res_agg(5, HOST_RES)],
+     'No Nova aggregate has availability zone az1 any more, so spare-a '
+     'cannot join it'),
+])
+def test_a_zone_the_spare_cannot_join_is_told(aggregates, message):
+    clients = FakeClients(aggregates)
+    with pytest.raises(exceptions.ClaimError, match=message):
+        admission.Admission(clients, NAMES).zone_aggregate('spare-a', 'az1')
+    assert clients.nova.aggregates.actions == []
+
+
+def test_leaving_the_joined_aggregate_twice_is_fine():
+    clients = FakeClients([_agg(2, 'az1-rack', ['spare-a'], az='az1')])
+    joins = admission.Admission(clients, NAMES)
+    assert joins.leave_aggregate('spare-a', 'az1-rack') == [
+        'removed spare-a from aggregate az1-rack']
+    assert joins.leave_aggregate('spare-a', 'az1-rack') == []

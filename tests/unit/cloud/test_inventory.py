@@ -161,6 +161,24 @@ def test_home_az_skips_reservations_by_the_configured_zone_prefix():
     assert hosts.home_az(HOST, aggregates, prefixed) is None
 
 
+@pytest.mark.parametrize('server,pin', [
+    ({'pinned_availability_zone': 'az1'}, (True, 'az1')),
+    # Nova's default zone is in no aggregate: its request filter pins
+    # nothing to it, nor to a zone only Blazar's aggregates have.
+    ({'pinned_availability_zone': 'nova'}, (False, None)),
+    ({'pinned_availability_zone': 'blazar_r-1'}, (False, None)),
+    ({'pinned_availability_zone': None,
+      'OS-EXT-AZ:availability_zone': 'az1'}, (False, None)),
+    # Below 2.96, the zone of the instance's host stands for the pin.
+    ({'OS-EXT-AZ:availability_zone': 'az1'}, (True, 'az1')),
+])
+def test_an_instance_is_pinned_only_to_a_zone_an_aggregate_names(
+        server, pin):
+    aggregates = [_agg('r-1', [HOST], 'blazar_r-1'),
+                  _agg('rack-1', ['compute-1'], 'az1')]
+    assert hosts.pinned_zone(server, aggregates, NAMES) == pin
+
+
 def test_capacity_from_an_allocation_candidates_summary():
     summary = {'resources': {'VCPU': {'capacity': 64, 'used': 4},
                              'MEMORY_MB': {'capacity': 32256, 'used': 8192},

@@ -14,6 +14,7 @@
 
 """The claim ledger: its record format, anchors and records."""
 
+import dataclasses
 import json
 
 from novaclient import exceptions as nova_exc
@@ -52,6 +53,24 @@ def test_encoding_is_stable_json_that_fits_nova_metadata():
         'group': RES, 'lease': 'masakari-spare-spare-a'}
     # Nova limits aggregate metadata values to 255 characters.
     assert len(value) <= 255
+
+
+def test_the_zone_aggregate_a_claim_joined_round_trips():
+    claim = ledger.Claim('spare-a', NOTIFICATION, '2026-03-01T10:00:00',
+                         joined='rack-a')
+    assert json.loads(claim.encode())['joined'] == 'rack-a'
+    assert ledger.Claim.decode('spare-a', claim.encode()) == claim
+
+
+def test_note_joined_keeps_the_rest_of_the_claim():
+    cloud = recorded_cloud.RecordedClients()
+    cloud.claim('spare-a', NOTIFICATION)
+    before = _ledger(cloud).read()['spare-a']
+
+    _ledger(cloud).note_joined('spare-a', 'rack-a')
+
+    assert _ledger(cloud).read()['spare-a'] == dataclasses.replace(
+        before, joined='rack-a')
 
 
 @pytest.mark.parametrize('value', [

@@ -48,6 +48,9 @@ class RecordedRecovery(object):
             return planner.Plan(), []
         raise exceptions.SpareUnusable('no %s' % offered)
 
+    def claimed_by(self, notification_uuid):
+        return set()
+
     def release(self, notification_uuid):
         return []
 

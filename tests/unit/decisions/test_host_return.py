@@ -14,6 +14,8 @@
 
 """Putting a host back into the pool: refusals and steps."""
 
+import dataclasses
+
 import pytest
 
 from masakari_blazar.cloud import ledger
@@ -152,3 +154,44 @@ def test_the_aggregates_tell_freepool_zone_and_reservations():
 
     assert (found.in_freepool, found.home_az) == (True, 'az-1')
     assert found.reservation_aggregates == ['r-1', 'r-2']
+
+
+ZONE_AGGREGATES = [
+    {'name': 'rack-a', 'hosts': ['spare-1'], 'availability_zone': 'az-1'},
+    {'name': 'freepool', 'hosts': []}]
+NAMES = reservations.BlazarNames('freepool', 'blazar_')
+
+
+def test_the_zone_the_claim_joined_is_undone_first_and_no_refusal():
+    claim = dataclasses.replace(CLAIM, joined='rack-a')
+    found = state(claim=claim, notification_status='finished')
+    host_return.set_aggregates(found, ZONE_AGGREGATES, NAMES)
+
+    assert (found.home_az, found.joined_aggregate) == (None, 'rack-a')
+    assert host_return.refusal(found) is None
+    assert actions(found) == [host_return.LEAVE_ZONE, host_return.REGISTER,
+                              host_return.LEASE, host_return.DROP_CLAIM]
+    assert host_return.steps(found, 'masakari-spare', 10, 'claims',
+                             'freepool')[0].text == (
+        'remove spare-1 from aggregate rack-a of availability zone az-1, '
+        'which the claim joined')
+
+
+@pytest.mark.parametrize('claim', [
+    CLAIM, dataclasses.replace(CLAIM, joined='rack-b')])
+def test_a_zone_the_claim_did_not_join_is_the_operator_s(claim):
+    found = state(claim=claim, notification_status='finished')
+    host_return.set_aggregates(found, ZONE_AGGREGATES, NAMES)
+
+    assert (found.home_az, found.joined_aggregate) == ('az-1', None)
+    assert host_return.refusal(found).startswith(
+        'spare-1 is in availability zone az-1 outside Blazar')
+
+
+def test_a_joined_zone_already_left_needs_no_step():
+    claim = dataclasses.replace(CLAIM, joined='rack-a')
+    found = state(claim=claim, notification_status='finished')
+    host_return.set_aggregates(found, [{'name': 'rack-a', 'hosts': [],
+                                        'availability_zone': 'az-1'}], NAMES)
+
+    assert host_return.LEAVE_ZONE not in actions(found)

@@ -451,6 +451,97 @@ def test_healed_host_outside_the_zone_takes_no_pinned_instance():
     assert result.moves == {'uuid-vm1': 'spare-a'}
 
 
+def zone_joins(result):
+    return {host: [e['id'] for e in entries if e['kind'] == model.ZONE]
+            for host, entries in result.joins.items()}
+
+
+def test_a_spare_outside_every_zone_joins_the_pinned_instances_zone():
+    result = plan([pinned('vm1', 'az1'), pinned('vm2', 'az1'), vm('vm3')],
+                  [spare('spare-a')])
+    assert result.moves == {'uuid-vm1': 'spare-a', 'uuid-vm2': 'spare-a',
+                            'uuid-vm3': 'spare-a'}
+    assert result.joins == {'spare-a': [
+        {'id': 'az1', 'kind': model.ZONE, 'project_id': None, 'count': 2}]}
+    assert 'joins availability zone az1' in result.reasons['spare-a']
+
+
+def test_a_spare_of_the_zone_is_preferred_to_one_that_must_join_it():
+    # spare-a sorts first and fits best, but would have to join az1.
+    targets = [spare('spare-a', res(4, 8)), spare('spare-b', az='az1')]
+    result = plan([pinned('vm1', 'az1')], targets)
+    assert result.moves == {'uuid-vm1': 'spare-b'}
+    assert result.joins == {}
+
+
+def test_a_spare_joins_one_zone_only():
+    # Nova refuses a host in two zones: the second zone needs a second
+    # spare, and a spare that joined az1 takes no default-zone pin.
+    vms = [pinned('vm1', 'az1'), pinned('vm2', 'az2'), pinned('vm3', None)]
+    result = plan(vms, [spare('spare-a'), spare('spare-b'),
+                        spare('spare-c')])
+    assert len(set(result.moves.values())) == 3
+    zones = zone_joins(result)
+    assert sorted(z for host in zones for z in zones[host]) == ['az1', 'az2']
+    default = result.moves['uuid-vm3']
+    assert zones.get(default, []) == []
+    for uuid, zone in (('uuid-vm1', 'az1'), ('uuid-vm2', 'az2')):
+        assert zones[result.moves[uuid]] == [zone]
+
+
+def test_the_first_instance_in_evacuation_order_chooses_the_zone():
+    vms = [dataclasses.replace(pinned('low', None), priority=0),
+           dataclasses.replace(pinned('high', 'az1'), priority=5)]
+    result = plan(vms, [spare('spare-a')])
+    assert result.moves == {'uuid-high': 'spare-a', 'uuid-low': None}
+    assert 'in the default zone' in result.unplaced['uuid-low']
+
+
+def test_a_default_zone_pin_placed_first_keeps_the_spare_out_of_zones():
+    vms = [dataclasses.replace(pinned('first', None), priority=5),
+           pinned('later', 'az1')]
+    result = plan(vms, [spare('spare-a')], max_spares=1)
+    assert result.moves == {'uuid-first': 'spare-a', 'uuid-later': None}
+    assert result.joins == {}
+    assert result.unplaced['uuid-later'].startswith(
+        'max_spares_per_failure')
+
+
+def test_no_zone_join_for_a_host_reservation_or_a_zoned_spare():
+    # A host reservation's aggregate has a Blazar zone of its own, and a
+    # spare already in az2 cannot be in az1 too.
+    vms = [pinned('rsv1', 'az1', reservation=HOST_R), pinned('vm1', 'az1')]
+    result = plan(vms, [spare('spare-a', az='az2',
+                              can_join_host_reservation=False)])
+    assert result.moves == {'uuid-rsv1': None, 'uuid-vm1': None}
+    assert ('no healthy spare in availability zone az1, or outside every '
+            'zone to join it, has') in result.unplaced['uuid-vm1']
+
+
+def test_an_instance_reservation_s_instance_joins_the_zone_first():
+    result = plan([pinned('inst1', 'az1', reservation=INST_R)],
+                  [spare('spare-a')])
+    assert [e['kind'] for e in result.joins['spare-a']] == [
+        model.ZONE, model.INSTANCE_RESERVATION]
+
+
+def test_join_zones_off_leaves_pinned_instances_to_the_fallback():
+    built = planner.from_options(_opts('scheduler', join_zones=False))
+    result = built.plan([pinned('vm1', 'az1')], [spare('spare-a')])
+    assert result.moves == {'uuid-vm1': None}
+    assert result.unplaced['uuid-vm1'].startswith(
+        'no healthy spare in availability zone az1 has')
+
+
+def test_a_claimed_spare_that_joined_a_zone_keeps_it():
+    # A re-run sees the spare in az1's aggregate: it is az1's now.
+    targets = [spare('spare-a', az='az1', claimed=True, committed=True,
+                     can_join_host_reservation=False), spare('spare-b')]
+    result = plan([pinned('vm1', 'az1'), pinned('vm2', None)], targets)
+    assert result.moves == {'uuid-vm1': 'spare-a', 'uuid-vm2': 'spare-b'}
+    assert result.joins == {}
+
+
 # Priorities ---------------------------------------------------------------
 
 def ranked(name, priority=0, ha=False, **fields):
@@ -679,11 +770,12 @@ def test_instances_on_is_sorted():
     assert result.instances_on('spare-x') == []
 
 
-def _opts(action):
+def _opts(action, join_zones=True):
     return types.SimpleNamespace(spare_preference=['best_fit'],
                                  max_spares_per_failure=1,
                                  no_spare_action=action,
-                                 scheduler_filters=['BlazarFilter'])
+                                 scheduler_filters=['BlazarFilter'],
+                                 join_zones=join_zones)
 
 
 def test_from_options_plans_with_the_operators_options():

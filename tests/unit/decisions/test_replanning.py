@@ -162,7 +162,7 @@ def test_held_back_sums_the_queued_instances_per_planned_host():
 
 @pytest.mark.parametrize('instance,target,expected', [
     (vm(pinned=True, zone='az-1'), spare('spare-1', az='az-2'),
-     'AvailabilityZoneFilter'),
+     'availability zone az-1 (map_az_to_placement_aggregate)'),
     (vm(server_group=model.ServerGroup('g', model.AFFINITY,
                                        elsewhere=(('compute-2', 1),))),
      spare('spare-1'), 'ServerGroupAffinityFilter'),
