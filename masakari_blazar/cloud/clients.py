@@ -20,8 +20,10 @@ The session and its credentials come from the ``[blazar]`` section through
 retries of each request (``connect_retries``, ``status_code_retries`` and
 their delays), which the plugin's retries of each call
 (:mod:`masakari_blazar.cloud.calls`) wrap.  Nova is spoken to at the newest
-microversion both sides support, so that the boot-time ``reservation``
-scheduler hint is visible where Nova shows it (2.100).
+microversion both sides support: python-novaclient for the actions, and
+keystoneauth for the reads of servers, at up to 2.100, so that the
+boot-time ``reservation`` scheduler hint is visible where Nova shows it
+(python-novaclient stops at 2.96, which hides it).
 """
 
 import urllib.parse
@@ -29,6 +31,7 @@ import urllib.parse
 from blazarclient import client as blazar_client
 from keystoneauth1 import loading as ks_loading
 from keystoneauth1.loading import adapter as ks_adapter
+import novaclient
 from novaclient import api_versions
 from novaclient import client as nova_client
 
@@ -37,6 +40,9 @@ from masakari_blazar import conf as mb_conf
 from masakari_blazar import exceptions
 
 PLACEMENT_MICROVERSION = '1.14'
+#: The newest Nova microversion whose answers the plugin reads: 2.100
+#: shows the boot-time scheduler hints, which decide who is reserved.
+NOVA_READ_MICROVERSION = (2, 100)
 # What the simulated cloud's Keystone lists in its catalog to name itself
 # (doc/source/simulator.rst).
 SIMULATOR_SERVICE_TYPE = 'masakari-blazar-simulator'
@@ -112,6 +118,8 @@ class Clients(object):
         self._session = None
         self._blazar = None
         self._nova = None
+        self._nova_newest = None
+        self._nova_reads = None
         self._placement = None
 
     @property
@@ -161,18 +169,46 @@ class Clients(object):
                 **_endpoint_kwargs(self._conf, mb_conf.BLAZAR_GROUP))
         return self._blazar
 
+    def _nova_version(self):
+        """The newest Nova microversion, discovered once for both clients."""
+        if self._nova_newest is None:
+            adapter = ks_loading.load_adapter_from_conf_options(
+                self._conf, mb_conf.NOVA_GROUP, session=self.session,
+                raise_exc=True)
+            data = self.call('Nova', 'GET / (version discovery)',
+                             adapter.get_endpoint_data)
+            if data is None:
+                raise exceptions.ConfigError(
+                    'No Nova endpoint found; check the [%s] options' %
+                    mb_conf.NOVA_GROUP)
+            self._nova_newest = tuple(data.max_microversion or (2, 1))
+        return self._nova_newest
+
     @property
     def nova(self):
         if self._nova is None:
-            kwargs = _endpoint_kwargs(self._conf, mb_conf.NOVA_GROUP)
-            probe = nova_client.Client('2.1', session=self.session, **kwargs)
-            version = self.call(
-                'Nova', 'GET / (version discovery)',
-                api_versions.discover_version, probe,
-                api_versions.APIVersion('2.latest'))
-            self._nova = nova_client.Client(version, session=self.session,
-                                            **kwargs)
+            newest = min(self._nova_version(),
+                         (novaclient.API_MAX_VERSION.ver_major,
+                          novaclient.API_MAX_VERSION.ver_minor))
+            self._nova = nova_client.Client(
+                api_versions.APIVersion('%d.%d' % newest),
+                session=self.session,
+                **_endpoint_kwargs(self._conf, mb_conf.NOVA_GROUP))
         return self._nova
+
+    @property
+    def nova_reads(self):
+        """Nova's API for reads at the newest microversion the plugin knows.
+
+        A keystoneauth adapter rather than python-novaclient, which refuses
+        a microversion newer than its own newest.
+        """
+        if self._nova_reads is None:
+            newest = min(self._nova_version(), NOVA_READ_MICROVERSION)
+            self._nova_reads = ks_loading.load_adapter_from_conf_options(
+                self._conf, mb_conf.NOVA_GROUP, session=self.session,
+                default_microversion='%d.%d' % newest, raise_exc=True)
+        return self._nova_reads
 
     def nova_at(self, version):
         """Nova at a fixed microversion, on the same session and endpoint.

@@ -23,6 +23,7 @@ flavor request.  The functions that turn answers into
 calls, so they can be tested with literals.
 """
 
+import urllib.parse
 
 from masakari_blazar import conf as mb_conf
 from masakari_blazar.decisions import hosts
@@ -145,11 +146,26 @@ class Inventory(object):
                 for uuid, group in chosen.items()}
 
     def servers_on(self, hostname):
-        servers = self.call(
-            'Nova', 'GET /servers/detail?host=%s' % hostname,
-            self.clients.nova.servers.list,
-            search_opts={'host': hostname, 'all_tenants': True})
-        return [_as_dict(s) for s in servers]
+        return self.servers(hostname)
+
+    def servers(self, hostname=None):
+        """Every server (of ``hostname``), at the newest microversion.
+
+        Nova pages the list (``[api] max_limit``): each ``next`` link is
+        followed until the last page.
+        """
+        query = {'host': hostname} if hostname else {'all_tenants': 1}
+        what = 'GET /servers/detail?%s' % urllib.parse.urlencode(query)
+        url = '/servers/detail?' + urllib.parse.urlencode(
+            dict(query, all_tenants=1))
+        servers = []
+        while url:
+            body = self.call('Nova', what, self.clients.nova_reads.get,
+                             url).json()
+            servers.extend(body.get('servers') or ())
+            url = next((link['href'] for link in body.get('servers_links')
+                        or () if link.get('rel') == 'next'), None)
+        return servers
 
     # Placement ------------------------------------------------------------
     def placement_get(self, path):

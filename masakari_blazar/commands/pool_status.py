@@ -80,13 +80,8 @@ def as_json(pool_report):
 
 
 def _servers_by_host(recovery):
-    clients = recovery.clients
-    servers = clients.call('Nova', 'GET /servers/detail?all_tenants=1',
-                           clients.nova.servers.list,
-                           search_opts={'all_tenants': True})
     by_host = {}
-    for server in servers:
-        server = server.to_dict() if hasattr(server, 'to_dict') else server
+    for server in recovery.inventory.servers():
         host = server.get('OS-EXT-SRV-ATTR:host')
         if host:
             by_host.setdefault(host, []).append(server)

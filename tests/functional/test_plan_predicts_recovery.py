@@ -26,6 +26,7 @@ from tests.functional import cli
 from tests.functional import harness
 from tests.functional.test_cli_plan import plan
 from tests.functional import test_recovery_aggregate_filters as aggregates
+from tests.functional import test_recovery_reservation_sources as sources
 from tests.functional import test_recovery_resource_request
 
 
@@ -37,6 +38,16 @@ def _server_group(policy, members):
             if server['name'] in members:
                 server['server_group'] = 'g'
     return edit
+
+
+def _small_spares_and_a_priority(spec):
+    """Each spare holds 2 vCPUs of the 4 compute-1's instances use."""
+    for host in spec['hosts']:
+        if host['name'].startswith('spare-'):
+            host['vcpus'] = 2
+    for server in spec['servers']:
+        if server['name'] == 'plain-vm-1':
+            server['metadata'] = {'HA_Priority': '10'}
 
 
 AZ_1 = ('compute-1', 'compute-2')
@@ -67,6 +78,15 @@ CASES = [
     # project.
     ('instance-reservation-tenants',
      ('instance-reservation', aggregates.forced_beside_reservation)),
+    # An unreserved instance on the reserved host (no reservation hint)
+    # gets a spare of its own, not the one that joins the reservation.
+    ('host-reservation-unreserved',
+     ('host-reservation', sources.forced_unreserved)),
+    # One small spare for the failure: HA_Priority, then HA_Enabled, then
+    # size decide who gets it.
+    ('basic-priority', ('basic', _small_spares_and_a_priority)),
+    # Masakari offers compute-2, flagged reserved but no Blazar spare.
+    ('basic-stale-reserved-flag', ('basic', None)),
 ]
 # The plugin options of a case, for the recovery and for ``plan`` alike,
 # beside the defaults.
@@ -74,6 +94,12 @@ OPTIONS = {
     'basic-zone-no-join': {'join_zones': False},
     'basic-extra-specs': {'scheduler_filters': aggregates.FILTERS},
     'instance-reservation-tenants': {'scheduler_filters': aggregates.FILTERS},
+    'basic-priority': {'max_spares_per_failure': 1},
+}
+# The Masakari segment of a case, beside the default (auto, no flags).
+SEGMENTS = {
+    'basic-stale-reserved-flag': {'method': 'reserved_host',
+                                  'reserved': ('compute-2',)},
 }
 
 
@@ -87,7 +113,7 @@ def test_the_recovery_lands_every_instance_where_the_plan_said(
     name, change = edit or (label, None)
     options = OPTIONS.get(label, {})
     cloud = runner.cloud(harness.scenario(name, change))
-    runner.prepare(cloud, **options)
+    runner.prepare(cloud, **SEGMENTS.get(label, {}), **options)
     conf = cli.write_conf(
         tmp_path, runner, cloud, masakari=masakari,
         plugin=''.join('%s = %s\n' % (key, _option(value))

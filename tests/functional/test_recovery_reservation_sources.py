@@ -53,3 +53,33 @@ def test_instance_reservation_allocation_does_not_claim_plain_servers(
     assert list(result.claims()) == [result.where('ir-vm-1')]
     assert not result.said('of host reservation')
     result.assert_nothing_lost()
+
+
+def forced_unreserved(spec):
+    """An admin's forced placement put a plain instance on compute-1."""
+    spec['servers'].append({'name': 'forced-vm', 'host': 'compute-1',
+                            'flavor': 'm1.small', 'project': 'demo',
+                            'metadata': {'HA_Enabled': 'True'}})
+
+
+def test_an_unhinted_instance_on_a_reserved_host_is_unreserved(runner):
+    """Nova shows the boot-time hints from 2.100, beyond python-novaclient.
+
+    forced-vm was booted without the ``reservation`` hint, so the
+    BlazarFilter refuses it on the spare that joins the reservation; it
+    gets a spare of its own, and stays out of the reservation, whose end
+    would delete it.  Nova pages the servers one by one here: every page
+    is read.
+    """
+    cloud = runner.cloud(harness.scenario('host-reservation',
+                                          forced_unreserved),
+                         nova_max_limit=1)
+    runner.prepare(cloud)
+    result = runner.fail(cloud, 'compute-1')
+
+    assert result.status == 'finished', result.messages
+    joined = result.where('reserved-vm-1')
+    assert result.where('reserved-vm-2') == joined
+    assert result.where('forced-vm') not in {joined, 'compute-1'}
+    assert not result.said('Failed to evacuate')
+    result.assert_nothing_lost()

@@ -23,6 +23,7 @@ ledger, admission, the decisions) is the plugin's own code.
 """
 
 import copy
+import urllib.parse
 
 from keystoneauth1 import exceptions as ks_exc
 from novaclient import exceptions as nova_exc
@@ -164,16 +165,23 @@ class _Hypervisors(_Manager):
 
 
 class _Servers(_Manager):
-    def list(self, search_opts):
-        host = search_opts.get('host')
-        return [Resource(s) for s in self.cloud.servers
-                if host is None or s['OS-EXT-SRV-ATTR:host'] == host]
-
     def get(self, uuid):
         for body in self.cloud.servers:
             if body['id'] == uuid:
                 return Resource(body)
         raise AssertionError('no recorded server %s' % uuid)
+
+
+class _NovaReads(_Manager):
+    """The keystoneauth adapter the servers are read through (2.100)."""
+
+    def get(self, url):
+        path, _, query = url.partition('?')
+        assert path == '/servers/detail', url
+        host = urllib.parse.parse_qs(query).get('host', [None])[0]
+        return Response({'servers': [
+            s for s in self.cloud.servers
+            if host is None or s['OS-EXT-SRV-ATTR:host'] == host]})
 
 
 class _ServerGroups(_Manager):
@@ -256,6 +264,7 @@ class RecordedClients(object):
         self.nova.servers = _Servers(self)
         self.nova.server_groups = _ServerGroups(self)
         self.placement = _Placement(self)
+        self.nova_reads = _NovaReads(self)
         # Keystone's token for the [blazar] credentials: their project.
         self.session = type('Session', (), {
             'get_project_id': staticmethod(lambda: 'admin')})()
