@@ -29,6 +29,7 @@ import pytest
 from masakari_blazar.local import engine as local_engine
 from tests.functional import harness
 from tests.functional import test_recovery_aggregate_filters as aggregates
+from tests.functional import test_recovery_reservation_sources as sources
 from tests.real import observe
 from tests.real import scenarios
 
@@ -104,6 +105,27 @@ def test_host_reservation_instances_are_admitted_on_the_spare(both):
     assert sorted(result.deleted) == ['reserved-vm-1', 'reserved-vm-2']
     assert result.wrongly_deleted() == []
     assert result.ended['servers']['plain-vm-1']['host'] == 'compute-2'
+    _same(lines)
+
+
+def test_an_unhinted_instance_on_a_reserved_host_gets_its_own_spare(both):
+    """Real Nova 34 shows the boot-time hints at 2.100, in the list too.
+
+    forced-vm was forced onto compute-1 without the ``reservation`` hint:
+    the BlazarFilter would refuse it on the spare that joins the
+    reservation, and the reservation's end would delete it there.
+    """
+    result, lines = both('host-reservation + unhinted instance: own spare',
+                         scenarios.equivalent('host-reservation',
+                                              sources.forced_unreserved),
+                         'compute-1')
+
+    assert result.status == FINISHED
+    assert result.where('reserved-vm-1') == 'spare-1'
+    assert result.where('reserved-vm-2') == 'spare-1'
+    assert result.where('forced-vm') == 'spare-2'
+    assert sorted(result.deleted) == ['reserved-vm-1', 'reserved-vm-2']
+    assert result.wrongly_deleted() == []
     _same(lines)
 
 
