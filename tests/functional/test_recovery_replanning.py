@@ -180,3 +180,18 @@ def test_when_the_scheduler_finds_no_host_either_one_line_says_so(runner):
         "2048 MB RAM, 20 GB disk free), and the scheduler refused it too: "
         "it stays in ERROR on compute-1" % server['id']], result.messages
     assert result.said('Failed to evacuate 3 instance(s) from compute-1')
+
+
+def test_a_replan_joins_the_next_spare_to_the_instances_zone(runner):
+    """Pinned to az-1, where no spare is: the re-plan's spare joins it."""
+    cloud, result = _fail_refused_by(
+        runner, harness.scenario('basic', harness.pinned_to(
+            'az-1', ('compute-1', 'compute-2'))), ['spare-1'])
+
+    assert result.status == FINISHED, result.messages
+    for name in BASIC:
+        assert cloud.server(name)['host'] == 'spare-2'
+    assert 'spare-2' in cloud.snapshot()['aggregates']['rack-az-1']['hosts']
+    assert result.said('added spare-2 to aggregate rack-az-1 of '
+                       'availability zone az-1')
+    result.assert_nothing_lost()

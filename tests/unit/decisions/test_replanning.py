@@ -48,8 +48,9 @@ def claimed(name, free=None, **fields):
     return spare(name, free, claimed=True, committed=True, **fields)
 
 
-def chooser(fallback=planner.FALLBACK_SCHEDULER, max_spares=3):
-    return planner.Planner([], max_spares, fallback)
+def chooser(fallback=planner.FALLBACK_SCHEDULER, max_spares=3,
+            join_zones=True):
+    return planner.Planner([], max_spares, fallback, join_zones=join_zones)
 
 
 @pytest.mark.parametrize('message,expected', [
@@ -75,6 +76,24 @@ def test_a_new_spare_is_claimed_when_no_claimed_one_fits():
                spare('spare-2')]
     choice = replanning.choose(vm(), ['spare-1'], targets, chooser())
     assert choice == replanning.Choice(target='spare-2', claim=True)
+
+
+def test_a_spare_outside_every_zone_joins_the_pinned_instances_zone():
+    pinned = vm(pinned=True, zone='az-1')
+    targets = [claimed('spare-1', az='az-1'), spare('spare-2', az='az-2'),
+               spare('spare-3')]
+    choice = replanning.choose(pinned, ['spare-1'], targets, chooser())
+    assert choice == replanning.Choice(target='spare-3', claim=True,
+                                       zone='az-1')
+
+
+def test_without_zone_joins_a_pinned_instance_goes_to_the_scheduler():
+    pinned = vm(pinned=True, zone='az-1')
+    targets = [claimed('spare-1', az='az-1'), spare('spare-3')]
+    choice = replanning.choose(pinned, ['spare-1'], targets,
+                               chooser(join_zones=False))
+    assert (choice.target, choice.zone, choice.stop) == (None, None, None)
+    assert 'availability zone az-1' in choice.reason
 
 
 def test_every_host_that_refused_is_left_out():
