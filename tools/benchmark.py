@@ -450,6 +450,10 @@ def add_speedups(results):
             r['speedup'] = theirs / r['to_last_active_s']
 
 
+def selects(wanted, name):
+    return name == wanted or name.startswith(wanted + '-')
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(
         prog='tools/benchmark.py', description=__doc__.split('\n')[0])
@@ -459,8 +463,10 @@ def main(argv=None):
     parser.add_argument('--seed', type=int, default=1,
                         help='seed of the evacuation times')
     parser.add_argument('--case', action='append', default=[],
-                        help='run only these cases (repeatable; prefixes '
-                             'such as "inst" or "conc" select groups)')
+                        help='run only these cases (repeatable): a name '
+                             'selects the case and those that extend it by '
+                             '"-", so "conc" selects every conc-N, and '
+                             '"inst-1" inst-1 and inst-1-rt, not inst-10')
     parser.add_argument('--flow', action='append', default=[],
                         choices=sorted(FLOWS),
                         help='run only these flows (repeatable)')
@@ -481,7 +487,7 @@ def main(argv=None):
     results = []
     try:
         for case in cases(args.concurrency):
-            if args.case and not any(case.name.startswith(c)
+            if args.case and not any(selects(c, case.name)
                                      for c in args.case):
                 continue
             for flow in case.flows:
