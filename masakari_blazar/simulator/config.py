@@ -25,6 +25,14 @@ DEFAULTS = {
     # Real seconds an evacuation takes to finish (Nova is asynchronous):
     # a number, or a seeded distribution drawn per server (see durations).
     'evacuation_delay': 0.2,
+    # The rebuilds one compute host runs at once (see nova/rebuilds.py):
+    # oslo.messaging's [DEFAULT] executor_thread_pool_size, the RPC
+    # server's pool that rebuild_instance runs in; later ones wait.
+    'rebuild_slots': 64,
+    # How many running rebuilds a host serves at full speed; beyond, they
+    # share it and each slows down.  No upstream counterpart (a model of
+    # a host's shared disk, network and CPU); 0: no shared cost.
+    'rebuild_parallelism': 0,
     # nova.conf [api] max_limit: the most items one page of a list holds.
     'nova_max_limit': 1000,
     # Nova 34 refuses to add or remove a host with instances to or from an

@@ -31,6 +31,7 @@ import typing
 from masakari_blazar.simulator import durations
 from masakari_blazar.simulator import http_errors
 from masakari_blazar.simulator import ids
+from masakari_blazar.simulator.nova import rebuilds
 from masakari_blazar.simulator.nova import scheduler
 from masakari_blazar.simulator.placement import store
 
@@ -174,7 +175,12 @@ class Migration(object):
 
 @dataclasses.dataclass
 class Evacuation(object):
-    """An accepted evacuation, finishing at ``due`` (time.monotonic)."""
+    """An accepted evacuation, finishing at ``due`` (time.monotonic).
+
+    One with a target is a rebuild there, and ``due`` is its projected end
+    under the target's contention (:mod:`rebuilds`), None while it waits
+    for a slot; it moves as other rebuilds start and end.
+    """
 
     server_id: str
     due: float
@@ -210,6 +216,8 @@ class CloudState(object):
         # again only by a changes-since query.
         self.tombstones = []
         self.evacuations = {}
+        self.rebuilds = rebuilds.Rebuilds(config['rebuild_slots'],
+                                          config['rebuild_parallelism'])
         # Server id -> time.monotonic() at which its last successful
         # evacuation landed (became ACTIVE or stopped on the target).
         self.landed = {}
@@ -580,7 +588,9 @@ class CloudState(object):
             if server.id in group.members:
                 group.members.remove(server.id)
         self.placement.drop_consumer(server.id)
-        self.evacuations.pop(server.id, None)
+        if self.evacuations.pop(server.id, None) is not None:
+            self.rebuilds.remove(server.id, time.monotonic())
+            self._project_dues()
         server.vm_state = 'deleted'
         server.task_state = None
         self._touch(server)
@@ -671,7 +681,8 @@ class CloudState(object):
         The API checks run now, the scheduler runs now (claiming the target
         in Placement, as the conductor does within milliseconds), and the
         outcome lands after the server's ``evacuation_delay`` (real
-        seconds, see :mod:`durations`).
+        seconds, see :mod:`durations`), stretched by the rebuilds its
+        target runs meanwhile (see :mod:`rebuilds`).
         ``force`` (2.29 to 2.67, with a host) skips the scheduler; ``stop``
         (2.95 on) makes the instance land stopped.
         """
@@ -694,9 +705,10 @@ class CloudState(object):
                               source_compute=server.host, dest_compute=host,
                               status='accepted')
         self.migrations.append(migration)
-        due = time.monotonic() + durations.evacuation_time(
-            self.config['evacuation_delay'], server.id)
-        evacuation = Evacuation(server_id=server.id, due=due,
+        now = time.monotonic()
+        work = durations.evacuation_time(self.config['evacuation_delay'],
+                                         server.id)
+        evacuation = Evacuation(server_id=server.id, due=now + work,
                                 migration=migration, stop=stop)
         try:
             dest = host if force else scheduler.select_destination(
@@ -708,17 +720,30 @@ class CloudState(object):
             evacuation.dest = dest
             migration.dest_compute = dest
             self._claim(server, self.hosts[dest])
+            self.rebuilds.add(dest, server.id, work, now)
         self.evacuations[server.id] = evacuation
+        self._project_dues()
 
     def fail_next_evacuation(self, server_id, on_target=False):
         self.evacuation_failures[self.server(server_id).id] = on_target
 
     def finish_due_evacuations(self):
+        """Land what ended by now, rebuilds in the order they ended."""
         now = time.monotonic()
+        for server_id, ended in self.rebuilds.finish(now):
+            evacuation = self.evacuations.pop(server_id)
+            evacuation.due = ended
+            self._finish_evacuation(evacuation)
         for evacuation in [e for e in self.evacuations.values()
-                           if e.due <= now]:
+                           if e.dest is None and e.due <= now]:
             del self.evacuations[evacuation.server_id]
             self._finish_evacuation(evacuation)
+        self._project_dues()
+
+    def _project_dues(self):
+        for evacuation in self.evacuations.values():
+            if evacuation.dest is not None:
+                evacuation.due = self.rebuilds.due(evacuation.server_id)
 
     def _finish_evacuation(self, evacuation):
         server = self.servers[evacuation.server_id]
