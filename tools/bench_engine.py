@@ -114,7 +114,9 @@ def main():
     engine = prepare(spec, spec['cloud'])
     print(json.dumps({'ready': True}), flush=True)
     sys.stdin.readline()
+    cpu = time.process_time()
     runs = recover(engine, spec['cloud']['failed'], spec['periodic'])
+    cpu = time.process_time() - cpu
     result = []
     for uuid, (host, started, ended) in runs.items():
         outcome = engine.notification(uuid)
@@ -122,7 +124,7 @@ def main():
                        'status': outcome['status'], 'started': started,
                        'ended': ended,
                        'vmoves': [v['status'] for v in outcome['vmoves']]})
-    print(json.dumps({'notifications': result}), flush=True)
+    print(json.dumps({'notifications': result, 'cpu_s': cpu}), flush=True)
 
 
 if __name__ == '__main__':

@@ -102,8 +102,11 @@ any recovery needs (a token, fencing the service, listing the host's
 instances, evacuating, seeing it done); ``x ideal`` divides ``ACTIVE s``
 by it.  ``SCALE`` is the run's time scale: the ``-rt`` rows run in real
 time.  ``speedup`` is Masakari's ``ACTIVE s``
-divided by ours, in the same case.  The call columns count every HTTP
-request the run made after the notifications, by service.
+divided by ours, in the same case.  ``eng CPU s`` is the CPU time both
+engine processes spent from the notifications to their end (CPU seconds,
+never scaled): Masakari's and TaskFlow's database writes and the plugin's
+own work.  The call columns count every HTTP request the run made after
+the notifications, by service.
 """
 
 import argparse
@@ -356,6 +359,7 @@ class Run(object):
                 proc.stdin.write('go\n')
                 proc.stdin.flush()
             notifications = []
+            cpu = 0.0
             for proc, log in engines:
                 line = proc.stdout.readline()
                 proc.wait()
@@ -363,10 +367,12 @@ class Run(object):
                 if not line:
                     raise RuntimeError('An engine failed; see %s'
                                        % self.workdir)
-                notifications += json.loads(line)['notifications']
-            return self._result(began, mark, notifications)
+                outcome = json.loads(line)
+                notifications += outcome['notifications']
+                cpu += outcome['cpu_s']
+            return self._result(began, mark, notifications, cpu)
 
-    def _result(self, began, mark, notifications):
+    def _result(self, began, mark, notifications, engine_cpu):
         scale = time_scale(self.case, self.args)
         landings = self.cloud.landings()
         active = [i for i in self.instances
@@ -394,6 +400,7 @@ class Run(object):
             'instances': len(self.instances), 'active': len(active),
             'to_last_active_s': last_active,
             'to_median_active_s': median_active,
+            'engine_cpu_s': engine_cpu,
             'to_done_s': (max(n['ended'] for n in notifications) - began)
             / scale,
             'ideal_s': ideal,
@@ -419,6 +426,7 @@ def table(results):
                ('time_scale', 'SCALE'), ('to_median_active_s', 'p50 s'),
                ('to_last_active_s', 'ACTIVE s'), ('to_done_s', 'done s'),
                ('ideal_s', 'ideal s'), ('x_ideal', 'x ideal'),
+               ('engine_cpu_s', 'eng CPU s'),
                ('speedup', 'speedup'), ('calls_total', 'calls'),
                ('keystone', 'keyst'), ('nova', 'nova'),
                ('placement', 'plcmt'), ('blazar', 'blazar'),
