@@ -105,8 +105,10 @@ time.  ``speedup`` is Masakari's ``ACTIVE s``
 divided by ours, in the same case.  ``eng CPU s`` is the CPU time both
 engine processes spent from the notifications to their end (CPU seconds,
 never scaled): Masakari's and TaskFlow's database writes and the plugin's
-own work.  The call columns count every HTTP request the run made after
-the notifications, by service.
+own work.  ``to evac`` counts the requests before the first evacuation
+Nova accepted: the calls on a recovery's critical path before any
+instance moves.  The other call columns count every HTTP request the run
+made after the notifications, by service.
 """
 
 import argparse
@@ -401,6 +403,8 @@ class Run(object):
             'to_last_active_s': last_active,
             'to_median_active_s': median_active,
             'engine_cpu_s': engine_cpu,
+            'calls_to_evacuation':
+                self.cloud.calls_before_first_evacuation(since=mark),
             'to_done_s': (max(n['ended'] for n in notifications) - began)
             / scale,
             'ideal_s': ideal,
@@ -427,6 +431,7 @@ def table(results):
                ('to_last_active_s', 'ACTIVE s'), ('to_done_s', 'done s'),
                ('ideal_s', 'ideal s'), ('x_ideal', 'x ideal'),
                ('engine_cpu_s', 'eng CPU s'),
+               ('calls_to_evacuation', 'to evac'),
                ('speedup', 'speedup'), ('calls_total', 'calls'),
                ('keystone', 'keyst'), ('nova', 'nova'),
                ('placement', 'plcmt'), ('blazar', 'blazar'),

@@ -32,9 +32,10 @@ HOST_TYPE = 'physical:host'
 class FailureView(object):
     """Everything one failure's plan is made from, read in one pass.
 
-    The claim step plans on it and then acts on the spares and claims it
-    names, all under the claim lock: acting on a fresher read than the one
-    planned on could claim a spare the plan never weighed.
+    The claim step plans on it, then acts on the spares and claims it
+    names under the claim lock, once :func:`changed_since` finds that the
+    ledger read there leaves the plan standing: acting on a fresher read
+    than the one planned on could claim a spare the plan never weighed.
     """
 
     #: The instances to move, each with the reservation it must stay in.
@@ -90,6 +91,47 @@ class FailureView(object):
                      if t.hostname != hostname or t.spare is None],
             pool=[s for s in self.pool if s.hostname != hostname],
             claims={**self.claims, hostname: claim})
+
+    def under(self, claims):
+        """The view once the ledger, read again, says ``claims``.
+
+        The spares claimed since leave the pool, as in :meth:`without`.
+        """
+        view = self
+        for hostname in sorted(set(claims) - set(self.claims)):
+            view = view.without(hostname, claims[hostname])
+        return dataclasses.replace(view, claims=dict(claims))
+
+
+def changed_since(view, claims, spares):
+    """What the ledger read under the lock says of a plan made without it.
+
+    The claim step reads the cloud and plans before it takes the lock, so
+    that the lock is held only for the ledger and what must be atomic with
+    it.  Another recovery may have claimed or returned spares meanwhile;
+    only two of its changes matter to the plan's new ``spares``:
+
+    * one of them was claimed: the plan must lose it (``taken``);
+    * a claim or return touched another host of the lease that holds one
+      of them: the lease may have been split or replaced since, so what
+      the view says of its leases is stale (``stale``), and the cloud
+      must be read again, under the lock, before anything is detached.
+
+    A spare returned to the pool meanwhile only leaves the plan without a
+    choice it could have had.
+
+    :returns: ``(taken, stale)``: the spares claimed since, sorted, and
+        whether the view's leases of the others may be out of date.
+    """
+    changed = {h for h in set(claims) | set(view.claims)
+               if claims.get(h) != view.claims.get(h)}
+    planned = {s.hostname: s for s in view.pool if s.hostname in spares}
+    taken = sorted(h for h in changed if h in planned and h in claims)
+    kept = {h: s for h, s in planned.items() if h not in taken}
+    leases = {s.lease_id for s in kept.values()}
+    stale = any(view.held[h].lease_id in leases
+                for h in changed if h in view.held and h not in kept)
+    return taken, stale
 
 
 def claims_of(claims, notification_uuid):

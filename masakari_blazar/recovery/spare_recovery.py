@@ -213,13 +213,17 @@ class SpareRecovery(object):
               offered=None, segment_hosts=(), among=None):
         """Plan the moves and claim the spares they need.
 
-        Reading, planning and claiming happen under the spare-pool lock, so
-        two recoveries do not choose the same spare; the spares are taken
-        out of Blazar under it too, so that splitting a multi-spare lease
-        never puts another recovery's spare back into a lease.  The lock is
-        only an optimisation: each spare is won by its anchor in the ledger
-        before anything else is written, so a lock that lapsed or was never
-        shared costs a re-plan, never a spare given twice.
+        The cloud is read and the plan made before the spare-pool lock is
+        taken, so that recoveries wait for each other only while the ledger
+        is read again, the claims recorded and the spares taken out of
+        Blazar (under the lock, so that splitting a multi-spare lease never
+        puts another recovery's spare back into a lease).  A spare claimed
+        meanwhile is planned without; a lease that changed meanwhile, or a
+        split left unfinished, is read again under the lock
+        (:func:`failure.changed_since`).  The lock is only an
+        optimisation: each spare is won by its anchor in the ledger before
+        anything else is written, so a lock that lapsed or was never shared
+        costs a re-plan, never a spare given twice.
 
         :param among: the only hosts to plan on: the spare a re-plan
             chose (see :meth:`replan`).
@@ -228,11 +232,26 @@ class SpareRecovery(object):
         """
         report = []
         claimed_now = False
+        view = self.read(host_name, instance_uuids, notification_uuid,
+                         segment_hosts, among)
+        plan = self._plan(view, offered)
         with claim_lock.spare_pool_lock(self.conf):
-            report.extend(self.leases.finish_pending())
-            view = self.read(host_name, instance_uuids, notification_uuid,
-                             segment_hosts, among)
-            plan = self._plan(view, offered)
+            finished = self.leases.finish_pending()
+            report.extend(finished)
+            claims = self.ledger.read()
+            taken, stale = failure.changed_since(view, claims, plan.spares)
+            if finished or stale:
+                view = self.read(host_name, instance_uuids,
+                                 notification_uuid, segment_hosts, among)
+                plan = self._plan(view, offered)
+            elif claims != view.claims:
+                view = view.under(claims)
+                for hostname in taken:
+                    report.append('Spare %s was claimed by another recovery '
+                                  'meanwhile; planning without it' %
+                                  hostname)
+                if taken:
+                    plan = self._plan(view, offered)
             lost = self._anchor(plan, view)
             # Each lost spare leaves the pool, so this ends within as many
             # rounds as there are free spares.

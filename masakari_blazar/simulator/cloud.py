@@ -53,6 +53,9 @@ class SimulatedCloud(object):
         self.tokens = keystone.TokenStore()
         self.trusts = keystone.TrustStore()
         self.request_log = []
+        #: For each evacuation Nova accepted, how many requests
+        #: ``request_log`` held then: what a recovery asked before it.
+        self.evacuation_marks = []
         self.projects = scenario_mod.projects(spec)
         self.users = scenario_mod.users(spec)
         self.state = state_mod.CloudState(self.clock, self.config, self.ids)
@@ -207,6 +210,15 @@ class SimulatedCloud(object):
         with self.lock:
             return durations.evacuation_time(
                 self.config['evacuation_delay'], self._server_id(name_or_id))
+
+    def calls_before_first_evacuation(self, since=0):
+        """Requests after the ``since`` first ones, before any evacuation.
+
+        None if no evacuation was accepted after them.
+        """
+        with self.lock:
+            marks = [m for m in self.evacuation_marks if m >= since]
+        return min(marks) - since if marks else None
 
     def landings(self):
         """Server id -> time.monotonic() its last evacuation landed."""

@@ -38,6 +38,7 @@ from masakari_blazar import exceptions
 from masakari_blazar import log_context
 from masakari_blazar.recovery import spare_recovery
 from masakari_blazar import safe_text
+from masakari_blazar.tasks import shared_clients
 
 CONF = cfg.CONF
 LOG = log_context.getLogger(__name__)
@@ -190,5 +191,6 @@ class CleanDetails(object):
 class SpareTask(CleanDetails, base.MasakariTask):
     """A task that runs one step of :class:`SpareRecovery`."""
 
-    def recovery(self):
-        return spare_recovery.SpareRecovery(CONF)
+    def recovery(self, notification_uuid):
+        return spare_recovery.SpareRecovery(
+            CONF, shared_clients.for_notification(CONF, notification_uuid))

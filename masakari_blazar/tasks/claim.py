@@ -52,7 +52,7 @@ class ClaimSpareTask(base.SpareTask):
             pending = [uuid for uuid, vmove in base.latest_vmoves(
                 self.context, notification_uuid).items()
                 if vmove.status == PENDING]
-            plan, report = self.recovery().claim(
+            plan, report = self.recovery(notification_uuid).claim(
                 host_name, notification_uuid, pending, offered=reserved_host,
                 segment_hosts=base.segment_hosts(self.context, host_name))
         self.report(report, 0.5)
@@ -110,7 +110,7 @@ class ClaimSpareTask(base.SpareTask):
                 cause, 'keeping the claimed spares: instances have started '
                 'moving to them'), 1.0)
             return
-        recovery = self.recovery()
+        recovery = self.recovery(notification_uuid)
         try:
             held = recovery.claimed_by(notification_uuid)
             report = recovery.release(notification_uuid)

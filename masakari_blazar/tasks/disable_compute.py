@@ -30,7 +30,6 @@ import masakari.conf  # noqa: F401  (registers the options read below)
 from masakari.engine.drivers.taskflow import base as masakari_base
 
 from masakari_blazar.cloud import claim_lock
-from masakari_blazar.cloud import clients as mb_clients
 from masakari_blazar.cloud import compute_service
 from masakari_blazar.cloud import nova_api
 from masakari_blazar import conf as mb_conf
@@ -38,6 +37,7 @@ from masakari_blazar import exceptions
 from masakari_blazar import log_context
 from masakari_blazar.tasks import attempts
 from masakari_blazar.tasks import base
+from masakari_blazar.tasks import shared_clients
 
 CONF = cfg.CONF
 LOG = log_context.getLogger(__name__)
@@ -70,7 +70,8 @@ class BlazarDisableComputeServiceTask(base.CleanDetails,
                 claim_lock.probe(CONF)
             except exceptions.ConfigError as exc:
                 raise exceptions.ConfigError('%s; nothing was changed' % exc)
-            clients = mb_clients.Clients(CONF)
+            clients = shared_clients.for_notification(
+                CONF, notification_uuid)
             shutdown = compute_service.ServiceShutdown(
                 clients, opts.monitor_fences_hosts,
                 opts.service_down_timeout, opts.poll_interval)

@@ -27,7 +27,6 @@ from masakari import exception
 from masakari import objects
 from masakari.objects import fields
 
-from masakari_blazar.cloud import clients as mb_clients
 from masakari_blazar.cloud import nova_api
 from masakari_blazar.cloud import server_watch
 from masakari_blazar.decisions import planner
@@ -40,6 +39,7 @@ from masakari_blazar.recovery import spare_recovery
 from masakari_blazar import safe_text
 from masakari_blazar.tasks import attempts
 from masakari_blazar.tasks import base
+from masakari_blazar.tasks import shared_clients
 
 CONF = cfg.CONF
 LOG = log_context.getLogger(__name__)
@@ -78,7 +78,7 @@ class EvacuateInstancesTask(base.CleanDetails,
         engine that waited for another finds what that one did.
         """
         plan = planner.Plan.from_dict(spare_plan)
-        clients = mb_clients.Clients(CONF)
+        clients = shared_clients.for_notification(CONF, notification_uuid)
         with contextlib.ExitStack() as guard:
             base.hold_guard(self, guard, notification_uuid)
             self._evacuate(plan, clients, host_name, notification_uuid)

@@ -30,5 +30,5 @@ class PrepareSpareTask(base.SpareTask):
     def execute(self, spare_plan, host_name, notification_uuid):
         plan = planner.Plan.from_dict(spare_plan)
         with base.failing_clearly(self):
-            report = self.recovery().admit(plan)
+            report = self.recovery(notification_uuid).admit(plan)
         self.report(report or ['The spares need no reservation change'], 1.0)

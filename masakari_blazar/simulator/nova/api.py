@@ -296,6 +296,7 @@ def server_action(req, cloud, server_id):
                     400, "Can't force to a non-provided destination")
         state.evacuate(server_id, args.get('host'), force,
                        stop=_at_least(req, '2.95'))
+        cloud.evacuation_marks.append(len(cloud.request_log))
         if _at_least(req, '2.14'):
             return web.Response(200)
         return web.Response(200, {'adminPass': 'simulated'})

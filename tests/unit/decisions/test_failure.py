@@ -116,3 +116,62 @@ def test_a_spare_with_instances_is_refused_whatever_its_disk():
     assert failure.occupied_spare_problem(model.Resources(1, 0, 0)) == (
         'it has instances (1 vCPU, 0 MB RAM, 0 GB disk in use); a spare '
         'must be empty')
+
+
+def shared(name, lease_id='l-shared'):
+    return model.Spare(name, 'id-' + name, lease_id, 'n-' + lease_id,
+                       'res-' + lease_id, lease_size=3)
+
+
+def view_of(pool, claims=None):
+    return failure.FailureView(pool=pool, claims=claims or {},
+                               held={s.hostname: s for s in pool})
+
+
+def test_a_plan_stands_when_no_claim_changed_since_it_was_read():
+    view = view_of([spare('spare-1'), spare('spare-2')],
+                   {'spare-9': claim('spare-9', 'n-9')})
+
+    assert failure.changed_since(view, dict(view.claims), ['spare-1']) == (
+        [], False)
+
+
+def test_a_planned_spare_claimed_since_is_taken_from_the_plan():
+    view = view_of([spare('spare-1'), spare('spare-2')])
+    now = {'spare-1': claim('spare-1', 'n-2')}
+
+    assert failure.changed_since(view, now, ['spare-1', 'spare-2']) == (
+        ['spare-1'], False)
+
+
+def test_another_spare_claimed_or_returned_elsewhere_leaves_the_plan():
+    view = view_of([spare('spare-1'), spare('spare-2')],
+                   {'spare-8': claim('spare-8', 'n-8')})
+    now = {'spare-2': claim('spare-2', 'n-2')}
+
+    assert failure.changed_since(view, now, ['spare-1']) == ([], False)
+
+
+def test_a_claim_in_the_lease_of_a_planned_spare_makes_the_view_stale():
+    view = view_of([shared('spare-1'), shared('spare-2'),
+                    shared('spare-3', 'l-other')])
+    now = {'spare-2': claim('spare-2', 'n-2')}
+
+    assert failure.changed_since(view, now, ['spare-1']) == ([], True)
+    assert failure.changed_since(view, now, ['spare-3']) == ([], False)
+
+
+def test_a_taken_spare_does_not_make_its_own_lease_stale():
+    view = view_of([shared('spare-1'), shared('spare-2')])
+    now = {'spare-1': claim('spare-1', 'n-2')}
+
+    assert failure.changed_since(view, now, ['spare-1']) == (
+        ['spare-1'], False)
+
+
+def test_a_planned_spare_taken_from_a_shared_lease_makes_the_others_stale():
+    view = view_of([shared('spare-1'), shared('spare-2')])
+    now = {'spare-1': claim('spare-1', 'n-2')}
+
+    assert failure.changed_since(view, now, ['spare-1', 'spare-2']) == (
+        ['spare-1'], True)

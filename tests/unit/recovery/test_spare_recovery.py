@@ -512,3 +512,35 @@ def test_a_replan_names_the_filter_its_fresh_read_finds(conf, cloud):
         FAILED, ME, 'uuid-a', ['spare-1'], {}, set())
 
     assert refusing.startswith('ComputeFilter: ')
+
+
+def test_a_spare_claimed_while_this_recovery_planned_is_planned_without(
+        conf, monkeypatch):
+    """The plan is made before the lock; the ledger read under it wins."""
+    cloud = recorded_cloud.RecordedClients()
+    cloud.compute(FAILED, state='down')
+    for name in ('spare-a', 'spare-b'):
+        cloud.compute(name, free_mb=8192)
+        cloud.spare_lease(name, 'l-%s' % name[-1])
+    cloud.aggregate('freepool')
+    cloud.server('uuid-a', 'vm-a', FAILED, ram=8192)
+    first = recovery(conf, cloud).read(FAILED, ['uuid-a'], ME)
+    chosen = recovery(conf, cloud).planner.plan(
+        first.instances, first.targets, first.failed_az).spares
+    lock = spare_recovery.claim_lock.spare_pool_lock
+
+    def other_recovery_first(conf):
+        # The other recovery held the lock while this one planned.
+        cloud.claim(chosen[0], OTHER)
+        return lock(conf)
+    monkeypatch.setattr(spare_recovery.claim_lock, 'spare_pool_lock',
+                        other_recovery_first)
+
+    plan, report = recovery(conf, cloud).claim(FAILED, ME, ['uuid-a'])
+
+    other = ({'spare-a', 'spare-b'} - set(chosen)).pop()
+    assert plan.moves == {'uuid-a': other}
+    assert 'Spare %s was claimed by another recovery meanwhile; planning ' \
+        'without it' % chosen[0] in report
+    assert {h: c.notification for h, c in cloud.claimed().items()} == {
+        chosen[0]: OTHER, other: ME}
