@@ -28,6 +28,8 @@ notifications keep theirs.
 import collections
 import threading
 
+from oslo_config import cfg
+
 from masakari_blazar.cloud import clients as mb_clients
 from masakari_blazar import conf as mb_conf
 
@@ -42,10 +44,28 @@ _kept = collections.OrderedDict()
 
 
 def _options(conf):
-    """What the clients are built from, comparable between calls."""
-    return tuple((group, tuple(sorted(
-        (name, repr(value)) for name, value in conf[group].items())))
-        for group in _GROUPS if group in conf)
+    """What the clients are built from: ``{(group, option): value}``."""
+    return {(group, name): _value(conf[group], name)
+            for group in _GROUPS if group in conf for name in conf[group]}
+
+
+def _value(group, name):
+    # An option whose default names another that this process never
+    # registered (``$state_path``) has no value; it builds no client.
+    try:
+        return repr(group[name])
+    except cfg.Error:
+        return None
+
+
+def _changed(before, now):
+    """Whether an option the clients were built from has another value.
+
+    Loading the credentials registers the auth plugin's own options, so
+    options that appeared since are not a change.
+    """
+    return any(before[key] != value for key, value in now.items()
+               if key in before)
 
 
 def for_notification(conf, notification_uuid):
@@ -53,9 +73,9 @@ def for_notification(conf, notification_uuid):
     options = _options(conf)
     with _lock:
         kept = _kept.get(notification_uuid)
-        if kept is None or kept[0] != options:
+        if kept is None or _changed(kept[0], options):
             kept = (options, mb_clients.Clients(conf))
-        _kept[notification_uuid] = kept
+        _kept[notification_uuid] = (options, kept[1])
         _kept.move_to_end(notification_uuid)
         while len(_kept) > KEPT:
             _kept.popitem(last=False)

@@ -80,7 +80,7 @@ def masakari_tries(monkeypatch):
     def run(method, reserved, accept=()):
         recovery = RecordedRecovery(accept)
         monkeypatch.setattr(task_base.SpareTask, 'recovery',
-                            lambda task: recovery)
+                            lambda task, notification_uuid: recovery)
         try:
             driver.TaskFlowDriver().execute_host_failure(
                 masakari_context.get_admin_context(), 'failed-1', method,
