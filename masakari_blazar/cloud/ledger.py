@@ -124,18 +124,40 @@ class Ledger(object):
         self.clients = clients
         self.name = name
         self.call = clients.call
+        self._found = None
 
-    def _aggregate(self, create):
+    def _aggregate(self, create, fresh=True):
+        """The ledger's aggregate, found by name once.
+
+        Then each read is of that aggregate alone, and a write needs no
+        read at all (``fresh`` False): under the spare-pool lock each call
+        is one more that every waiting recovery waits for.
+        """
         nova = self.clients.nova
+        if self._found is not None:
+            if not fresh:
+                return self._found
+            try:
+                self._found = self.call(
+                    'Nova', 'GET /os-aggregates/%s' % self.name,
+                    nova.aggregates.get, self._found.id)
+                return self._found
+            except exceptions.ApiError as exc:
+                if exc.status != 404:
+                    raise
+                self._found = None
         for aggregate in self.call('Nova', 'GET /os-aggregates',
                                    nova.aggregates.list):
             if aggregate.name == self.name:
+                self._found = aggregate
                 return aggregate
         if not create:
             return None
         try:
-            return self.call('Nova', 'POST /os-aggregates (%s)' % self.name,
-                             nova.aggregates.create, self.name, None)
+            self._found = self.call(
+                'Nova', 'POST /os-aggregates (%s)' % self.name,
+                nova.aggregates.create, self.name, None)
+            return self._found
         except exceptions.ApiError as exc:
             # Nova keeps aggregate names unique: another engine created it
             # first.
@@ -157,7 +179,7 @@ class Ledger(object):
             it (or a lost answer to this very call, whose spare then stays
             held by an unknown owner until it is returned).
         """
-        aggregate = self._aggregate(create=True)
+        aggregate = self._aggregate(create=True, fresh=False)
         try:
             self.call('Nova', 'POST /os-aggregates/%s/action add_host %s' % (
                 self.name, hostname), self.clients.nova.aggregates.add_host,
@@ -179,7 +201,7 @@ class Ledger(object):
 
     def unanchor(self, hostname):
         """Let go of the anchor on ``hostname``; already gone is fine."""
-        aggregate = self._aggregate(create=False)
+        aggregate = self._aggregate(create=False, fresh=False)
         if aggregate is None:
             return
         try:
@@ -241,7 +263,7 @@ class Ledger(object):
 
     def _set(self, metadata):
         writing = any(v is not None for v in metadata.values())
-        aggregate = self._aggregate(create=writing)
+        aggregate = self._aggregate(create=writing, fresh=False)
         if aggregate is None:
             return
         self.call('Nova', 'POST /os-aggregates/%s/action set_metadata' %

@@ -180,3 +180,39 @@ def test_remove_takes_either_half_alone(notification, anchored):
     _ledger(cloud).remove('spare-a')
 
     assert cloud.claimed() == {}
+
+
+def test_the_ledger_is_listed_once_then_read_alone_and_written_unread():
+    cloud = recorded_cloud.RecordedClients()
+    cloud.claim('spare-9', 'n-other')
+    seen = []
+    aggregates = cloud.nova.aggregates
+    for name in ('list', 'get'):
+        def counted(*args, _call=getattr(aggregates, name), _name=name):
+            seen.append(_name)
+            return _call(*args)
+        setattr(aggregates, name, counted)
+    claims = ledger.Ledger(cloud, recorded_cloud.CLAIMS)
+
+    claims.read()
+    assert claims.anchor('spare-1')
+    claims.record('spare-1', NOTIFICATION)
+    read = claims.read()
+
+    assert seen == ['list', 'get']
+    assert {h: c.notification for h, c in read.items()} == {
+        'spare-1': NOTIFICATION, 'spare-9': 'n-other'}
+
+
+def test_a_ledger_deleted_meanwhile_is_found_again_by_name():
+    cloud = recorded_cloud.RecordedClients()
+    cloud.claim('spare-9', 'n-other')
+    claims = ledger.Ledger(cloud, recorded_cloud.CLAIMS)
+    claims.read()
+    # Deleted, and made again with the next id and another claim.
+    cloud.aggregates[-1]['id'] += 100
+    cloud.claim('spare-8', 'n-8')
+
+    assert sorted(claims.read()) == ['spare-8', 'spare-9']
+    assert claims.anchor('spare-1')
+    assert 'spare-1' in cloud.claims_aggregate()['hosts']
