@@ -147,13 +147,13 @@ class SpareLeases(object):
             self.ledger.clear_pending(hostname)
         return others
 
-    def finish_pending(self):
+    def finish_pending(self, pending):
         """Give a lease to each spare an interrupted split left without.
 
+        :param pending: the ledger's pending spares, just read.
         :returns: one-line accounts, for the progress details.
         """
         done = []
-        pending = self.ledger.pending()
         if not pending:
             return done
         allocated = {str(a['resource_id']) for a in self.call(

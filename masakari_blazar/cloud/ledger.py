@@ -246,13 +246,15 @@ class Ledger(object):
     # Replacing a lease of several spares deletes it before the new leases
     # exist; the spares in between are written down first, so that an
     # engine dying there does not silently shrink the pool.
-    def pending(self):
-        """Spares waiting for a lease of their own: {host: lease name}."""
+    def read_with_pending(self):
+        """:meth:`read`, and the spares waiting for a lease of their own.
+
+        One call to Nova for both: ``({host: Claim}, {host: lease name})``.
+        """
         aggregate = self._aggregate(create=False)
-        return {key[len(PENDING_PREFIX):]: value
-                for key, value in (aggregate.metadata if aggregate else
-                                   {}).items()
-                if key.startswith(PENDING_PREFIX)}
+        if aggregate is None:
+            return {}, {}
+        return parse(aggregate.metadata, aggregate.hosts), _pending(aggregate)
 
     def mark_pending(self, hostnames, lease_name):
         if hostnames:
@@ -269,3 +271,9 @@ class Ledger(object):
         self.call('Nova', 'POST /os-aggregates/%s/action set_metadata' %
                   self.name, self.clients.nova.aggregates.set_metadata,
                   aggregate, metadata)
+
+
+def _pending(aggregate):
+    return {key[len(PENDING_PREFIX):]: value
+            for key, value in aggregate.metadata.items()
+            if key.startswith(PENDING_PREFIX)}

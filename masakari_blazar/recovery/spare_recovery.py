@@ -236,9 +236,9 @@ class SpareRecovery(object):
                          segment_hosts, among)
         plan = self._plan(view, offered)
         with claim_lock.spare_pool_lock(self.conf):
-            finished = self.leases.finish_pending()
+            claims, pending = self.ledger.read_with_pending()
+            finished = self.leases.finish_pending(pending)
             report.extend(finished)
-            claims = self.ledger.read()
             taken, stale = failure.changed_since(view, claims, plan.spares)
             if finished or stale:
                 view = self.read(host_name, instance_uuids,

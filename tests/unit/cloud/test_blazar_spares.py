@@ -327,7 +327,7 @@ def test_finish_pending_gives_an_orphaned_spare_its_lease(conf):
     ledger = FakeLedger()
     ledger.mark_pending(['spare-b'], 'masakari-spare-pool')
     leases = blazar_spares.SpareLeases(FakeClients(blazar), conf, ledger)
-    lines = leases.finish_pending()
+    lines = leases.finish_pending(ledger.pending())
     assert [x['name'] for x in blazar.leases.values()] == [
         'masakari-spare-spare-b']
     assert ledger.pending() == {}
@@ -341,7 +341,7 @@ def test_finish_pending_gives_no_second_lease_to_a_spare_that_has_one(conf):
     ledger = FakeLedger(history=blazar.events)
     ledger.mark_pending(['spare-b', 'spare-c'], 'masakari-spare-pool')
     leases = blazar_spares.SpareLeases(FakeClients(blazar), conf, ledger)
-    lines = leases.finish_pending()
+    lines = leases.finish_pending(ledger.pending())
     assert blazar.events == [
         ('mark', ['spare-b', 'spare-c']),
         ('clear', 'spare-b'),
