@@ -26,10 +26,13 @@ import contextlib
 import functools
 import traceback
 
+import eventlet
+from eventlet import event
 from masakari.engine.drivers.taskflow import base
 from masakari import exception
 from masakari import objects
 from oslo_config import cfg
+from oslo_utils import timeutils
 from taskflow.types import failure
 
 from masakari_blazar.cloud import evacuation_guard
@@ -173,8 +176,54 @@ class CleanDetails(object):
     evacuation task's code is Masakari's).
     """
 
+    #: Lines kept for the next flush while :meth:`batching_details` runs.
+    _batch = None
+
     def update_details(self, progress_data, progress=0.0):
-        super().update_details(safe_text.clean(progress_data), progress)
+        if self._batch is None:
+            super().update_details(safe_text.clean(progress_data), progress)
+            return
+        self._batch.append({'timestamp': str(timeutils.utcnow()),
+                            'progress': progress,
+                            'message': safe_text.clean(progress_data)})
+
+    @contextlib.contextmanager
+    def batching_details(self, interval):
+        """Write the progress details once per ``interval``, not per line.
+
+        Masakari's ``update_details`` appends a line and notifies TaskFlow
+        with the whole record, which TaskFlow stores again: a line per
+        instance costs a rewrite of everything said before, quadratic in
+        the instances.  Here the lines wait, each with its own timestamp
+        and in order, and are appended and stored together, once per
+        ``interval`` (a polling round) and when the block ends, however
+        it ends.  No line is lost; they reach the record a round later.
+        """
+        self._batch = []
+        done = event.Event()
+
+        def flushing():
+            while not done.wait(interval):
+                self._flush_details()
+
+        # Told to stop rather than killed, so that no write is cut short.
+        flusher = eventlet.spawn(flushing)
+        try:
+            yield
+        finally:
+            done.send(True)
+            flusher.wait()
+            self._flush_details()
+            self._batch = None
+
+    def _flush_details(self):
+        """Masakari's ``update_details`` for every waiting line at once."""
+        waiting, self._batch = self._batch, []
+        if waiting:
+            self.progress.extend(waiting)
+            self._notifier.notify('update_progress', {
+                'progress': waiting[-1]['progress'],
+                'progress_details': self.progress})
 
     def report(self, lines, progress):
         """Progress details that masakari-engine's log shows too.

@@ -81,6 +81,8 @@ class EvacuateInstancesTask(base.CleanDetails,
         clients = shared_clients.for_notification(CONF, notification_uuid)
         with contextlib.ExitStack() as guard:
             base.hold_guard(self, guard, notification_uuid)
+            guard.enter_context(self.batching_details(
+                CONF.masakari_blazar.poll_interval))
             self._evacuate(plan, clients, host_name, notification_uuid)
 
     def _evacuate(self, plan, clients, host_name, notification_uuid):
