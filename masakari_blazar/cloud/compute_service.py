@@ -76,16 +76,26 @@ class ServiceShutdown(object):
         :param report: called with a one-line account of each step.
         """
         service = self._service(host_name)
-        services = self.clients.nova.services
+        change = {}
         if service.status != 'disabled':
-            service = self._update(
-                'PUT /os-services/%s (disable)' % service.id,
-                services.disable_log_reason, service.id, reason)
-            report('Disabled nova-compute on %s' % host_name)
+            change.update(status='disabled', disabled_reason=reason)
         if self.fenced and not service.forced_down:
+            change['forced_down'] = True
+        if change:
+            # One PUT for both: since 2.53 Nova takes the status and
+            # forced_down in one body, and the failed host's instances wait
+            # for every call made here.  python-novaclient has a call for
+            # each field alone only.
+            services = self.clients.nova.services
             service = self._update(
-                'PUT /os-services/%s (forced_down)' % service.id,
-                services.force_down, service.id, True)
+                'PUT /os-services/%s (%s)' % (service.id, ', '.join(
+                    key for key in ('status', 'forced_down')
+                    if key in change)),
+                services._update, '/os-services/%s' % service.id, change,
+                'service')
+        if 'status' in change:
+            report('Disabled nova-compute on %s' % host_name)
+        if 'forced_down' in change:
             report('Marked nova-compute on %s forced down: the monitor '
                    'fenced the host before reporting it' % host_name)
         deadline = self.clock() + self.timeout

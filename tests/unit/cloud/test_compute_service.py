@@ -46,14 +46,12 @@ class FakeServices(object):
         self.calls.append(('list', host, binary))
         return [self._view()] if host == 'compute-1' else []
 
-    def disable_log_reason(self, service_id, reason):
-        self.calls.append(('disable', service_id, reason))
-        self.status = 'disabled'
-        return self._view()
-
-    def force_down(self, service_id, forced):
-        self.calls.append(('force_down', service_id, forced))
-        self.forced_down = forced
+    def _update(self, url, body, key):
+        """python-novaclient's PUT, as Nova 2.53 answers it."""
+        assert (url, key) == ('/os-services/uuid-1', 'service')
+        self.calls.append(('update', dict(body)))
+        self.status = body.get('status', self.status)
+        self.forced_down = body.get('forced_down', self.forced_down)
         return self._view()
 
 
@@ -83,8 +81,10 @@ def test_a_fenced_host_is_forced_down_at_once_without_waiting():
     fence, services, clock = _fence(down_after=60, fenced=True)
     lines = []
     fence.disable_until_down('compute-1', 'host failed', lines.append)
-    assert [c[0] for c in services.calls] == ['list', 'disable',
-                                              'force_down']
+    assert services.calls == [
+        ('list', 'compute-1', 'nova-compute'),
+        ('update', {'status': 'disabled', 'disabled_reason': 'host failed',
+                    'forced_down': True})]
     assert clock.now == 0
     assert any('forced down' in line for line in lines)
     assert lines[-1] == ('Nova reports nova-compute on compute-1 down; '
@@ -94,10 +94,20 @@ def test_a_fenced_host_is_forced_down_at_once_without_waiting():
 def test_without_fencing_it_waits_until_nova_reports_down():
     fence, services, clock = _fence(down_after=42)
     fence.disable_until_down('compute-1', 'host failed', lambda line: None)
-    assert ('force_down', 'uuid-1', True) not in services.calls
-    assert services.calls[1] == ('disable', 'uuid-1', 'host failed')
+    assert services.calls[1] == ('update', {
+        'status': 'disabled', 'disabled_reason': 'host failed'})
+    assert [c[0] for c in services.calls].count('update') == 1
     assert clock.now == 42
     assert [c[0] for c in services.calls].count('list') == 43
+
+
+def test_a_disabled_service_of_a_fenced_host_is_only_forced_down():
+    fence, services, clock = _fence(down_after=60, fenced=True,
+                                    status='disabled')
+    lines = []
+    fence.disable_until_down('compute-1', 'host failed', lines.append)
+    assert services.calls[1:] == [('update', {'forced_down': True})]
+    assert not any(line.startswith('Disabled') for line in lines)
 
 
 def test_a_service_already_disabled_and_down_needs_one_call():
