@@ -103,13 +103,18 @@ class FailureView(object):
         return dataclasses.replace(view, claims=dict(claims))
 
 
-def changed_since(view, claims, spares):
+def changed_since(view, claims, spares, notification_uuid):
     """What the ledger read under the lock says of a plan made without it.
 
     The claim step reads the cloud and plans before it takes the lock, so
     that the lock is held only for the ledger and what must be atomic with
     it.  Another recovery may have claimed or returned spares meanwhile;
-    only two of its changes matter to the plan's new ``spares``:
+    only three of its changes matter to the plan's new ``spares``:
+
+    * the claims of ``notification_uuid`` itself changed: another engine
+      runs the same notification (Masakari's periodic task retries an
+      errored notification in every engine), and this run must reuse what
+      that one claimed rather than claim spares of its own (``stale``);
 
     * one of them was claimed: the plan must lose it (``taken``);
     * a claim or return touched another host of the lease that holds one
@@ -131,7 +136,7 @@ def changed_since(view, claims, spares):
     leases = {s.lease_id for s in kept.values()}
     stale = any(view.held[h].lease_id in leases
                 for h in changed if h in view.held and h not in kept)
-    return taken, stale
+    return taken, stale or claims_of(claims, notification_uuid) != view.mine
 
 
 def claims_of(claims, notification_uuid):

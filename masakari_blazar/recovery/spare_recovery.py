@@ -219,7 +219,8 @@ class SpareRecovery(object):
         Blazar (under the lock, so that splitting a multi-spare lease never
         puts another recovery's spare back into a lease).  A spare claimed
         meanwhile is planned without; a lease that changed meanwhile, or a
-        split left unfinished, is read again under the lock
+        split left unfinished, or a claim by another engine running this
+        same notification, is read again under the lock
         (:func:`failure.changed_since`).  The lock is only an
         optimisation: each spare is won by its anchor in the ledger before
         anything else is written, so a lock that lapsed or was never shared
@@ -239,7 +240,8 @@ class SpareRecovery(object):
             claims, pending = self.ledger.read_with_pending()
             finished = self.leases.finish_pending(pending)
             report.extend(finished)
-            taken, stale = failure.changed_since(view, claims, plan.spares)
+            taken, stale = failure.changed_since(view, claims, plan.spares,
+                                                 notification_uuid)
             if finished or stale:
                 view = self.read(host_name, instance_uuids,
                                  notification_uuid, segment_hosts, among)

@@ -14,6 +14,8 @@
 
 """What one failure's view is made of, judged from literal answers."""
 
+import dataclasses
+
 from masakari_blazar.cloud import ledger
 from masakari_blazar.decisions import failure
 from masakari_blazar.decisions import model
@@ -128,11 +130,15 @@ def view_of(pool, claims=None):
                                held={s.hostname: s for s in pool})
 
 
+def changed(view, claims, spares, notification='n-1'):
+    return failure.changed_since(view, claims, spares, notification)
+
+
 def test_a_plan_stands_when_no_claim_changed_since_it_was_read():
     view = view_of([spare('spare-1'), spare('spare-2')],
                    {'spare-9': claim('spare-9', 'n-9')})
 
-    assert failure.changed_since(view, dict(view.claims), ['spare-1']) == (
+    assert changed(view, dict(view.claims), ['spare-1']) == (
         [], False)
 
 
@@ -140,7 +146,7 @@ def test_a_planned_spare_claimed_since_is_taken_from_the_plan():
     view = view_of([spare('spare-1'), spare('spare-2')])
     now = {'spare-1': claim('spare-1', 'n-2')}
 
-    assert failure.changed_since(view, now, ['spare-1', 'spare-2']) == (
+    assert changed(view, now, ['spare-1', 'spare-2']) == (
         ['spare-1'], False)
 
 
@@ -149,7 +155,7 @@ def test_another_spare_claimed_or_returned_elsewhere_leaves_the_plan():
                    {'spare-8': claim('spare-8', 'n-8')})
     now = {'spare-2': claim('spare-2', 'n-2')}
 
-    assert failure.changed_since(view, now, ['spare-1']) == ([], False)
+    assert changed(view, now, ['spare-1']) == ([], False)
 
 
 def test_a_claim_in_the_lease_of_a_planned_spare_makes_the_view_stale():
@@ -157,15 +163,15 @@ def test_a_claim_in_the_lease_of_a_planned_spare_makes_the_view_stale():
                     shared('spare-3', 'l-other')])
     now = {'spare-2': claim('spare-2', 'n-2')}
 
-    assert failure.changed_since(view, now, ['spare-1']) == ([], True)
-    assert failure.changed_since(view, now, ['spare-3']) == ([], False)
+    assert changed(view, now, ['spare-1']) == ([], True)
+    assert changed(view, now, ['spare-3']) == ([], False)
 
 
 def test_a_taken_spare_does_not_make_its_own_lease_stale():
     view = view_of([shared('spare-1'), shared('spare-2')])
     now = {'spare-1': claim('spare-1', 'n-2')}
 
-    assert failure.changed_since(view, now, ['spare-1']) == (
+    assert changed(view, now, ['spare-1']) == (
         ['spare-1'], False)
 
 
@@ -173,5 +179,29 @@ def test_a_planned_spare_taken_from_a_shared_lease_makes_the_others_stale():
     view = view_of([shared('spare-1'), shared('spare-2')])
     now = {'spare-1': claim('spare-1', 'n-2')}
 
-    assert failure.changed_since(view, now, ['spare-1', 'spare-2']) == (
+    assert changed(view, now, ['spare-1', 'spare-2']) == (
         ['spare-1'], True)
+
+
+def test_a_claim_by_another_engine_on_this_notification_makes_the_view_stale():
+    """Masakari retries an errored notification in every engine at once.
+
+    The other engine's claim is this notification's to reuse, so the plan
+    that ignored it must be made again from a fresh read, not from a view
+    that only loses the claimed spare.
+    """
+    view = view_of([spare('spare-1'), spare('spare-2')])
+    now = {'spare-1': claim('spare-1', 'n-1')}
+
+    assert changed(view, now, ['spare-2']) == (
+        [], True)
+    assert changed(view, now, ['spare-2'], 'n-2') == ([], False)
+
+
+def test_this_notification_s_claims_unchanged_leave_the_view_standing():
+    mine = {'spare-1': claim('spare-1', 'n-1')}
+    view = dataclasses.replace(view_of([spare('spare-2')], dict(mine)),
+                               mine=dict(mine))
+
+    assert changed(view, dict(mine), ['spare-1']) == (
+        [], False)
