@@ -26,8 +26,6 @@ import contextlib
 import functools
 import traceback
 
-import eventlet
-from eventlet import event
 from masakari.engine.drivers.taskflow import base
 from masakari import exception
 from masakari import objects
@@ -186,39 +184,41 @@ class CleanDetails(object):
         self._batch.append({'timestamp': str(timeutils.utcnow()),
                             'progress': progress,
                             'message': safe_text.clean(progress_data)})
+        if self._since_flush.elapsed() >= self._flush_interval:
+            self._flush_details()
 
     @contextlib.contextmanager
     def batching_details(self, interval):
-        """Write the progress details once per ``interval``, not per line.
+        """Write the progress details at most once per ``interval``.
 
         Masakari's ``update_details`` appends a line and notifies TaskFlow
         with the whole record, which TaskFlow stores again: a line per
         instance costs a rewrite of everything said before, quadratic in
-        the instances.  Here the lines wait, each with its own timestamp
-        and in order, and are appended and stored together, once per
-        ``interval`` (a polling round) and when the block ends, however
-        it ends.  No line is lost; they reach the record a round later.
+        the instances.  Here a line that comes less than ``interval`` (a
+        polling round) after the last write waits, with its own timestamp
+        and in order, for the next line that comes later than that, or
+        for the end of the block, however it ends; a line after a quiet
+        spell is written at once.  No line is lost.
+
+        The lines are written by whoever says them, never by a
+        greenthread of our own: TaskFlow's serial engine runs ``execute``
+        holding its storage's write lock, so a progress notification from
+        a thread TaskFlow does not take for the engine's waits for the task
+        to end, and the task for it.
         """
         self._batch = []
-        done = event.Event()
-
-        def flushing():
-            while not done.wait(interval):
-                self._flush_details()
-
-        # Told to stop rather than killed, so that no write is cut short.
-        flusher = eventlet.spawn(flushing)
+        self._flush_interval = interval
+        self._since_flush = timeutils.StopWatch().start()
         try:
             yield
         finally:
-            done.send(True)
-            flusher.wait()
             self._flush_details()
             self._batch = None
 
     def _flush_details(self):
         """Masakari's ``update_details`` for every waiting line at once."""
         waiting, self._batch = self._batch, []
+        self._since_flush.restart()
         if waiting:
             self.progress.extend(waiting)
             self._notifier.notify('update_progress', {
