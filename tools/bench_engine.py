@@ -35,6 +35,7 @@ ended in ERROR as Masakari's periodic task does, and prints the outcome.
 
 import masakari.cmd  # noqa: F401  (eventlet.monkey_patch(), as the engine)
 
+import contextlib  # noqa: E402
 import json  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
@@ -43,11 +44,29 @@ import eventlet  # noqa: E402
 from oslo_config import cfg  # noqa: E402
 from oslo_config import types  # noqa: E402
 
+from masakari_blazar.cloud import claim_lock  # noqa: E402
 from masakari_blazar.cloud import server_watch  # noqa: E402
 from masakari_blazar.local import engine as local_engine  # noqa: E402
 
 CONF = cfg.CONF
 FINAL = ('finished', 'failed', 'ignored')
+#: (asked, taken, let go) of each use of the spare-pool lock, monotonic
+#: seconds, which every process on the machine reads from the same clock.
+LOCK_USES = []
+
+
+def timed(spare_pool_lock):
+    """``spare_pool_lock`` that records when it was asked for and held."""
+    @contextlib.contextmanager
+    def timed_lock(conf):
+        asked = time.monotonic()
+        with spare_pool_lock(conf):
+            taken = time.monotonic()
+            try:
+                yield
+            finally:
+                LOCK_USES.append((asked, taken, time.monotonic()))
+    return timed_lock
 
 
 def set_seconds(name, value, group=None):
@@ -108,10 +127,12 @@ def recover(engine, failed, periodic):
 
 
 def main():
+    claim_lock.spare_pool_lock = timed(claim_lock.spare_pool_lock)
     spec = json.loads(sys.stdin.readline())
     warmup = spec['warmup']
     recover(prepare(spec, warmup), warmup['failed'], spec['periodic'])
     engine = prepare(spec, spec['cloud'])
+    LOCK_USES.clear()
     print(json.dumps({'ready': True}), flush=True)
     sys.stdin.readline()
     cpu = time.process_time()
@@ -124,7 +145,8 @@ def main():
                        'status': outcome['status'], 'started': started,
                        'ended': ended,
                        'vmoves': [v['status'] for v in outcome['vmoves']]})
-    print(json.dumps({'notifications': result, 'cpu_s': cpu}), flush=True)
+    print(json.dumps({'notifications': result, 'cpu_s': cpu,
+                      'lock_uses': LOCK_USES}), flush=True)
 
 
 if __name__ == '__main__':

@@ -105,10 +105,13 @@ time.  ``speedup`` is Masakari's ``ACTIVE s``
 divided by ours, in the same case.  ``eng CPU s`` is the CPU time both
 engine processes spent from the notifications to their end (CPU seconds,
 never scaled): Masakari's and TaskFlow's database writes and the plugin's
-own work.  ``to evac`` counts the requests before the first evacuation
-Nova accepted: the calls on a recovery's critical path before any
-instance moves.  The other call columns count every HTTP request the run
-made after the notifications, by service.
+own work.  ``lock wait`` is the longest a recovery waited for the
+spare-pool lock, ``held`` how long the lock was held in all, and
+``passed`` the most claims of the other engine that took the lock while
+one waited (:func:`lock_figures`).  ``to evac`` counts the requests
+before the first evacuation Nova accepted: the calls on a recovery's
+critical path before any instance moves.  The other call columns count
+every HTTP request the run made after the notifications, by service.
 """
 
 import argparse
@@ -362,7 +365,8 @@ class Run(object):
                 proc.stdin.flush()
             notifications = []
             cpu = 0.0
-            for proc, log in engines:
+            lock_uses = []
+            for index, (proc, log) in enumerate(engines):
                 line = proc.stdout.readline()
                 proc.wait()
                 log.close()
@@ -372,9 +376,10 @@ class Run(object):
                 outcome = json.loads(line)
                 notifications += outcome['notifications']
                 cpu += outcome['cpu_s']
-            return self._result(began, mark, notifications, cpu)
+                lock_uses += [(index, *use) for use in outcome['lock_uses']]
+            return self._result(began, mark, notifications, cpu, lock_uses)
 
-    def _result(self, began, mark, notifications, engine_cpu):
+    def _result(self, began, mark, notifications, engine_cpu, lock_uses):
         scale = time_scale(self.case, self.args)
         landings = self.cloud.landings()
         active = [i for i in self.instances
@@ -403,6 +408,7 @@ class Run(object):
             'to_last_active_s': last_active,
             'to_median_active_s': median_active,
             'engine_cpu_s': engine_cpu,
+            **lock_figures(lock_uses, scale),
             'calls_to_evacuation':
                 self.cloud.calls_before_first_evacuation(since=mark),
             'to_done_s': (max(n['ended'] for n in notifications) - began)
@@ -413,6 +419,30 @@ class Run(object):
             'notifications': dict(statuses),
             'workdir': self.workdir,
         }
+
+
+def lock_figures(uses, scale):
+    """How long the spare-pool lock was waited for and held, and how fairly.
+
+    ``uses`` are (engine, asked, taken, let go), in seconds of one clock.
+    ``lock_passed`` is the most uses by the other engines that took the
+    lock while one use waited for it: 1 or 2 under a FIFO lock however
+    many claims queue, and about all of an engine's claims when that
+    engine keeps the lock to itself.
+    """
+    if not uses:
+        return {'lock_wait_s': None, 'lock_held_s': None,
+                'lock_passed': None}
+    return {
+        'lock_wait_s': max(taken - asked for _, asked, taken, _ in uses)
+        / scale,
+        'lock_held_s': sum(free - taken for _, _, taken, free in uses)
+        / scale,
+        'lock_passed': max(
+            sum(1 for other, _, their_taken, _ in uses
+                if other != engine and asked < their_taken < taken)
+            for engine, asked, taken, _ in uses),
+    }
 
 
 def _cell(value, digits=1):
@@ -431,6 +461,8 @@ def table(results):
                ('to_last_active_s', 'ACTIVE s'), ('to_done_s', 'done s'),
                ('ideal_s', 'ideal s'), ('x_ideal', 'x ideal'),
                ('engine_cpu_s', 'eng CPU s'),
+               ('lock_wait_s', 'lock wait'), ('lock_held_s', 'held'),
+               ('lock_passed', 'passed'),
                ('calls_to_evacuation', 'to evac'),
                ('speedup', 'speedup'), ('calls_total', 'calls'),
                ('keystone', 'keyst'), ('nova', 'nova'),
