@@ -294,6 +294,22 @@ evacuation_opts = [
                     'wave; polling costs one list call per round whatever '
                     'the value.  Lower it if the spares or Nova suffer from '
                     'many rebuilds at once (Masakari\'s own task uses 3).'),
+    cfg.IntOpt('evacuations_per_spare',
+               default=10,
+               min=1,
+               help='How many of those evacuations run onto one spare at '
+                    'the same time; the others wait for their spare, in '
+                    'the plan\'s order, without taking a slot of '
+                    'evacuation_concurrency.  A spare shares its disks, '
+                    'network and image downloads among its rebuilds, so '
+                    'many at once each take longer without ending sooner '
+                    'in all, and one that outlasts Masakari\'s '
+                    'wait_period_after_evacuation (90 s) fails its '
+                    'instance\'s VMove although Nova goes on.  10 is '
+                    'Nova\'s max_concurrent_builds for new builds; Nova '
+                    'does not limit rebuilds.  Raise it for spares that '
+                    'rebuild fast in parallel (local images, shared '
+                    'storage).'),
 ]
 
 api_opts = [

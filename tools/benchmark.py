@@ -101,7 +101,8 @@ others started there (:func:`ideal_seconds`), plus the five round trips
 any recovery needs (a token, fencing the service, listing the host's
 instances, evacuating, seeing it done); ``x ideal`` divides ``ACTIVE s``
 by it.  ``SCALE`` is the run's time scale: the ``-rt`` rows run in real
-time.  ``speedup`` is Masakari's ``ACTIVE s``
+time.  ``CONC`` and ``PER`` are ``evacuation_concurrency`` and
+``evacuations_per_spare``.  ``speedup`` is Masakari's ``ACTIVE s``
 divided by ours, in the same case.  ``eng CPU s`` is the CPU time both
 engine processes spent from the notifications to their end (CPU seconds,
 never scaled): Masakari's and TaskFlow's database writes and the plugin's
@@ -177,8 +178,8 @@ FLOWS = {
 MASAKARI_FLOWS = ('masakari', 'masakari-60')
 
 Case = collections.namedtuple('Case', 'name instances hosts failures flows '
-                                      'concurrency time_scale',
-                              defaults=(None,))
+                                      'concurrency time_scale per_spare',
+                              defaults=(None, None))
 BIG_HOST = {'vcpus': 64, 'memory_mb': 131072, 'disk_gb': 1000}
 FILLER_PER_HOST = 2
 
@@ -195,6 +196,9 @@ def cases(default_concurrency):
     found += [Case('conc-%d' % c, 50, 100, 1, ('ours',), c)
               for c in (3, 10, 25, 50, 100) if c != default_concurrency]
     found.append(Case('conc-200-inst-200', 200, 100, 1, ('ours',), 200))
+    # evacuations_per_spare on the host whose instances fill spares most.
+    found += [Case('spare-%d-inst-200' % n, 200, 100, 1, ('ours',), None,
+                   None, n) for n in (5, 25, 50)]
     return found + honest_cases()
 
 
@@ -316,6 +320,8 @@ class Run(object):
             options['monitor_fences_hosts'] = self.flow['fenced']
             if self.case.concurrency:
                 options['evacuation_concurrency'] = self.case.concurrency
+            if self.case.per_spare:
+                options['evacuations_per_spare'] = self.case.per_spare
             plugin_seconds = {k: v * scale for k, v in PLUGIN_SECONDS.items()}
         return {
             'cloud': self._cloud_spec(
@@ -404,6 +410,8 @@ class Run(object):
             'time_scale': scale,
             'concurrency': (None if self.flow_name in MASAKARI_FLOWS else
                             self.case.concurrency or self.args.concurrency),
+            'per_spare': (None if self.flow_name in MASAKARI_FLOWS else
+                          self.case.per_spare or self.args.per_spare),
             'instances': len(self.instances), 'active': len(active),
             'to_last_active_s': last_active,
             'to_median_active_s': median_active,
@@ -457,6 +465,7 @@ def table(results):
     columns = [('case', 'CASE'), ('flow', 'FLOW'),
                ('instances_per_host', 'INST'), ('hosts', 'HOSTS'),
                ('failures', 'FAIL'), ('concurrency', 'CONC'),
+               ('per_spare', 'PER'),
                ('time_scale', 'SCALE'), ('to_median_active_s', 'p50 s'),
                ('to_last_active_s', 'ACTIVE s'), ('to_done_s', 'done s'),
                ('ideal_s', 'ideal s'), ('x_ideal', 'x ideal'),
@@ -522,6 +531,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     args.concurrency = local_engine.CONF.masakari_blazar \
         .evacuation_concurrency
+    args.per_spare = local_engine.CONF.masakari_blazar.evacuations_per_spare
     # Masakari's records and TaskFlow logbooks are sqlite files here; on
     # tmpfs their commits cost no fsync, as a database server's would not
     # block a green engine.

@@ -220,6 +220,12 @@ class SimulatedCloud(object):
             marks = [m for m in self.evacuation_marks if m >= since]
         return min(marks) - since if marks else None
 
+    def rebuild_peaks(self):
+        """Host -> the most rebuilds it ran at once (hosts that ran any)."""
+        with self.lock:
+            return {host: rebuilds.peak for host, rebuilds in
+                    self.state.rebuilds.hosts.items()}
+
     def landings(self):
         """Server id -> time.monotonic() its last evacuation landed."""
         with self.lock:

@@ -39,6 +39,7 @@ from masakari_blazar.recovery import spare_recovery
 from masakari_blazar import safe_text
 from masakari_blazar.tasks import attempts
 from masakari_blazar.tasks import base
+from masakari_blazar.tasks import evacuation_slots
 from masakari_blazar.tasks import shared_clients
 
 CONF = cfg.CONF
@@ -105,9 +106,13 @@ class EvacuateInstancesTask(base.CleanDetails,
                                 'unusable (%s); its instances wait for the '
                                 'retry of this notification' % (
                                     hostname, problem), 0.2)
-        threads = greenpool.GreenPool(
-            CONF.masakari_blazar.evacuation_concurrency)
         open_vmoves = self._open_vmoves(notification_uuid)
+        # Every instance has its greenthread; the slots say when each may
+        # evacuate.
+        threads = greenpool.GreenPool(max(len(open_vmoves), 1))
+        self.slots = evacuation_slots.EvacuationSlots(
+            CONF.masakari_blazar.evacuation_concurrency,
+            CONF.masakari_blazar.evacuations_per_spare)
         self.failure.take(open_vmoves)
         self.histories = attempts.histories(self.context, notification_uuid)
         for uuid in plan.in_order(open_vmoves):
@@ -183,7 +188,8 @@ class EvacuateInstancesTask(base.CleanDetails,
         """
         tried = [target]
         while True:
-            self._evacuate_and_confirm(self.context, vmove, target)
+            with self.slots.evacuating(target):
+                self._evacuate_and_confirm(self.context, vmove, target)
             if vmove.status != FAILED:
                 if len(tried) > 1 and was == 'stopped':
                     self._stop_again(vmove)

@@ -19,6 +19,8 @@ Each test ends with the project's first invariant (nothing lost, checked by
 ending every remaining lease), besides what it checks itself.
 """
 
+import collections
+
 import pytest
 
 from masakari_blazar.local import engine as local_engine
@@ -416,4 +418,26 @@ def test_a_retry_that_cannot_evacuate_the_instance_ends_in_error_naming_it(
     assert result.messages[-1].startswith(
         'Failed to evacuate 1 instance(s) from compute-1: ha-vm-2: '), \
         result.messages[-1]
+    result.assert_nothing_lost()
+
+
+@pytest.mark.parametrize('per_spare', [1, 10])
+def test_no_spare_rebuilds_more_instances_at_once_than_its_share(
+        runner, per_spare):
+    """``evacuations_per_spare`` paces the rebuilds on each spare.
+
+    The evacuations last long enough that all of a spare's instances would
+    overlap; with a share of 10 they do, which shows that the share of 1
+    is what keeps them apart.
+    """
+    cloud = runner.cloud('basic', evacuation_delay=0.5)
+    runner.prepare(cloud, evacuations_per_spare=per_spare)
+    result = runner.fail(cloud, 'compute-1')
+
+    assert result.status == 'finished', result.messages
+    landed = collections.Counter(
+        result.where(name) for name in ('ha-vm-1', 'ha-vm-2', 'plain-vm-1'))
+    busiest, instances = landed.most_common(1)[0]
+    assert instances >= 2, landed
+    assert cloud.rebuild_peaks()[busiest] == min(per_spare, instances)
     result.assert_nothing_lost()

@@ -56,6 +56,8 @@ class HostRebuilds(object):
         self.running = {}
         self.waiting = collections.deque()
         self.updated = now
+        #: The most rebuilds it ever ran at once: how hard a flow drove it.
+        self.peak = 0
 
     def rate(self):
         """The fraction of full speed each running rebuild progresses at."""
@@ -74,6 +76,7 @@ class HostRebuilds(object):
         while self.waiting and len(self.running) < self.slots:
             rebuild_id, work = self.waiting.popleft()
             self.running[rebuild_id] = work
+        self.peak = max(self.peak, len(self.running))
 
     def add(self, rebuild_id, work, now):
         self._advance(now)
