@@ -120,13 +120,10 @@ class EvacuateInstancesTask(base.CleanDetails,
             target = plan.moves.get(uuid)
             if target in unusable:
                 continue
-            self.report(['Evacuating instance %s to %s' % (
-                plan.label(uuid), target or 'a host the scheduler chooses')],
-                0.3)
             # A copy of this context: the greenthread's log lines name the
             # recovery too.
             threads.spawn_n(contextvars.copy_context().run, self._move,
-                            vmove, target, host_name)
+                            vmove, target, host_name, plan.label(uuid))
         threads.waitall()
         self._settle_newer(notification_uuid, open_vmoves)
         self._summarise(notification_uuid, host_name, open_vmoves)
@@ -146,7 +143,7 @@ class EvacuateInstancesTask(base.CleanDetails,
             stale.save()
         return resumption.current
 
-    def _move(self, vmove, target, host_name):
+    def _move(self, vmove, target, host_name, label):
         """Evacuate one instance, unless an earlier run already moved it.
 
         An evacuation that Nova accepted before the engine died goes on
@@ -174,12 +171,16 @@ class EvacuateInstancesTask(base.CleanDetails,
                     return
             self.failure.started.add(vmove.instance_uuid)
             try:
-                self._evacuate_replanning(vmove, target, host_name, was)
+                self._evacuate_replanning(vmove, target, host_name, was,
+                                          label)
             finally:
                 self.failure.heading.pop(vmove.instance_uuid, None)
 
-    def _evacuate_replanning(self, vmove, target, host_name, was):
+    def _evacuate_replanning(self, vmove, target, host_name, was, label):
         """Masakari's evacuation, then again elsewhere while Nova refuses.
+
+        The first line is said once the evacuation has its slots, when it
+        starts rather than when it was queued; a re-plan says its own.
 
         :param was: the instance's vm_state before its first evacuation.  A
             re-planned one evacuates it as ACTIVE (see :meth:`_replan`), so
@@ -189,6 +190,10 @@ class EvacuateInstancesTask(base.CleanDetails,
         tried = [target]
         while True:
             with self.slots.evacuating(target):
+                if len(tried) == 1:
+                    self.report(['Evacuating instance %s to %s' % (
+                        label, target or 'a host the scheduler chooses')],
+                        0.3)
                 self._evacuate_and_confirm(self.context, vmove, target)
             if vmove.status != FAILED:
                 if len(tried) > 1 and was == 'stopped':
