@@ -372,7 +372,8 @@ def test_release_drops_the_record_then_the_anchor(conf, cloud):
     assert 'spare-4' not in cloud.claims_aggregate()['hosts']
 
 
-def test_an_anchor_that_fails_lets_go_of_those_won_before_it(conf):
+def two_spares_one_instance():
+    """Two free spares of one lease each, and one instance that fits one."""
     cloud = recorded_cloud.RecordedClients()
     cloud.compute(FAILED, state='down')
     for name in ('spare-a', 'spare-b'):
@@ -380,6 +381,11 @@ def test_an_anchor_that_fails_lets_go_of_those_won_before_it(conf):
         cloud.spare_lease(name, 'l-%s' % name[-1])
     cloud.aggregate('freepool')
     cloud.server('uuid-a', 'vm-a', FAILED, ram=8192)
+    return cloud
+
+
+def test_an_anchor_that_fails_lets_go_of_those_won_before_it(conf):
+    cloud = two_spares_one_instance()
     cloud.server('uuid-b', 'vm-b', FAILED, ram=8192)
     add_host = cloud.nova.aggregates.add_host
 
@@ -517,13 +523,7 @@ def test_a_replan_names_the_filter_its_fresh_read_finds(conf, cloud):
 def test_a_spare_claimed_while_this_recovery_planned_is_planned_without(
         conf, monkeypatch):
     """The plan is made before the lock; the ledger read under it wins."""
-    cloud = recorded_cloud.RecordedClients()
-    cloud.compute(FAILED, state='down')
-    for name in ('spare-a', 'spare-b'):
-        cloud.compute(name, free_mb=8192)
-        cloud.spare_lease(name, 'l-%s' % name[-1])
-    cloud.aggregate('freepool')
-    cloud.server('uuid-a', 'vm-a', FAILED, ram=8192)
+    cloud = two_spares_one_instance()
     first = recovery(conf, cloud).read(FAILED, ['uuid-a'], ME)
     chosen = recovery(conf, cloud).planner.plan(
         first.instances, first.targets, first.failed_az).spares
