@@ -27,23 +27,38 @@ token serves every call until it expires.
 Each call that changes an instance is reported to ``on_change``, so that a
 :class:`masakari_blazar.cloud.server_watch.ServerWatch` never answers a
 poll with a state older than that change.
+
+Masakari's evacuation reads an instance and at once reads it again, only
+to see whether it is locked; the second read is answered with the first
+one's server, which is then as fresh as Nova's second answer would have
+been: no change of ours came between, and it is reused only once and
+within :data:`REPEAT_WINDOW`.  That is one ``GET /servers/{id}`` less per
+instance, on the way to its evacuation.
 """
+
+import time
 
 from masakari.compute import nova as masakari_nova
 
 MICROVERSION = masakari_nova.NOVA_API_VERSION
 translated = masakari_nova.translate_nova_exception
+#: Seconds within which a repeated read is answered by the one before.
+REPEAT_WINDOW = 1.0
 
 
 class NovaAPI(object):
     """The methods of Masakari's Nova API that its evacuation code uses."""
 
-    def __init__(self, nova, on_change):
+    def __init__(self, nova, on_change, clock=time.monotonic):
         """:param nova: a novaclient at :data:`MICROVERSION`."""
         self._servers = nova.servers
         self._on_change = on_change
+        self._clock = clock
+        # uuid -> (when it was read, the server), until read again.
+        self._read = {}
 
     def _change(self, uuid, action, *args, **kwargs):
+        self._read.pop(uuid, None)
         try:
             return action(uuid, *args, **kwargs)
         finally:
@@ -51,7 +66,12 @@ class NovaAPI(object):
 
     @translated
     def get_server(self, context, uuid):
-        return self._servers.get(uuid)
+        when, server = self._read.pop(uuid, (None, None))
+        if server is not None and self._clock() - when < REPEAT_WINDOW:
+            return server
+        server = self._servers.get(uuid)
+        self._read[uuid] = (self._clock(), server)
+        return server
 
     @translated
     def lock_server(self, context, uuid):
