@@ -22,7 +22,14 @@ pitfalls this works around (see ``real-services.md``):
   from ``blazar.db.sqlalchemy.api.setup_db()``, as Blazar's unit tests do;
 * the ``blazar-api`` console script returns at once, so the WSGI app
   ``blazar.wsgi.api:application`` is served here, with
-  ``OS_BLAZAR_CONFIG_DIR`` pointing at the generated configuration.
+  ``OS_BLAZAR_CONFIG_DIR`` pointing at the generated configuration;
+* the API's threads and the manager's event thread write the one sqlite
+  file at once.  In sqlite's default rollback journal a commit waits for
+  every reader, and a statement that meets such a waiting commit is
+  refused at once, without the busy wait (``database is locked``): a
+  lease's ``start_lease`` event that met the plugin's next ``POST
+  /leases`` was marked ERROR and the lease never started.  The file is
+  switched to WAL, where a commit does not wait for readers.
 
 The manager's event period (``EVENT_INTERVAL``, 10 s) is shortened to
 ``--event-interval`` seconds: lease starts and ends then take about a
@@ -30,9 +37,11 @@ second instead of up to fifteen.  What each event does is unchanged.
 """
 
 import argparse
+import contextlib
 import logging
 import os
 import socketserver
+import sqlite3
 import sys
 import threading
 import wsgiref.simple_server
@@ -130,6 +139,9 @@ def main(argv=None):
     from blazar.notification import notifier
 
     db_api.setup_db()
+    with contextlib.closing(sqlite3.connect(
+            os.path.join(options.workdir, 'blazar.sqlite'))) as db:
+        db.execute('PRAGMA journal_mode=WAL')
     notifier.init()
     manager_service.EVENT_INTERVAL = options.event_interval
     manager = manager_service.ManagerService()
