@@ -194,11 +194,11 @@ class CleanDetails(object):
         Masakari's ``update_details`` appends a line and notifies TaskFlow
         with the whole record, which TaskFlow stores again: a line per
         instance costs a rewrite of everything said before, quadratic in
-        the instances.  Here a line that comes less than ``interval`` (a
-        polling round) after the last write waits, with its own timestamp
-        and in order, for the next line that comes later than that, or
-        for the end of the block, however it ends; a line after a quiet
-        spell is written at once.  No line is lost.
+        the instances.  Here a line that comes less than ``interval``
+        after the last write waits, with its own timestamp and in order,
+        for the next line that comes later than that, or for the end of
+        the block, however it ends; a line after a quiet spell is written
+        at once.  Only an engine that dies loses the lines still waiting.
 
         The lines are written by whoever says them, never by a
         greenthread of our own: TaskFlow's serial engine runs ``execute``
