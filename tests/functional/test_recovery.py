@@ -20,6 +20,7 @@ ending every remaining lease), besides what it checks itself.
 """
 
 import collections
+import datetime
 
 import pytest
 
@@ -440,4 +441,26 @@ def test_no_spare_rebuilds_more_instances_at_once_than_its_share(
     busiest, instances = landed.most_common(1)[0]
     assert instances >= 2, landed
     assert cloud.rebuild_peaks()[busiest] == min(per_spare, instances)
+    result.assert_nothing_lost()
+
+
+def test_an_evacuation_waiting_for_its_spare_says_it_starts_when_it_does(
+        runner):
+    """"Evacuating instance ..." is said when the slot is had, not queued.
+
+    One evacuation at a time onto the spare, each lasting 0.5 s: the lines
+    of its instances come an evacuation apart.
+    """
+    cloud = runner.cloud('basic', evacuation_delay=0.5)
+    runner.prepare(cloud, evacuations_per_spare=1)
+    result = runner.fail(cloud, 'compute-1')
+
+    assert result.status == 'finished', result.messages
+    started = sorted(
+        datetime.datetime.fromisoformat(detail['timestamp'])
+        for task in result.result['progress'] for detail in task['details']
+        if detail['message'].startswith('Evacuating instance '))
+    assert len(started) == 3
+    assert all((later - earlier).total_seconds() >= 0.5
+               for earlier, later in zip(started, started[1:])), started
     result.assert_nothing_lost()
