@@ -37,6 +37,10 @@ PLACEMENT_GROUP = 'placement'
 # endpoint, as [nova] and [placement] do.  Its name is the project's, as
 # openstacksdk expects of oslo.config sections.
 MASAKARI_GROUP = 'masakari'
+# The power drivers' own sections: [ironic] chooses the bare-metal endpoint
+# as [nova] does Nova's, [redfish] names each spare's BMC.
+IRONIC_GROUP = 'ironic'
+REDFISH_GROUP = 'redfish'
 
 # The preference criteria that can order spare candidates.  The host name is
 # always the last tie-break so that every engine ranks spares identically.
@@ -338,15 +342,67 @@ api_opts = [
                  help='Upper bound of the delay between two retries.'),
 ]
 
+power_opts = [
+    cfg.StrOpt('power_driver',
+               default='none',
+               help='How the plugin reaches the power of its spares: the '
+                    'name of a masakari_blazar.power_drivers entry point.  '
+                    '"none" leaves power alone; "ironic" drives the Ironic '
+                    'node of each spare (the [ironic] section); "redfish" '
+                    'drives each spare\'s BMC directly (the [redfish] '
+                    'section).  "masakari-blazar check" says whether each '
+                    'spare\'s node or BMC answers, and "pool status" shows '
+                    'its power state.'),
+]
+
 ALL_PLUGIN_OPTS = (pool_opts + blazar_names_opts + placement_opts +
                    claim_opts + fencing_opts + polling_opts +
-                   evacuation_opts + api_opts)
+                   evacuation_opts + api_opts + power_opts)
+
+ironic_opts = [
+    cfg.DictOpt('node_names',
+                default={},
+                help='The Ironic node of each spare that is not named as '
+                     'its Nova compute host, as host:node pairs, where node '
+                     'is a name or a UUID.  A spare not listed is the node '
+                     'named as its host.'),
+]
+
+redfish_opts = [
+    cfg.DictOpt('systems',
+                default={},
+                help='The Redfish system of each spare, as host:URL pairs, '
+                     'the URL that of the system resource on its BMC, such '
+                     'as compute-7:https://10.0.0.17/redfish/v1/Systems/1.  '
+                     'They are reached with the username and password '
+                     'below; give hosts that need credentials of their own '
+                     'in credentials_file instead.'),
+    cfg.StrOpt('username',
+               help='The BMC user of the hosts listed in systems.'),
+    cfg.StrOpt('password',
+               secret=True,
+               help='The BMC password of the hosts listed in systems.'),
+    cfg.StrOpt('credentials_file',
+               help='A JSON file that maps each host to its BMC: '
+                    '{"compute-7": {"system": "https://10.0.0.17/redfish/v1/'
+                    'Systems/1", "username": "...", "password": "...", '
+                    '"verify": true}}.  "verify" is optional and may name a '
+                    'CA bundle.  Keep the file readable by the engine\'s '
+                    'user only.  A host may be in systems or here, not '
+                    'both.'),
+    cfg.StrOpt('verify',
+               default='true',
+               help='Whether the hosts listed in systems are reached over '
+                    'TLS with their certificates verified: "true", '
+                    '"false", or the path of a CA bundle.'),
+]
 
 _ADAPTER_DEFAULTS = {
     BLAZAR_GROUP: 'reservation',
     NOVA_GROUP: 'compute',
     PLACEMENT_GROUP: 'placement',
     MASAKARI_GROUP: 'instance-ha',
+    IRONIC_GROUP: 'baremetal',
 }
 
 
@@ -359,6 +415,8 @@ def register_opts(conf):
         ks_loading.register_adapter_conf_options(
             conf, group, include_deprecated=False)
         conf.set_default('service_type', service_type, group=group)
+    conf.register_opts(ironic_opts, group=IRONIC_GROUP)
+    conf.register_opts(redfish_opts, group=REDFISH_GROUP)
 
 
 # An API that stops answering must not hang a recovery forever: with a
@@ -396,6 +454,8 @@ def list_opts():
         (NOVA_GROUP, _adapter_opts('compute')),
         (PLACEMENT_GROUP, _adapter_opts('placement')),
         (MASAKARI_GROUP, _adapter_opts('instance-ha')),
+        (IRONIC_GROUP, _adapter_opts('baremetal') + ironic_opts),
+        (REDFISH_GROUP, redfish_opts),
     ]
 
 
@@ -440,11 +500,10 @@ def option_problems(conf):
     would fail it after the cloud was changed; reading them all first
     refuses a bad value before anything happens.
     """
-    group = conf[PLUGIN_GROUP]
     problems = []
-    for opt in ALL_PLUGIN_OPTS:
+    for name, opt in _checked_opts():
         try:
-            getattr(group, opt.dest)
+            getattr(conf[name], opt.dest)
         except (cfg.TemplateSubstitutionError, cfg.NoSuchOptError):
             # A default naming another service's option ($state_path),
             # which masakari-engine has; not a value the operator set.
@@ -453,9 +512,17 @@ def option_problems(conf):
             # oslo.config says where the value came from, at length; the
             # file is the operator's, the reason is what to fix.
             reason = str(exc).split(' is not valid: ', 1)[-1]
-            problems.append('[%s] %s: %s' % (PLUGIN_GROUP, opt.dest,
-                                             reason))
+            problems.append('[%s] %s: %s' % (name, opt.dest, reason))
     return problems
+
+
+def _checked_opts():
+    """(group, option) for every option of the plugin's own sections."""
+    for group, opts in ((PLUGIN_GROUP, ALL_PLUGIN_OPTS),
+                        (IRONIC_GROUP, ironic_opts),
+                        (REDFISH_GROUP, redfish_opts)):
+        for opt in opts:
+            yield group, opt
 
 
 def require_valid(conf):

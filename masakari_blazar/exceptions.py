@@ -63,3 +63,7 @@ class SpareUnusable(RecoveryError):
 
 class ClaimError(RecoveryError):
     """A spare could not be claimed, detached or returned."""
+
+
+class PowerError(RecoveryError):
+    """A host's power could not be read or switched through its driver."""

@@ -123,11 +123,11 @@ CLIENT_ERRORS = (blazar_exc.BlazarClientException, nova_exc.ClientException,
 class Caller(object):
     """Runs API calls with bounded retries and one-line failures."""
 
-    def __init__(self, retries, delay, max_delay):
+    def __init__(self, retries, delay, max_delay, transient=is_transient):
         self._retrying = tenacity.Retrying(
             stop=tenacity.stop_after_attempt(retries + 1),
             wait=tenacity.wait_exponential(multiplier=delay, max=max_delay),
-            retry=tenacity.retry_if_exception(is_transient),
+            retry=tenacity.retry_if_exception(transient),
             before_sleep=self._log_retry,
             reraise=True)
 
@@ -146,6 +146,11 @@ class Caller(object):
                                       code=error_code(exc)) from exc
 
     @classmethod
-    def from_conf(cls, group):
+    def from_conf(cls, group, transient=is_transient):
+        """Retries as the plugin's options say; ``transient`` picks which.
+
+        A power driver's library (sushy, openstacksdk) raises errors of its
+        own, so it says itself which of them a repeat may cure.
+        """
         return cls(group.api_retries, group.api_retry_delay,
-                   group.api_retry_max_delay)
+                   group.api_retry_max_delay, transient)

@@ -38,6 +38,9 @@ class SpareRow(object):
     az: typing.Optional[str]
     free: typing.Optional[dict]
     used: typing.Optional[dict]
+    # Filled in only where a power driver manages the spares
+    # (masakari_blazar.power.driver's words, or 'unknown').
+    power: typing.Optional[str] = None
 
 
 def _resources(res):

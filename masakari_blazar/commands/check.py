@@ -35,6 +35,8 @@ from masakari_blazar import conf as mb_conf
 from masakari_blazar.decisions import replenishment
 from masakari_blazar.decisions import spare_pool
 from masakari_blazar import exceptions
+from masakari_blazar.power import driver as power_driver
+from masakari_blazar.power import loader as power_loader
 from masakari_blazar.recovery import replenish
 from masakari_blazar.recovery import spare_recovery
 from masakari_blazar import safe_text
@@ -378,6 +380,45 @@ def check_masakari_account(conf):
                                  conf.os_privileged_user_tenant)))]
 
 
+def check_power(power, rows):
+    """Whether each spare's node or BMC answers, and says it is on.
+
+    A spare that is off while Blazar holds it is down in Nova, which
+    Blazar's host monitor takes for a failure: it heals the spare lease,
+    taking another free host or losing the lease.
+    """
+    if not power.manages_power:
+        return []
+    found = []
+    for row in rows:
+        try:
+            state = power.power_state(row.hostname)
+        except exceptions.RecoveryError as exc:
+            found.append(Finding(ERROR, 'spare %s: %s' % (row.hostname,
+                                                          exc)))
+            continue
+        where = power.target(row.hostname)
+        if state in (power_driver.OFF, power_driver.POWERING_OFF):
+            found.append(Finding(WARNING, 'spare %s is %s (%s) while it is '
+                                 'a spare: Nova will call it down, and '
+                                 'Blazar\'s host monitor heals its lease; '
+                                 'power it on' % (row.hostname, state,
+                                                  where)))
+        else:
+            found.append(Finding(OK, 'spare %s: %s answers; the host is '
+                                 '%s' % (row.hostname, where,
+                                         state or 'in an unknown state')))
+    return found
+
+
+def _power_driver(found, conf, recovery):
+    try:
+        return power_loader.load(conf, recovery.clients)
+    except exceptions.ConfigError as exc:
+        found.append(Finding(ERROR, str(exc)))
+        return None
+
+
 def read_options(conf):
     """Read every plugin option; a value oslo.config refuses is an ERROR."""
     return [Finding(ERROR, problem)
@@ -466,6 +507,9 @@ def run(conf):
         return found
     found.extend(check_leases(leases, rows, opts,
                               recovery.inventory.spare_project()))
+    power = _power_driver(found, conf, recovery)
+    if power is not None:
+        found.extend(check_power(power, rows))
     segments, unread = masakari_api.MasakariApi(
         conf, recovery.clients).segments_or_reason()
     if unread:

@@ -37,6 +37,7 @@ from masakari_blazar.decisions import resource_request
 from masakari_blazar.decisions import segments as segments_mod
 from masakari_blazar.decisions import stalled_claims
 from masakari_blazar import exceptions
+from masakari_blazar.power import loader as power_loader
 from masakari_blazar.recovery import spare_recovery
 
 # The exit status when the pool is below pool_min_size, for monitoring.
@@ -137,6 +138,25 @@ def plan_headroom(recovery, would_move, free_spares, segment_hosts=None):
             'limit': limit.to_dict() if limit else None}
 
 
+def read_power(power, rows):
+    """Fill in each spare's power state; notes on those not read.
+
+    A BMC that does not answer leaves the rest of the pool worth seeing,
+    so its spare shows ``unknown`` and a note says why.
+    """
+    if not power.manages_power:
+        return []
+    notes = []
+    for row in rows:
+        try:
+            row.power = power.power_state(row.hostname) or 'unknown'
+        except exceptions.RecoveryError as exc:
+            row.power = 'unknown'
+            notes.append('the power of %s was not read: %s' % (
+                row.hostname, exc))
+    return notes
+
+
 def stalled(recovery, masakari, segments, rows):
     """Lines on the claimed spares whose recovery has stopped for good."""
     names = {member.uuid: member.name for segment in segments
@@ -166,6 +186,7 @@ def main(conf, output_format='table'):
     status and a person still reads everything.
     """
     recovery = spare_recovery.SpareRecovery(conf)
+    power = power_loader.load(conf, recovery.clients)
     masakari = masakari_api.MasakariApi(conf, recovery.clients)
     segments, unread = masakari.segments_or_reason()
     result = report(recovery, evacuees.selector(conf),
@@ -173,6 +194,7 @@ def main(conf, output_format='table'):
     result['notes'] = [] if unread is None else [
         'Masakari\'s segments were not read (%s): the headroom is planned '
         'without the same_segment preference' % unread]
+    result['notes'].extend(read_power(power, result['spares']))
     result['attention'] = []
     if unread is None:
         try:

@@ -43,11 +43,16 @@ def resources(res):
 
 
 def pool_table(rows):
-    """The spare pool, from :func:`pool_reader.pool_rows`."""
+    """The spare pool, from :func:`pool_reader.pool_rows`.
+
+    The POWER column shows only where a power driver read it.
+    """
+    columns = [('host', 'SPARE'), ('lease', 'LEASE'), ('az', 'AZ'),
+               ('free', 'FREE (vCPU / RAM / disk)'), ('used', 'USED')]
+    if any(r.power is not None for r in rows):
+        columns.append(('power', 'POWER'))
+    columns.append(('state', 'STATE'))
     return table([{'host': r.hostname, 'lease': r.lease, 'state': r.state,
                    'az': r.az or '-', 'free': resources(r.free),
-                   'used': resources(r.used)}
-                  for r in rows],
-                 [('host', 'SPARE'), ('lease', 'LEASE'), ('az', 'AZ'),
-                  ('free', 'FREE (vCPU / RAM / disk)'),
-                  ('used', 'USED'), ('state', 'STATE')])
+                   'used': resources(r.used), 'power': r.power or '-'}
+                  for r in rows], columns)

@@ -25,7 +25,8 @@ from masakari_blazar import conf as mb_conf
 from masakari_blazar import exceptions
 
 GROUPS = (mb_conf.PLUGIN_GROUP, mb_conf.BLAZAR_GROUP, mb_conf.NOVA_GROUP,
-          mb_conf.PLACEMENT_GROUP, mb_conf.MASAKARI_GROUP)
+          mb_conf.PLACEMENT_GROUP, mb_conf.MASAKARI_GROUP,
+          mb_conf.IRONIC_GROUP, mb_conf.REDFISH_GROUP)
 SAMPLE = os.path.join(os.path.dirname(__file__), '..', '..', 'etc',
                       'masakari', 'masakari-blazar.conf.sample')
 OPTION_LINE = re.compile(r'^#(\w+) =')
