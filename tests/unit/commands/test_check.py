@@ -24,7 +24,9 @@ import pytest
 from masakari_blazar.cloud import pool_reader
 from masakari_blazar.commands import check
 from masakari_blazar.decisions import segments
+from masakari_blazar import exceptions
 from masakari_blazar.local import engine as local_engine
+from masakari_blazar.power import unmanaged
 
 SHIPPED = os.path.join(os.path.dirname(__file__), '..', '..', '..', 'etc',
                        'masakari', 'masakari-custom-recovery-methods.conf')
@@ -289,3 +291,43 @@ def test_no_segment_at_all_is_a_warning():
     found = check.check_segments([], set(), set())
 
     assert levels(found) == [check.WARNING]
+
+
+class _Power(object):
+    manages_power = True
+
+    def __init__(self, states):
+        self.states = states
+
+    def power_state(self, host):
+        state = self.states[host]
+        if isinstance(state, Exception):
+            raise state
+        return state
+
+    def target(self, host):
+        return 'BMC of %s' % host
+
+
+def test_power_each_spares_bmc_answers_and_a_spare_off_is_a_warning():
+    rows = [row(name, 'lease')
+            for name in ('spare-1', 'spare-2', 'spare-3', 'spare-4')]
+    found = check.check_power(_Power({
+        'spare-1': 'on', 'spare-2': 'off', 'spare-3': None,
+        'spare-4': exceptions.PowerError('reading the power state of '
+                                         'spare-4 failed: HTTP 401')}), rows)
+    assert found == [
+        check.Finding(check.OK, 'spare spare-1: BMC of spare-1 answers; the '
+                      'host is on'),
+        check.Finding(check.WARNING, 'spare spare-2 is off (BMC of spare-2) '
+                      'while it is a spare: Nova will call it down, and '
+                      'Blazar\'s host monitor heals its lease; power it on'),
+        check.Finding(check.OK, 'spare spare-3: BMC of spare-3 answers; the '
+                      'host is in an unknown state'),
+        check.Finding(check.ERROR, 'spare spare-4: reading the power state of '
+                      'spare-4 failed: HTTP 401')]
+
+
+def test_power_without_a_driver_says_nothing():
+    assert check.check_power(unmanaged.Unmanaged(None, None),
+                             [row('spare-1', 'lease')]) == []

@@ -16,6 +16,9 @@
 
 from masakari_blazar.cloud import pool_reader
 from masakari_blazar.commands import pool_status
+from masakari_blazar.commands import tables
+from masakari_blazar import exceptions
+from masakari_blazar.power import unmanaged
 
 
 def row(name, state='free'):
@@ -41,3 +44,48 @@ def test_warns_of_an_empty_pool():
 
 def test_a_minimum_of_zero_never_warns():
     assert pool_status.warnings([], 0) == []
+
+
+class _Power(object):
+    """A driver whose BMCs say what the test gives, or fail."""
+
+    manages_power = True
+
+    def __init__(self, states):
+        self.states = states
+
+    def power_state(self, host):
+        state = self.states[host]
+        if isinstance(state, Exception):
+            raise state
+        return state
+
+    def target(self, host):
+        return 'BMC of %s' % host
+
+
+def test_the_power_of_each_spare_is_read_and_a_failure_noted():
+    rows = [row('spare-1', 'free'), row('spare-2', 'free'),
+            row('spare-3', 'free')]
+    notes = pool_status.read_power(_Power({
+        'spare-1': 'on', 'spare-2': None,
+        'spare-3': exceptions.PowerError('the BMC refused')}), rows)
+    assert [r.power for r in rows] == ['on', 'unknown', 'unknown']
+    assert notes == ['the power of spare-3 was not read: the BMC refused']
+
+
+def test_without_a_power_driver_nothing_is_read():
+    rows = [row('spare-1', 'free')]
+    assert pool_status.read_power(unmanaged.Unmanaged(None, None), rows) == \
+        []
+    assert rows[0].power is None
+
+
+def test_the_table_shows_power_only_where_it_was_read():
+    rows = [row('spare-1')]
+    assert 'POWER' not in tables.pool_table(rows)
+    rows[0].power = 'off'
+    table = tables.pool_table(rows)
+    header = table.splitlines()[0]
+    assert 'POWER' in header
+    assert header.index('POWER') < header.index('STATE')
