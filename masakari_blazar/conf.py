@@ -353,6 +353,15 @@ power_opts = [
                     'section).  "masakari-blazar check" says whether each '
                     'spare\'s node or BMC answers, and "pool status" shows '
                     'its power state.'),
+    cfg.IntOpt('power_on_timeout',
+               default=900,
+               min=1,
+               help='Seconds a cold spare may take from being powered on '
+                    'until its nova-compute reports up, and then until '
+                    'Blazar holds it reservable.  Servers often take 5 to '
+                    '10 minutes to pass their firmware\'s checks and '
+                    'boot; a spare that takes longer stays cold, and the '
+                    'warm-up says so.'),
 ]
 
 ALL_PLUGIN_OPTS = (pool_opts + blazar_names_opts + placement_opts +

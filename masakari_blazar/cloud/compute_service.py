@@ -40,6 +40,37 @@ from masakari_blazar import conf as mb_conf
 from masakari_blazar import exceptions
 
 
+def find_service(clients, host_name, advice):
+    """The nova-compute service of ``host_name``; ``advice`` if none."""
+    services = clients.call(
+        'Nova', 'GET /os-services?host=%s&binary=nova-compute' % host_name,
+        clients.nova.services.list, host=host_name, binary='nova-compute')
+    if not services:
+        raise exceptions.RecoveryError(
+            'Nova has no nova-compute service on %s: %s' % (host_name,
+                                                            advice))
+    return services[0]
+
+
+def set_enabled(clients, host_name, enabled, reason=None):
+    """Enable, or disable with ``reason``, a host's nova-compute.
+
+    A spare that is about to be powered off is disabled first, so that
+    the scheduler never sees it as a plain enabled host; Nova keeps a
+    service disabled across reboots, so it is enabled again only once
+    it is back.
+    """
+    service = find_service(clients, host_name,
+                           'is it a compute host?')
+    services = clients.nova.services
+    if enabled and service.status != 'enabled':
+        clients.call('Nova', 'PUT /os-services/%s (enable)' % service.id,
+                     services.enable, service.id)
+    elif not enabled and service.status != 'disabled':
+        clients.call('Nova', 'PUT /os-services/%s (disable)' % service.id,
+                     services.disable_log_reason, service.id, reason)
+
+
 class ServiceStillUp(exceptions.RecoveryError):
     """Nova still reports the failed host's service up after the timeout."""
 
@@ -57,15 +88,8 @@ class ServiceShutdown(object):
         self.clock = clock
 
     def _service(self, host_name):
-        services = self.clients.call(
-            'Nova', 'GET /os-services?host=%s&binary=nova-compute'
-            % host_name, self.clients.nova.services.list, host=host_name,
-            binary='nova-compute')
-        if not services:
-            raise exceptions.RecoveryError(
-                'Nova has no nova-compute service on %s: check the host name '
-                'that the monitor reported' % host_name)
-        return services[0]
+        return find_service(self.clients, host_name,
+                            'check the host name that the monitor reported')
 
     def _update(self, call, fn, *args):
         return self.clients.call('Nova', call, fn, *args)

@@ -66,6 +66,10 @@ class Claim(object):
     #: The availability-zone aggregate the recovery added the spare to,
     #: which ``return`` takes it out of before Blazar registers it again.
     joined: typing.Optional[str] = None
+    #: A cold spare: powered off, held here by the pool itself (no
+    #: notification), so that no recovery claims it and nothing loses it
+    #: while it is outside Blazar (see ``decisions/cold_spares``).
+    cold: bool = False
 
     def encode(self):
         """JSON within Nova's 255-character limit on metadata values.
@@ -76,6 +80,8 @@ class Claim(object):
                 'group': self.group, 'lease': self.lease}
         if self.joined:
             data['joined'] = self.joined
+        if self.cold:
+            data['cold'] = True
         value = json.dumps(data, sort_keys=True)
         if len(value) > MAX_VALUE:
             data['lease'] = None
@@ -88,7 +94,7 @@ class Claim(object):
             data = json.loads(value)
             return cls(hostname, data['notification'], data['since'],
                        data.get('group'), data.get('lease'),
-                       data.get('joined'))
+                       data.get('joined'), bool(data.get('cold')))
         except (ValueError, KeyError, TypeError):
             # Someone edited the aggregate by hand.  Keeping the spare
             # claimed is the safe reading: it is never handed out twice.
@@ -97,6 +103,8 @@ class Claim(object):
     @property
     def owner(self):
         """Who holds the spare, for reports."""
+        if self.cold:
+            return 'the cold pool'
         if self.notification is None:
             return 'an unknown recovery'
         return 'notification %s' % self.notification
@@ -214,10 +222,11 @@ class Ledger(object):
                 raise
             LOG.info('%s was no longer in aggregate %s', hostname, self.name)
 
-    def record(self, hostname, notification, group=None, lease=None):
+    def record(self, hostname, notification, group=None, lease=None,
+               cold=False):
         claim = Claim(hostname, notification,
                       timeutils.utcnow().isoformat(timespec='seconds'),
-                      group, lease)
+                      group, lease, cold=cold)
         self._set({KEY_PREFIX + hostname: claim.encode()})
         return claim
 

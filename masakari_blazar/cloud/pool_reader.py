@@ -41,6 +41,7 @@ class SpareRow(object):
     # Filled in only where a power driver manages the spares
     # (masakari_blazar.power.driver's words, or 'unknown').
     power: typing.Optional[str] = None
+    cold: bool = False
 
 
 def _resources(res):
@@ -49,6 +50,10 @@ def _resources(res):
 
 def claim_state(claim):
     """How ``pool status`` shows a claimed spare."""
+    if claim.cold:
+        return ('cold since %s (powered off, outside Blazar); "masakari-'
+                'blazar pool warm %s" warms it' % (claim.since,
+                                                   claim.hostname))
     if claim.notification is None:
         return ('claimed by unknown (in the claim aggregate without a '
                 'record); "masakari-blazar return %s" frees it' %
@@ -86,5 +91,6 @@ def pool_rows(recovery):
         rows.append(SpareRow(
             hostname, leases[hostname], state,
             hosts.home_az(hostname, aggregates, inv.names),
-            _resources(free), _resources(used)))
+            _resources(free), _resources(used),
+            cold=hostname in claims and claims[hostname].cold))
     return rows

@@ -42,6 +42,20 @@ def cmd_pool_status():
     return pool_status.main(CONF, CONF.command.format)
 
 
+def cmd_pool_cool():
+    """Power a free spare off, keeping it out of Blazar until warmed."""
+    from masakari_blazar.commands import cold_spares
+    return cold_spares.main(CONF, CONF.command.host_name, warm=False,
+                            dry_run=CONF.command.dry_run)
+
+
+def cmd_pool_warm():
+    """Power a cold spare on and make it a free spare again."""
+    from masakari_blazar.commands import cold_spares
+    return cold_spares.main(CONF, CONF.command.host_name, warm=True,
+                            dry_run=CONF.command.dry_run)
+
+
 def cmd_plan():
     """Show what a failure of HOST would do now, changing nothing."""
     from masakari_blazar.commands import plan
@@ -136,6 +150,22 @@ def add_command_parsers(subparsers):
                         default='table',
                         help='Output format; openmetrics for monitoring.')
     status.set_defaults(func=cmd_pool_status)
+    for name, func, text in (
+            ('cool', cmd_pool_cool,
+             'Record the free spare HOST as cold in the claim ledger, '
+             'disable its nova-compute, take it out of its lease and of '
+             'Blazar, and power it off through [masakari_blazar] '
+             'power_driver.'),
+            ('warm', cmd_pool_warm,
+             'Power the cold spare HOST on, wait until its nova-compute is '
+             'up, register it in Blazar, enable it, and give it a spare '
+             'lease again.')):
+        command = _add(pool, name, func, text, section='Cold spares')
+        command.add_argument('host_name', metavar='HOST',
+                             help='The spare to %s.' % name)
+        command.add_argument('--dry-run', action='store_true',
+                             help='Show the steps without making them.')
+        command.set_defaults(func=func)
 
     plan = _add(subparsers, 'plan', cmd_plan,
                 'A dry run of the recovery of HOST as if it failed now.  '

@@ -398,7 +398,18 @@ def check_power(power, rows):
                                                           exc)))
             continue
         where = power.target(row.hostname)
-        if state in (power_driver.OFF, power_driver.POWERING_OFF):
+        off = state in (power_driver.OFF, power_driver.POWERING_OFF)
+        if row.cold and off:
+            found.append(Finding(OK, 'cold spare %s: %s answers; the host '
+                                 'is %s' % (row.hostname, where, state)))
+        elif row.cold:
+            found.append(Finding(WARNING, 'cold spare %s is %s (%s): a '
+                                 'warm-up may be under way, or someone '
+                                 'powered it on; "masakari-blazar pool warm '
+                                 '%s" finishes it' % (
+                                     row.hostname, state or 'in an unknown '
+                                     'state', where, row.hostname)))
+        elif off:
             found.append(Finding(WARNING, 'spare %s is %s (%s) while it is '
                                  'a spare: Nova will call it down, and '
                                  'Blazar\'s host monitor heals its lease; '

@@ -158,6 +158,9 @@ def refusal(state):
     if not state.known:
         return ('unknown host %s: Nova has no nova-compute service of that '
                 'name' % name)
+    if state.claim and state.claim.cold:
+        return ('%s is a cold spare, powered off: "masakari-blazar pool '
+                'warm %s" powers it on and returns it' % (name, name))
     if state.problem:
         # Nova refuses to force a service up while "done" evacuation
         # migrations from its host remain; a starting nova-compute

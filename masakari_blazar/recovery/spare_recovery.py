@@ -528,32 +528,36 @@ class SpareRecovery(object):
 
         :returns: one-line accounts of what was done.
         """
-        hostname = state.hostname
         report = []
         for step in self.return_steps(state):
-            if step.action == host_return.LEAVE_ZONE:
-                report.extend(self.admission.leave_aggregate(
-                    hostname, state.joined_aggregate))
-            elif step.action == host_return.LEAVE_RESERVATIONS:
-                report.extend(self.admission.leave_reservations(hostname))
-            elif step.action == host_return.DELETE_PROVIDER:
-                report.extend(
-                    self.admission.delete_reservation_provider(hostname))
-            elif step.action == host_return.LEAVE_FREEPOOL:
-                report.extend(self.admission.leave_freepool(hostname))
-            elif step.action == host_return.REGISTER:
-                self.leases.register(hostname)
-                report.append('Registered %s in Blazar' % hostname)
-            elif step.action == host_return.LEASE:
-                lease = self.leases.create_lease(hostname)
-                report.append('Returned %s to the spare pool (lease %s)' % (
-                    hostname, lease.get('name') if isinstance(lease, dict)
-                    else spare_pool.spare_lease_name(
-                        self.opts.spare_lease_prefix, hostname)))
-            elif step.action == host_return.DROP_CLAIM:
-                self.ledger.remove(hostname)
-                report.append('Released the claim on %s' % hostname)
+            report.extend(self.return_step(state, step))
         return report
+
+    def return_step(self, state, step):
+        """Make one of :meth:`return_steps`; returns what was done."""
+        hostname = state.hostname
+        if step.action == host_return.LEAVE_ZONE:
+            return self.admission.leave_aggregate(hostname,
+                                                  state.joined_aggregate)
+        if step.action == host_return.LEAVE_RESERVATIONS:
+            return self.admission.leave_reservations(hostname)
+        if step.action == host_return.DELETE_PROVIDER:
+            return self.admission.delete_reservation_provider(hostname)
+        if step.action == host_return.LEAVE_FREEPOOL:
+            return self.admission.leave_freepool(hostname)
+        if step.action == host_return.REGISTER:
+            self.leases.register(hostname)
+            return ['Registered %s in Blazar' % hostname]
+        if step.action == host_return.LEASE:
+            lease = self.leases.create_lease(hostname)
+            return ['Returned %s to the spare pool (lease %s)' % (
+                hostname, lease.get('name') if isinstance(lease, dict)
+                else spare_pool.spare_lease_name(
+                    self.opts.spare_lease_prefix, hostname))]
+        if step.action == host_return.DROP_CLAIM:
+            self.ledger.remove(hostname)
+            return ['Released the claim on %s' % hostname]
+        raise ValueError('not a step of a return: %s' % step.action)
 
 
 def _busy(view):

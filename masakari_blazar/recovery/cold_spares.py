@@ -1,0 +1,189 @@
+# Copyright 2026 The masakari-blazar Authors.
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+"""Cooling a free spare down, and warming a cold one up again.
+
+The steps are decided by :mod:`masakari_blazar.decisions.cold_spares`
+from the state read afresh, and made here.  What touches the pool (the
+ledger, Blazar's leases and hosts) runs under the claim lock, as a claim
+does; the waits for a host to boot run outside it, so that a warm-up
+never holds up a recovery.
+"""
+
+import itertools
+import time
+
+from masakari_blazar.cloud import claim_lock
+from masakari_blazar.cloud import compute_service
+from masakari_blazar.cloud import host_state
+from masakari_blazar.decisions import cold_spares as decide
+from masakari_blazar import exceptions
+
+# Steps made without the claim lock: powering, and waiting for the host
+# or for Blazar.  The host stays recorded cold in the ledger meanwhile,
+# so no recovery claims it.
+UNLOCKED = (decide.POWER_OFF, decide.POWER_ON, decide.WAIT_UP,
+            decide.WAIT_RESERVABLE)
+
+
+class ColdSpares(object):
+    """Cools and warms the spares of ``recovery`` through ``power``.
+
+    :param recovery: a
+        :class:`masakari_blazar.recovery.spare_recovery.SpareRecovery`.
+    :param power: the configured
+        :class:`masakari_blazar.power.driver.PowerDriver`.
+    """
+
+    def __init__(self, recovery, power, sleep=time.sleep,
+                 clock=time.monotonic):
+        self.recovery = recovery
+        self.power = power
+        self.opts = recovery.opts
+        self.sleep = sleep
+        self.clock = clock
+
+    def read(self, hostname):
+        """The host's :class:`HostState` and :class:`PowerFacts`."""
+        state = host_state.read_state(self.recovery, hostname)
+        service = self.recovery.inventory.services().get(hostname) or {}
+        facts = decide.PowerFacts(
+            power=(self.power.power_state(hostname)
+                   if self.power.manages_power and state.known else None),
+            service_enabled=service.get('status') == 'enabled',
+            service_up=_up(service))
+        return state, facts
+
+    def cool_plan(self, hostname):
+        """``(state, steps)`` that would cool ``hostname``, or a refusal."""
+        state, facts = self.read(hostname)
+        refusal = decide.cool_refusal(state, facts, self.power.manages_power)
+        if refusal:
+            raise exceptions.RecoveryError(refusal)
+        return state, decide.cool_steps(state, facts,
+                                        self.opts.claim_aggregate)
+
+    def warm_plan(self, hostname):
+        """``(state, steps)`` that would warm ``hostname``, or a refusal."""
+        state, facts = self.read(hostname)
+        refusal = decide.warm_refusal(state) or (
+            None if self.power.manages_power else
+            'cannot warm %s: [masakari_blazar] power_driver is none; set it '
+            'to the driver that cooled it' % hostname)
+        if refusal:
+            raise exceptions.RecoveryError(refusal)
+        return state, decide.warm_steps(state, facts,
+                                        self.recovery.return_steps(state))
+
+    def cool(self, hostname, report):
+        """Make a free spare cold; ``report`` gets a line per step done."""
+        state, steps = self.cool_plan(hostname)
+        self._run(steps, lambda step: self._cool_step(state, step, report))
+
+    def warm(self, hostname, report):
+        """Make a cold spare a free spare again, waiting for it to boot.
+
+        A spare that does not come up within ``power_on_timeout`` stays
+        cold (recorded in the ledger, outside Blazar), and the error says
+        so; warming it again carries on where this stopped.
+        """
+        state, steps = self.warm_plan(hostname)
+        self._run(steps, lambda step: self._warm_step(state, step, report))
+
+    def _run(self, steps, make):
+        """Make ``steps`` in order, each run of locked ones under one lock."""
+        for unlocked, run in itertools.groupby(
+                steps, lambda step: step.action in UNLOCKED):
+            if unlocked:
+                for step in run:
+                    make(step)
+                continue
+            with claim_lock.spare_pool_lock(self.recovery.conf):
+                for step in run:
+                    make(step)
+
+    def _cool_step(self, state, step, report):
+        recovery = self.recovery
+        hostname = state.hostname
+        if step.action == decide.RECORD:
+            # The anchor decides, as for a claim: a recovery that claimed
+            # the spare since it was read holds it now.
+            if not recovery.ledger.anchor(hostname):
+                raise exceptions.RecoveryError(
+                    '%s was claimed meanwhile: it stays warm' % hostname)
+            recovery.ledger.record(hostname, None, lease=state.spare_lease,
+                                   cold=True)
+            report('Recorded %s as cold in aggregate %s' % (
+                hostname, self.opts.claim_aggregate))
+        elif step.action == decide.DISABLE:
+            compute_service.set_enabled(recovery.clients, hostname, False,
+                                        decide.DISABLED_REASON)
+            report('Disabled nova-compute on %s' % hostname)
+        elif step.action == decide.DETACH:
+            inv = recovery.inventory
+            spare = [s for s in inv.spares(inv.leases(), inv.blazar_hosts(),
+                                           inv.allocations())
+                     if s.hostname == hostname]
+            held = set(recovery.ledger.read()) - {hostname}
+            report('Spare %s: %s' % (hostname, recovery.leases.detach(
+                spare[0], held)))
+        elif step.action == decide.UNREGISTER:
+            found = recovery.leases.find_host(hostname)
+            if found is not None:
+                recovery.leases.delete_host(found['id'], hostname)
+            report('Removed %s from Blazar' % hostname)
+        elif step.action == decide.POWER_OFF:
+            self.power.power_off(hostname)
+            report('Asked %s to power %s off' % (
+                self.power.target(hostname), hostname))
+
+    def _warm_step(self, state, step, report):
+        hostname = state.hostname
+        if step.action == decide.POWER_ON:
+            self.power.power_on(hostname)
+            report('Asked %s to power %s on' % (self.power.target(hostname),
+                                                hostname))
+        elif step.action == decide.WAIT_UP:
+            self._wait(hostname, lambda: _up(
+                self.recovery.inventory.services().get(hostname) or {}),
+                'nova-compute to report up')
+            report('nova-compute on %s reports up' % hostname)
+        elif step.action == decide.ENABLE:
+            compute_service.set_enabled(self.recovery.clients, hostname,
+                                        True)
+            report('Enabled nova-compute on %s' % hostname)
+        elif step.action == decide.WAIT_RESERVABLE:
+            self._wait(hostname, lambda: self._reservable(hostname),
+                       'Blazar to hold it reservable')
+        else:
+            for line in self.recovery.return_step(state, step):
+                report(line)
+
+    def _reservable(self, hostname):
+        found = self.recovery.leases.find_host(hostname)
+        return found is not None and found.get('reservable', True) is True
+
+    def _wait(self, hostname, ready, what):
+        deadline = self.clock() + self.opts.power_on_timeout
+        while not ready():
+            if self.clock() >= deadline:
+                raise exceptions.RecoveryError(
+                    '%s is still cold: waited %d s for %s ([masakari_blazar] '
+                    'power_on_timeout); check its console, then warm it '
+                    'again' % (hostname, self.opts.power_on_timeout, what))
+            self.sleep(self.opts.poll_interval)
+
+
+def _up(service):
+    """Whether Nova reports the service up (disabled or not)."""
+    return service.get('state') == 'up' and not service.get('forced_down')
