@@ -353,6 +353,16 @@ power_opts = [
                     'section).  "masakari-blazar check" says whether each '
                     'spare\'s node or BMC answers, and "pool status" shows '
                     'its power state.'),
+    cfg.IntOpt('warm_spares',
+               min=0,
+               help='How many free spares "masakari-blazar pool balance" '
+                    'keeps powered on; the other free spares it cools: '
+                    'powered off, disabled in Nova and outside Blazar, '
+                    'recorded in the claim ledger.  A recovery does not '
+                    'use a cold spare until it is warmed, so keep as many '
+                    'warm as the failures you must absorb at once.  Unset '
+                    '(the default): every spare stays as it is, warm unless '
+                    'an operator cooled it.  Needs a power_driver.'),
     cfg.IntOpt('power_on_timeout',
                default=900,
                min=1,

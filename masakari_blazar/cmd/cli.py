@@ -56,6 +56,12 @@ def cmd_pool_warm():
                             dry_run=CONF.command.dry_run)
 
 
+def cmd_pool_balance():
+    """Cool or warm spares until warm_spares free spares are warm."""
+    from masakari_blazar.commands import cold_spares
+    return cold_spares.balance(CONF, dry_run=CONF.command.dry_run)
+
+
 def cmd_plan():
     """Show what a failure of HOST would do now, changing nothing."""
     from masakari_blazar.commands import plan
@@ -166,6 +172,14 @@ def add_command_parsers(subparsers):
         command.add_argument('--dry-run', action='store_true',
                              help='Show the steps without making them.')
         command.set_defaults(func=func)
+    balance = _add(pool, 'balance', cmd_pool_balance,
+                   'Cool the free spares beyond [masakari_blazar] '
+                   'warm_spares, or warm cold ones up to it, keeping the '
+                   'warm ones spread over the zones.  Exits 1 if a spare '
+                   'failed.', section='Cold spares')
+    balance.add_argument('--dry-run', action='store_true',
+                         help='Show which spares would be cooled or warmed.')
+    balance.set_defaults(func=cmd_pool_balance)
 
     plan = _add(subparsers, 'plan', cmd_plan,
                 'A dry run of the recovery of HOST as if it failed now.  '

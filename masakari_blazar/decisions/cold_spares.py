@@ -172,3 +172,41 @@ def warm_steps(state, facts, return_steps):
                 name))
         todo.append(step)
     return todo
+
+
+def balance(warm, cold, warm_count):
+    """Which spares to cool, and which to warm, to keep ``warm_count`` warm.
+
+    Cold spares are not used by a recovery until they are warm, so the
+    warm ones are kept spread over the zones: each spare cooled is taken
+    from the zone with the most warm spares, and each one warmed goes to
+    the zone with the fewest, so that a zone keeps a warm spare as long as
+    the count allows.  Ties go by zone name, then by host name, so that
+    every run chooses alike.
+
+    :param warm: ``(hostname, zone)`` of the free, healthy, warm spares.
+    :param cold: ``(hostname, zone)`` of the cold spares.
+    :param warm_count: how many free spares to keep warm; None leaves
+        the pool as the operator made it.
+    :returns: ``(to_cool, to_warm)``, lists of host names.
+    """
+    if warm_count is None:
+        return [], []
+    by_zone = {}
+    for name, zone in warm:
+        by_zone.setdefault(zone or '', []).append(name)
+    to_cool = []
+    for _ in range(len(warm) - warm_count):
+        zone = max(sorted(by_zone), key=lambda z: len(by_zone[z]))
+        to_cool.append(sorted(by_zone[zone]).pop())
+        by_zone[zone].remove(to_cool[-1])
+    to_warm = []
+    waiting = sorted(cold)
+    for _ in range(min(len(cold), warm_count - len(warm))):
+        zone_of = dict(waiting)
+        name = min((name for name, _ in waiting), key=lambda n: (
+            len(by_zone.get(zone_of[n] or '', [])), n))
+        to_warm.append(name)
+        by_zone.setdefault(zone_of[name] or '', []).append(name)
+        waiting = [entry for entry in waiting if entry[0] != name]
+    return to_cool, to_warm

@@ -26,6 +26,7 @@ import time
 from masakari_blazar.cloud import claim_lock
 from masakari_blazar.cloud import compute_service
 from masakari_blazar.cloud import host_state
+from masakari_blazar.cloud import pool_reader
 from masakari_blazar.decisions import cold_spares as decide
 from masakari_blazar import exceptions
 
@@ -99,6 +100,51 @@ class ColdSpares(object):
         """
         state, steps = self.warm_plan(hostname)
         self._run(steps, lambda step: self._warm_step(state, step, report))
+
+    def balance_plan(self):
+        """``(to_cool, to_warm)`` to keep ``warm_spares`` free spares warm.
+
+        Only free, healthy spares count as warm: a claimed one is at work,
+        and an unhealthy one would not take instances anyway.
+        """
+        rows = pool_reader.pool_rows(self.recovery)
+        return decide.balance(
+            [(r.hostname, r.az) for r in rows
+             if r.state == pool_reader.FREE and not r.cold],
+            [(r.hostname, r.az) for r in rows if r.cold],
+            self.opts.warm_spares)
+
+    def balance(self, to_cool, to_warm, report):
+        """Cool and warm the spares :meth:`balance_plan` chose.
+
+        The spares to warm are all powered on first, so that they boot
+        together; each is then finished as it comes up.  A spare that
+        fails does not stop the others.
+
+        :returns: the one-line failures, by host name.
+        """
+        failed = {}
+        for hostname in to_warm:
+            self._attempt(failed, hostname, self._power_on, hostname, report)
+        for hostname in to_cool:
+            self._attempt(failed, hostname, self.cool, hostname, report)
+        for hostname in to_warm:
+            if hostname not in failed:
+                self._attempt(failed, hostname, self.warm, hostname, report)
+        return failed
+
+    def _power_on(self, hostname, report):
+        state, steps = self.warm_plan(hostname)
+        for step in steps:
+            if step.action == decide.POWER_ON:
+                self._warm_step(state, step, report)
+
+    @staticmethod
+    def _attempt(failed, hostname, fn, *args):
+        try:
+            fn(*args)
+        except exceptions.RecoveryError as exc:
+            failed[hostname] = str(exc)
 
     def _run(self, steps, make):
         """Make ``steps`` in order, each run of locked ones under one lock."""

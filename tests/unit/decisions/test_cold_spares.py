@@ -141,3 +141,22 @@ def test_a_cold_claim_survives_the_ledger():
     assert decoded.owner == 'the cold pool'
     assert not ledger.Claim.decode(
         'spare-1', ledger.Claim('spare-1', 'n-1', '').encode()).cold
+
+
+@pytest.mark.parametrize('warm,cold_ones,count,expected', [
+    # Unset: nothing changes, whatever the pool.
+    ([('s1', 'az1')], [('s2', 'az1')], None, ([], [])),
+    # Too many warm: the zone with the most gives one, the last name.
+    ([('s1', 'az1'), ('s2', 'az1'), ('s3', 'az2')], [], 2, (['s2'], [])),
+    ([('s1', 'az1'), ('s2', 'az1'), ('s3', 'az2')], [], 0,
+     (['s2', 's1', 's3'], [])),
+    # Too few: the zone with the fewest warm gets one first.
+    ([('s1', 'az1')], [('s2', 'az1'), ('s3', 'az2'), ('s4', 'az2')], 3,
+     ([], ['s3', 's2'])),
+    # No more cold spares than there are.
+    ([], [('s2', None)], 5, ([], ['s2'])),
+    ([('s1', 'az1')], [('s2', 'az1')], 1, ([], [])),
+])
+def test_balance_keeps_the_warm_spares_spread_over_the_zones(
+        warm, cold_ones, count, expected):
+    assert cold.balance(warm, cold_ones, count) == expected
