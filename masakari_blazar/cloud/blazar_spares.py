@@ -68,7 +68,7 @@ class SpareLeases(object):
         :returns: a one-line account of what was done.
         """
         if spare.lease_size <= 1:
-            self._delete_lease(spare.lease_id)
+            self.delete_lease(spare.lease_id)
             how = 'deleted its spare lease %s' % spare.lease_name
         elif self._reallocate(spare):
             how = ('swapped it out of lease %s with the reallocate API' %
@@ -80,7 +80,7 @@ class SpareLeases(object):
         self.delete_host(spare.blazar_host_id, spare.hostname)
         return '%s; removed it from Blazar' % how
 
-    def _delete_lease(self, lease_id):
+    def delete_lease(self, lease_id):
         try:
             self.call('Blazar', 'DELETE /leases/%s' % lease_id,
                       self._blazar.lease.delete, lease_id)
@@ -141,7 +141,7 @@ class SpareLeases(object):
             str(a['resource_id']) != str(spare.blazar_host_id) and
             names.get(str(a['resource_id'])) not in held_elsewhere)
         self.ledger.mark_pending(others, spare.lease_name)
-        self._delete_lease(spare.lease_id)
+        self.delete_lease(spare.lease_id)
         for hostname in others:
             self.create_lease(hostname)
             self.ledger.clear_pending(hostname)

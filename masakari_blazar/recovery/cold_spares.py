@@ -176,22 +176,51 @@ class ColdSpares(object):
                                         decide.DISABLED_REASON)
             report('Disabled nova-compute on %s' % hostname)
         elif step.action == decide.DETACH:
-            inv = recovery.inventory
-            spare = [s for s in inv.spares(inv.leases(), inv.blazar_hosts(),
-                                           inv.allocations())
-                     if s.hostname == hostname]
-            held = set(recovery.ledger.read()) - {hostname}
-            report('Spare %s: %s' % (hostname, recovery.leases.detach(
-                spare[0], held)))
+            self._detach(state, report)
         elif step.action == decide.UNREGISTER:
-            found = recovery.leases.find_host(hostname)
-            if found is not None:
-                recovery.leases.delete_host(found['id'], hostname)
-            report('Removed %s from Blazar' % hostname)
+            self._unregister(hostname, report)
         elif step.action == decide.POWER_OFF:
             self.power.power_off(hostname)
             report('Asked %s to power %s off' % (
                 self.power.target(hostname), hostname))
+
+    def _detach(self, state, report):
+        """Take the spare out of its lease and of Blazar.
+
+        Blazar's host monitor, if it is on, may have seen the spare
+        disabled and healed its lease onto a free host meanwhile: that
+        lease, holding only that host, is deleted too, which gives the
+        host back to ``freepool`` instead of to the spare pool.
+        """
+        recovery = self.recovery
+        hostname = state.hostname
+        inv = recovery.inventory
+        leases = inv.leases()
+        spares = inv.spares(leases, inv.blazar_hosts(), inv.allocations())
+        mine = [s for s in spares if s.hostname == hostname]
+        if mine:
+            held = set(recovery.ledger.read()) - {hostname}
+            report('Spare %s: %s' % (hostname, recovery.leases.detach(
+                mine[0], held)))
+            return
+        holders = [s.hostname for s in spares
+                   if s.lease_name == state.spare_lease]
+        for lease in leases:
+            if (lease.get('name') or lease['id']) == state.spare_lease and \
+                    len(holders) <= 1:
+                recovery.leases.delete_lease(lease['id'])
+                report('Deleted lease %s, which Blazar\'s host monitor had '
+                       'healed %s while %s was disabled' % (
+                           state.spare_lease, 'onto %s' % holders[0]
+                           if holders else 'into holding nothing',
+                           hostname))
+        self._unregister(hostname, report)
+
+    def _unregister(self, hostname, report):
+        found = self.recovery.leases.find_host(hostname)
+        if found is not None:
+            self.recovery.leases.delete_host(found['id'], hostname)
+        report('Removed %s from Blazar' % hostname)
 
     def _warm_step(self, state, step, report):
         hostname = state.hostname
