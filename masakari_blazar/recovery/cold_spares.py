@@ -26,8 +26,10 @@ import time
 from masakari_blazar.cloud import claim_lock
 from masakari_blazar.cloud import compute_service
 from masakari_blazar.cloud import host_state
+from masakari_blazar.cloud import notifications
 from masakari_blazar.cloud import pool_reader
 from masakari_blazar.decisions import cold_spares as decide
+from masakari_blazar.decisions import spare_pool
 from masakari_blazar import exceptions
 
 # Steps made without the claim lock: powering, and waiting for the host
@@ -90,6 +92,10 @@ class ColdSpares(object):
         """Make a free spare cold; ``report`` gets a line per step done."""
         state, steps = self.cool_plan(hostname)
         self._run(steps, lambda step: self._cool_step(state, step, report))
+        if steps:
+            self.recovery.notifier.spare(notifications.COOLED, hostname,
+                                         lease=state.spare_lease,
+                                         power_state=decide.OFF)
 
     def warm(self, hostname, report):
         """Make a cold spare a free spare again, waiting for it to boot.
@@ -100,6 +106,11 @@ class ColdSpares(object):
         """
         state, steps = self.warm_plan(hostname)
         self._run(steps, lambda step: self._warm_step(state, step, report))
+        if steps:
+            self.recovery.notifier.spare(
+                notifications.WARMED, hostname, power_state=decide.ON,
+                lease=spare_pool.spare_lease_name(
+                    self.opts.spare_lease_prefix, hostname))
 
     def balance_plan(self):
         """``(to_cool, to_warm)`` to keep ``warm_spares`` free spares warm.
@@ -108,11 +119,13 @@ class ColdSpares(object):
         and an unhealthy one would not take instances anyway.
         """
         rows = pool_reader.pool_rows(self.recovery)
-        return decide.balance(
-            [(r.hostname, r.az) for r in rows
-             if r.state == pool_reader.FREE and not r.cold],
-            [(r.hostname, r.az) for r in rows if r.cold],
-            self.opts.warm_spares)
+        warm = [(r.hostname, r.az) for r in rows
+                if r.state == pool_reader.FREE and not r.cold]
+        cold = [(r.hostname, r.az) for r in rows if r.cold]
+        count = self.opts.warm_spares
+        if count is not None and len(warm) < count:
+            self.recovery.notifier.warm_below(len(warm), len(cold), count)
+        return decide.balance(warm, cold, count)
 
     def balance(self, to_cool, to_warm, report):
         """Cool and warm the spares :meth:`balance_plan` chose.

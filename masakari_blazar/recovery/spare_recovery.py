@@ -29,6 +29,7 @@ from masakari_blazar.cloud import clients as mb_clients
 from masakari_blazar.cloud import host_state
 from masakari_blazar.cloud import inventory
 from masakari_blazar.cloud import ledger
+from masakari_blazar.cloud import notifications
 from masakari_blazar import conf as mb_conf
 from masakari_blazar.decisions import aggregate_filters
 from masakari_blazar.decisions import evacuees
@@ -76,6 +77,7 @@ class SpareRecovery(object):
         self.ledger = ledger.Ledger(self.clients, self.opts.claim_aggregate)
         self.leases = blazar_spares.SpareLeases(self.clients, conf,
                                                 self.ledger)
+        self.notifier = notifications.SpareNotifier(conf)
         self.admission = admission.Admission(self.clients,
                                              self.inventory.names)
         self.planner = planner.from_options(self.opts)
@@ -289,7 +291,12 @@ class SpareRecovery(object):
                 report.append('Spare %s: %s' % (
                     hostname, self.leases.detach(pool[hostname],
                                                  held_elsewhere)))
+                self.notifier.spare(notifications.CLAIMED, hostname,
+                                    lease=pool[hostname].lease_name,
+                                    notification_uuid=notification_uuid)
                 claimed_now = True
+            if claimed_now:
+                self._count_warm(view, plan)
             if claimed_now and self.opts.replenish_pool:
                 report.extend(self._replenish())
         for uuid, reason in sorted(plan.unplaced.items()):
@@ -442,6 +449,20 @@ class SpareRecovery(object):
                 problems[hostname] = problem
         return problems
 
+    def _count_warm(self, view, plan):
+        """Tell the pool's watchers when a claim left too few warm spares.
+
+        The free spares of the view are the warm ones (a cold spare is in
+        the ledger); the ones this plan claimed are no longer free.
+        """
+        count = self.opts.warm_spares
+        if count is None:
+            return
+        warm = len([s for s in view.pool if s.hostname not in plan.spares])
+        if warm < count:
+            self.notifier.warm_below(
+                warm, sum(1 for c in view.claims.values() if c.cold), count)
+
     def _replenish(self):
         """Top the pool up after a claim; never fails the recovery."""
         try:
@@ -531,6 +552,11 @@ class SpareRecovery(object):
         report = []
         for step in self.return_steps(state):
             report.extend(self.return_step(state, step))
+            if step.action == host_return.LEASE:
+                self.notifier.spare(notifications.RETURNED, state.hostname,
+                                    lease=spare_pool.spare_lease_name(
+                                        self.opts.spare_lease_prefix,
+                                        state.hostname))
         return report
 
     def return_step(self, state, step):
