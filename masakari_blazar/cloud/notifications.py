@@ -104,8 +104,12 @@ class SpareNotifier(object):
         try:
             notifier = self._get()
             if notifier.is_enabled():
-                getattr(notifier, priority)({}, event_type,
-                                            payload.obj_to_primitive())
+                primitive = payload.obj_to_primitive()
+                # A payload made for one notification has every field
+                # changed: that says nothing, and Masakari drops it too.
+                primitive.pop('%s.changes' % payload.OBJ_SERIAL_NAMESPACE,
+                              None)
+                getattr(notifier, priority)({}, event_type, primitive)
         except Exception as exc:  # a notification never fails the caller
             LOG.warning('Could not send notification %s: %s', event_type,
                         exc)
