@@ -180,8 +180,13 @@ class ColdSpares(object):
             if not recovery.ledger.anchor(hostname):
                 raise exceptions.RecoveryError(
                     '%s was claimed meanwhile: it stays warm' % hostname)
-            recovery.ledger.record(hostname, None, lease=state.spare_lease,
-                                   cold=True)
+            try:
+                recovery.ledger.record(hostname, None,
+                                       lease=state.spare_lease, cold=True)
+            except exceptions.RecoveryError:
+                # An anchor without a record holds the spare for nobody.
+                recovery.ledger.unanchor(hostname)
+                raise
             report('Recorded %s as cold in aggregate %s' % (
                 hostname, self.opts.claim_aggregate))
         elif step.action == decide.DISABLE:
@@ -193,6 +198,16 @@ class ColdSpares(object):
         elif step.action == decide.UNREGISTER:
             self._unregister(hostname, report)
         elif step.action == decide.POWER_OFF:
+            # Disabled while still in its spare lease, the spare can have
+            # been given no instance; powering off one that holds any
+            # would lose it, so that is checked last of all.
+            servers = recovery.inventory.servers_on(hostname)
+            if servers:
+                raise exceptions.RecoveryError(
+                    '%s holds %d server(s) (%s): it stays on, disabled and '
+                    'recorded cold; move them, then cool it again' % (
+                        hostname, len(servers), ', '.join(sorted(
+                            s.get('name') or s['id'] for s in servers))))
             self.power.power_off(hostname)
             report('Asked %s to power %s off' % (
                 self.power.target(hostname), hostname))
