@@ -24,6 +24,8 @@ of what was read, so each is tested with literals.
 
 import collections
 import difflib
+import os
+import stat
 
 from masakari.objects import fields
 
@@ -422,6 +424,25 @@ def check_power(power, rows):
     return found
 
 
+def check_credentials_file(conf):
+    """A BMC credentials file that others can read leaks every password."""
+    path = conf[mb_conf.REDFISH_GROUP].credentials_file
+    if conf[mb_conf.PLUGIN_GROUP].power_driver != 'redfish' or not path:
+        return []
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        # Loading the driver says why it cannot be read.
+        return []
+    if mode & 0o077:
+        return [Finding(WARNING, '[%s] credentials_file %s can be read by '
+                        'users other than its owner (mode %s); it holds BMC '
+                        'passwords: chmod 600 it' % (
+                            mb_conf.REDFISH_GROUP, path,
+                            oct(stat.S_IMODE(mode))))]
+    return []
+
+
 def _power_driver(found, conf, recovery):
     try:
         return power_loader.load(conf, recovery.clients)
@@ -518,6 +539,7 @@ def run(conf):
         return found
     found.extend(check_leases(leases, rows, opts,
                               recovery.inventory.spare_project()))
+    found.extend(check_credentials_file(conf))
     power = _power_driver(found, conf, recovery)
     if power is not None:
         found.extend(check_power(power, rows))

@@ -331,3 +331,19 @@ def test_power_each_spares_bmc_answers_and_a_spare_off_is_a_warning():
 def test_power_without_a_driver_says_nothing():
     assert check.check_power(unmanaged.Unmanaged(None, None),
                              [row('spare-1', 'lease')]) == []
+
+
+def test_a_bmc_credentials_file_others_can_read_is_a_warning(conf, tmp_path):
+    path = tmp_path / 'bmc.json'
+    path.write_text('{}')
+    conf.set_override('credentials_file', str(path), group='redfish')
+    path.chmod(0o644)
+    # Only the redfish driver reads it.
+    assert check.check_credentials_file(conf) == []
+    conf.set_override('power_driver', 'redfish', group='masakari_blazar')
+    assert check.check_credentials_file(conf) == [check.Finding(
+        check.WARNING, '[redfish] credentials_file %s can be read by users '
+        'other than its owner (mode 0o644); it holds BMC passwords: chmod '
+        '600 it' % path)]
+    path.chmod(0o600)
+    assert check.check_credentials_file(conf) == []
