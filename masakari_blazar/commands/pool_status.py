@@ -157,6 +157,16 @@ def read_power(power, rows):
     return notes
 
 
+def cold_note(rows):
+    """Say that the headroom leaves the cold spares out, and why."""
+    cold = sorted(r.hostname for r in rows if r.cold)
+    if not cold:
+        return []
+    return ['%d cold spare(s) (%s) are not in the headroom: a recovery uses '
+            'a spare only once it is warm ("masakari-blazar pool warm" or '
+            '"pool balance")' % (len(cold), ', '.join(cold))]
+
+
 def stalled(recovery, masakari, segments, rows):
     """Lines on the claimed spares whose recovery has stopped for good."""
     names = {member.uuid: member.name for segment in segments
@@ -195,6 +205,7 @@ def main(conf, output_format='table'):
         'Masakari\'s segments were not read (%s): the headroom is planned '
         'without the same_segment preference' % unread]
     result['notes'].extend(read_power(power, result['spares']))
+    result['notes'].extend(cold_note(result['spares']))
     result['attention'] = []
     if unread is None:
         try:

@@ -25,6 +25,17 @@ DEFAULTS = {
     # Real seconds an evacuation takes to finish (Nova is asynchronous):
     # a number, or a seeded distribution drawn per server (see durations).
     'evacuation_delay': 0.2,
+    # Real seconds from the end of an Ironic power-on (the BMC reports
+    # 'power on') until nova-compute heartbeats again: POST, the OS boot
+    # and the service start, minutes on real hardware and compressed here
+    # like evacuation_delay.  A number, or a seeded distribution drawn per
+    # host name (see durations).
+    'boot_delay': 1.0,
+    # Real seconds an Ironic power action runs, while the node shows its
+    # target_power_state and holds the conductor's lock (seconds with an
+    # IPMI or Redfish BMC; the fake power interface is immediate).  A
+    # number, or a seeded distribution drawn per host name.
+    'power_action_delay': 0.1,
     # The rebuilds one compute host runs at once (see nova/rebuilds.py):
     # oslo.messaging's [DEFAULT] executor_thread_pool_size, the RPC
     # server's pool that rebuild_instance runs in; later ones wait.

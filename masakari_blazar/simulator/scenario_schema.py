@@ -27,6 +27,7 @@ problem is one line naming the file, the place in it and what is wrong.
 import jsonschema
 
 from masakari_blazar.simulator import config
+from masakari_blazar.simulator import durations
 from masakari_blazar.simulator.nova import scheduler
 from masakari_blazar.simulator.placement import store
 
@@ -54,8 +55,9 @@ _CONFIG = {
     'properties': dict(
         {key: _setting(value) for key, value in config.DEFAULTS.items()},
         # A fixed time, or a seeded distribution (see durations.check).
-        evacuation_delay={'anyOf': [{'type': 'number', 'minimum': 0},
-                                    {'type': 'object'}]}),
+        **{name: {'anyOf': [{'type': 'number', 'minimum': 0},
+                            {'type': 'object'}]}
+           for name in durations.SETTINGS}),
 }
 
 SCHEMA = {

@@ -89,3 +89,13 @@ def test_the_table_shows_power_only_where_it_was_read():
     header = table.splitlines()[0]
     assert 'POWER' in header
     assert header.index('POWER') < header.index('STATE')
+
+
+def test_the_cold_spares_are_said_to_be_out_of_the_headroom():
+    rows = [row('spare-1'), row('spare-3'), row('spare-2')]
+    assert pool_status.cold_note(rows) == []
+    rows[1].cold = rows[2].cold = True
+    assert pool_status.cold_note(rows) == [
+        '2 cold spare(s) (spare-2, spare-3) are not in the headroom: a '
+        'recovery uses a spare only once it is warm ("masakari-blazar pool '
+        'warm" or "pool balance")']
