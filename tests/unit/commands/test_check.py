@@ -27,6 +27,7 @@ from masakari_blazar.decisions import segments
 from masakari_blazar import exceptions
 from masakari_blazar.local import engine as local_engine
 from masakari_blazar.power import unmanaged
+from tests.unit.commands import scripted_power
 
 SHIPPED = os.path.join(os.path.dirname(__file__), '..', '..', '..', 'etc',
                        'masakari', 'masakari-custom-recovery-methods.conf')
@@ -293,26 +294,10 @@ def test_no_segment_at_all_is_a_warning():
     assert levels(found) == [check.WARNING]
 
 
-class _Power(object):
-    manages_power = True
-
-    def __init__(self, states):
-        self.states = states
-
-    def power_state(self, host):
-        state = self.states[host]
-        if isinstance(state, Exception):
-            raise state
-        return state
-
-    def target(self, host):
-        return 'BMC of %s' % host
-
-
 def test_power_each_spares_bmc_answers_and_a_spare_off_is_a_warning():
     rows = [row(name, 'lease')
             for name in ('spare-1', 'spare-2', 'spare-3', 'spare-4')]
-    found = check.check_power(_Power({
+    found = check.check_power(scripted_power.ScriptedPower({
         'spare-1': 'on', 'spare-2': 'off', 'spare-3': None,
         'spare-4': exceptions.PowerError('reading the power state of '
                                          'spare-4 failed: HTTP 401')}), rows)

@@ -19,6 +19,7 @@ from masakari_blazar.commands import pool_status
 from masakari_blazar.commands import tables
 from masakari_blazar import exceptions
 from masakari_blazar.power import unmanaged
+from tests.unit.commands import scripted_power
 
 
 def row(name, state='free'):
@@ -46,28 +47,10 @@ def test_a_minimum_of_zero_never_warns():
     assert pool_status.warnings([], 0) == []
 
 
-class _Power(object):
-    """A driver whose BMCs say what the test gives, or fail."""
-
-    manages_power = True
-
-    def __init__(self, states):
-        self.states = states
-
-    def power_state(self, host):
-        state = self.states[host]
-        if isinstance(state, Exception):
-            raise state
-        return state
-
-    def target(self, host):
-        return 'BMC of %s' % host
-
-
 def test_the_power_of_each_spare_is_read_and_a_failure_noted():
     rows = [row('spare-1', 'free'), row('spare-2', 'free'),
             row('spare-3', 'free')]
-    notes = pool_status.read_power(_Power({
+    notes = pool_status.read_power(scripted_power.ScriptedPower({
         'spare-1': 'on', 'spare-2': None,
         'spare-3': exceptions.PowerError('the BMC refused')}), rows)
     assert [r.power for r in rows] == ['on', 'unknown', 'unknown']
