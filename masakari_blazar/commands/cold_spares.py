@@ -38,7 +38,7 @@ def main(conf, hostname, warm, dry_run=False):
     recovery, spares = _cold_spares(conf)
     plan = spares.warm_plan if warm else spares.cool_plan
     if dry_run:
-        _, steps = plan(hostname)
+        steps = plan(hostname).steps
         print('Would, for %s:' % hostname)
         for number, step in enumerate(steps, 1):
             print('  %d. %s' % (number, step.text))

@@ -70,6 +70,8 @@ class PowerFacts(object):
     power: typing.Optional[str]
     service_enabled: bool
     service_up: bool
+    #: Nova's ``updated_at`` of the service: its last heartbeat.
+    heartbeat: typing.Optional[str] = None
 
 
 def is_cold(state):
@@ -159,9 +161,10 @@ def warm_steps(state, facts, return_steps):
     todo = []
     if facts.power not in (ON, POWERING_ON):
         todo.append(host_return.Step(POWER_ON, 'power %s on' % name))
-    if not facts.service_up:
-        todo.append(host_return.Step(
-            WAIT_UP, 'wait until nova-compute on %s reports up' % name))
+    # Always: Nova calls a host that lost power up for a while, so what
+    # it said when this was decided does not tell a booted host.
+    todo.append(host_return.Step(
+        WAIT_UP, 'wait until nova-compute on %s reports up' % name))
     for step in return_steps:
         if step.action == host_return.LEASE:
             if not facts.service_enabled:

@@ -20,6 +20,7 @@ does; the waits for a host to boot run outside it, so that a warm-up
 never holds up a recovery.
 """
 
+import collections
 import itertools
 import time
 
@@ -38,6 +39,9 @@ from masakari_blazar import exceptions
 UNLOCKED = (decide.POWER_OFF, decide.POWER_ON, decide.WAIT_UP,
             decide.WAIT_RESERVABLE)
 
+#: What a cooling or a warm-up was decided from, and its steps.
+Plan = collections.namedtuple('Plan', 'state facts steps')
+
 
 class ColdSpares(object):
     """Cools and warms the spares of ``recovery`` through ``power``.
@@ -55,6 +59,8 @@ class ColdSpares(object):
         self.opts = recovery.opts
         self.sleep = sleep
         self.clock = clock
+        # Host -> Nova's last heartbeat of it before this powered it on.
+        self._powered_on = {}
 
     def read(self, hostname):
         """The host's :class:`HostState` and :class:`PowerFacts`."""
@@ -64,20 +70,21 @@ class ColdSpares(object):
             power=(self.power.power_state(hostname)
                    if self.power.manages_power and state.known else None),
             service_enabled=service.get('status') == 'enabled',
-            service_up=_up(service))
+            service_up=_up(service),
+            heartbeat=service.get('updated_at'))
         return state, facts
 
     def cool_plan(self, hostname):
-        """``(state, steps)`` that would cool ``hostname``, or a refusal."""
+        """The :class:`Plan` that would cool ``hostname``, or a refusal."""
         state, facts = self.read(hostname)
         refusal = decide.cool_refusal(state, facts, self.power.manages_power)
         if refusal:
             raise exceptions.RecoveryError(refusal)
-        return state, decide.cool_steps(state, facts,
-                                        self.opts.claim_aggregate)
+        return Plan(state, facts, decide.cool_steps(
+            state, facts, self.opts.claim_aggregate))
 
     def warm_plan(self, hostname):
-        """``(state, steps)`` that would warm ``hostname``, or a refusal."""
+        """The :class:`Plan` that would warm ``hostname``, or a refusal."""
         state, facts = self.read(hostname)
         refusal = decide.warm_refusal(state) or (
             None if self.power.manages_power else
@@ -85,12 +92,12 @@ class ColdSpares(object):
             'to the driver that cooled it' % hostname)
         if refusal:
             raise exceptions.RecoveryError(refusal)
-        return state, decide.warm_steps(state, facts,
-                                        self.recovery.return_steps(state))
+        return Plan(state, facts, decide.warm_steps(
+            state, facts, self.recovery.return_steps(state)))
 
     def cool(self, hostname, report):
         """Make a free spare cold; ``report`` gets a line per step done."""
-        state, steps = self.cool_plan(hostname)
+        state, _, steps = self.cool_plan(hostname)
         self._run(steps, lambda step: self._cool_step(state, step, report))
         if steps:
             self.recovery.notifier.spare(notifications.COOLED, hostname,
@@ -104,9 +111,10 @@ class ColdSpares(object):
         cold (recorded in the ledger, outside Blazar), and the error says
         so; warming it again carries on where this stopped.
         """
-        state, steps = self.warm_plan(hostname)
-        self._run(steps, lambda step: self._warm_step(state, step, report))
-        if steps:
+        plan = self.warm_plan(hostname)
+        self._run(plan.steps, lambda step: self._warm_step(plan, step,
+                                                           report))
+        if plan.steps:
             self.recovery.notifier.spare(
                 notifications.WARMED, hostname, power_state=decide.ON,
                 lease=spare_pool.spare_lease_name(
@@ -147,10 +155,10 @@ class ColdSpares(object):
         return failed
 
     def _power_on(self, hostname, report):
-        state, steps = self.warm_plan(hostname)
-        for step in steps:
+        plan = self.warm_plan(hostname)
+        for step in plan.steps:
             if step.action == decide.POWER_ON:
-                self._warm_step(state, step, report)
+                self._warm_step(plan, step, report)
 
     @staticmethod
     def _attempt(failed, hostname, fn, *args):
@@ -250,16 +258,16 @@ class ColdSpares(object):
             self.recovery.leases.delete_host(found['id'], hostname)
         report('Removed %s from Blazar' % hostname)
 
-    def _warm_step(self, state, step, report):
-        hostname = state.hostname
+    def _warm_step(self, plan, step, report):
+        hostname = plan.state.hostname
         if step.action == decide.POWER_ON:
+            self._powered_on[hostname] = plan.facts.heartbeat
             self.power.power_on(hostname)
             report('Asked %s to power %s on' % (self.power.target(hostname),
                                                 hostname))
         elif step.action == decide.WAIT_UP:
-            self._wait(hostname, lambda: _up(
-                self.recovery.inventory.services().get(hostname) or {}),
-                'nova-compute to report up')
+            self._wait(hostname, lambda: self._booted(hostname),
+                       'nova-compute to report up')
             report('nova-compute on %s reports up' % hostname)
         elif step.action == decide.ENABLE:
             compute_service.set_enabled(self.recovery.clients, hostname,
@@ -269,8 +277,22 @@ class ColdSpares(object):
             self._wait(hostname, lambda: self._reservable(hostname),
                        'Blazar to hold it reservable')
         else:
-            for line in self.recovery.return_step(state, step):
+            for line in self.recovery.return_step(plan.state, step):
                 report(line)
+
+    def _booted(self, hostname):
+        """Whether nova-compute runs on the host again.
+
+        Nova calls a host that lost power up until ``service_down_time``
+        has passed without a heartbeat, so a spare warmed soon after it
+        was cooled looks up at once: for a host this powered on, only a
+        heartbeat newer than the last one before is proof that it booted.
+        """
+        service = self.recovery.inventory.services().get(hostname) or {}
+        if hostname in self._powered_on and \
+                service.get('updated_at') == self._powered_on[hostname]:
+            return False
+        return _up(service)
 
     def _reservable(self, hostname):
         found = self.recovery.leases.find_host(hostname)

@@ -12,7 +12,8 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""A simulated OpenStack cloud (Keystone, Nova, Placement, Blazar) served
-over HTTP, for end-to-end tests and the demo.  See ``SimulatedCloud``."""
+"""A simulated OpenStack cloud (Keystone, Nova, Placement, Blazar, Ironic)
+served over HTTP, for end-to-end tests and the demo.  See
+``SimulatedCloud``."""
 
 from masakari_blazar.simulator.cloud import SimulatedCloud  # noqa: F401

@@ -26,8 +26,8 @@ from masakari_blazar.simulator import scenario as scenario_mod
 def main(argv=None):
     parser = argparse.ArgumentParser(
         prog='python -m masakari_blazar.simulator',
-        description='Serve a simulated Keystone, Nova, Placement and '
-                    'Blazar.')
+        description='Serve a simulated Keystone, Nova, Placement, '
+                    'Blazar and Ironic.')
     parser.add_argument('--scenario', default='basic',
                         help='a shipped scenario (%s) or a YAML/JSON path'
                         % ', '.join(scenario_mod.available()))

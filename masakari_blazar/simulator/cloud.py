@@ -23,6 +23,7 @@ failures, and look at the whole state at once.
 import threading
 
 from masakari_blazar.simulator.blazar import manager
+from masakari_blazar.simulator import bmc
 from masakari_blazar.simulator import clock as clock_mod
 from masakari_blazar.simulator import config as config_mod
 from masakari_blazar.simulator import durations
@@ -35,7 +36,7 @@ from masakari_blazar.simulator import server as server_mod
 
 
 class SimulatedCloud(object):
-    """Keystone, Nova, Placement and Blazar in one process.
+    """Keystone, Nova, Placement, Blazar and Ironic in one process.
 
     :param scenario: a shipped scenario name, a path to a YAML/JSON file,
         or a dict (see ``scenario`` for the format).
@@ -45,7 +46,7 @@ class SimulatedCloud(object):
     def __init__(self, scenario='basic', **config):
         spec = scenario_mod.load(scenario)
         self.config = config_mod.merge(spec.get('config'), config)
-        durations.check(self.config['evacuation_delay'])
+        durations.check_all(self.config)
         self.lock = threading.RLock()
         self.clock = clock_mod.SimClock()
         self.ids = ids.IdGenerator()
@@ -60,6 +61,7 @@ class SimulatedCloud(object):
         self.users = scenario_mod.users(spec)
         self.state = state_mod.CloudState(self.clock, self.config, self.ids)
         self.placement = self.state.placement
+        self.power = bmc.Power(self.state, self.config, self.clock)
         self.blazar = manager.BlazarState(self.state, self.clock,
                                           self.config, self.ids)
         self._server = None
@@ -120,10 +122,12 @@ class SimulatedCloud(object):
     def tick(self):
         """Let happen what happens on its own.
 
-        Evacuations land, Blazar events run, and the Blazar monitor polls
+        Power actions end and booted hosts' nova-compute comes up,
+        evacuations land, Blazar events run, and the Blazar monitor polls
         and heals when their intervals have passed.
         """
         with self.lock:
+            self.power.finish_due()
             self.state.finish_due_evacuations()
             self.blazar.process_events()
             if self.config['blazar_monitor']:
@@ -139,11 +143,13 @@ class SimulatedCloud(object):
     def process_events(self):
         """Run what is due now, and the monitor's poll and heal now.
 
-        Due evacuations land and due lease events run; with
-        ``blazar_monitor`` the monitor polls at once and, as its periodic
-        healing would, heals reservations of hosts it holds as failed.
+        Due power actions and boots end, due evacuations land and due
+        lease events run; with ``blazar_monitor`` the monitor polls at once
+        and, as its periodic healing would, heals reservations of hosts it
+        holds as failed.
         """
         with self.lock:
+            self.power.finish_due()
             self.state.finish_due_evacuations()
             self.blazar.process_events()
             if self.config['blazar_monitor']:
@@ -166,15 +172,31 @@ class SimulatedCloud(object):
         """Power a host off: its heartbeats stop, its servers stay.
 
         Nova reports it down after ``service_down_time``, or at once with
-        ``forced_down`` (what a fencing monitor sets).
+        ``forced_down`` (what a fencing monitor sets); its BMC, and so
+        Ironic, reads 'power off'.
         """
         with self.lock:
-            self.state.power_off(name, forced_down)
+            self.power.cut(name, forced_down)
 
     def recover_host(self, name):
-        """Power a host back on: nova-compute restarts and cleans up."""
+        """Power a host back on: nova-compute restarts and cleans up.
+
+        At once, without the ``boot_delay`` a power-on through Ironic
+        waits: tests that only need the host back should not wait for it.
+        """
         with self.lock:
-            self.state.power_on(name)
+            self.power.restore(name)
+
+    def power_state(self, name):
+        """The host's BMC power state, as Ironic reports it."""
+        with self.lock:
+            self.tick()
+            return self.power.bmc(name).power_state
+
+    def boot_time(self, name):
+        """Real seconds from a power-on until nova-compute is up."""
+        with self.lock:
+            return self.power.boot_time(name)
 
     def set_evacuation_failure(self, name_or_id, on_target=False):
         """Make the server's next evacuation end in ERROR.
@@ -293,6 +315,7 @@ def _snapshot(cloud):
                         'forced_down': service.forced_down,
                         'disabled_reason': service.disabled_reason,
                         'powered': service.powered},
+            'power_state': cloud.power.bmc(name).power_state,
             'availability_zone': state.host_az(name),
             'aggregates': [a.name for a in state.host_aggregates(name)],
             'servers': sorted(s.name for s in state.servers_on_host(name))}

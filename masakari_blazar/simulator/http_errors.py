@@ -19,7 +19,7 @@ the service they belong to, because the real clients parse those shapes:
 novaclient reads ``{"badRequest": {"message": ...}}``, python-blazarclient
 reads ``error_message`` (and a caller reads the status from
 ``BlazarClientException.kwargs['code']``), keystoneauth reads Placement's
-``errors`` list.
+``errors`` list, and openstacksdk Ironic's ``error_message``.
 """
 
 
@@ -54,6 +54,20 @@ class BlazarError(SimError):
 
 class KeystoneError(SimError):
     """A failure as Keystone reports it."""
+
+
+class IronicError(SimError):
+    """A failure as the Ironic API reports it.
+
+    ``routing`` marks the errors Ironic raises while routing (pecan renders
+    those webob exceptions with ``code``, ``title`` and ``description``)
+    rather than in a handler (``faultcode``, ``faultstring``,
+    ``debuginfo``); see ``simulator/ironic/api.py``.
+    """
+
+    def __init__(self, status, message, routing=False):
+        super().__init__(status, message)
+        self.routing = routing
 
 
 def blazar(name, status, message):

@@ -12,7 +12,7 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""Serving: one threaded HTTP server in front of all four services.
+"""Serving: one threaded HTTP server in front of all five services.
 
 Each request goes through the same steps: find the service from the first
 path segment, apply injected faults, check the token, negotiate the
@@ -31,6 +31,7 @@ import urllib.parse
 
 from masakari_blazar.simulator.blazar import api as blazar
 from masakari_blazar.simulator import http_errors
+from masakari_blazar.simulator.ironic import api as ironic
 from masakari_blazar.simulator.keystone import api as keystone
 from masakari_blazar.simulator.nova import api as nova
 from masakari_blazar.simulator.placement import api as placement
@@ -65,6 +66,8 @@ SERVICES = {
     'placement': _Service('placement', placement, http_errors.PlacementError,
                           placement.negotiate, placement.version_headers),
     'reservation': _Service('blazar', blazar, http_errors.BlazarError),
+    'baremetal': _Service('ironic', ironic, http_errors.IronicError,
+                          ironic.negotiate, ironic.version_headers),
 }
 
 DROP = object()
@@ -111,6 +114,9 @@ class Dispatcher(object):
             if service.module is blazar:
                 return self._render(service, blazar.not_allowed()
                                     if params else blazar.not_found())
+            route_error = getattr(service.module, 'route_error', None)
+            if route_error is not None:
+                return self._render(service, route_error(status))
             return self._render(service, service.error(
                 status, 'The resource could not be found.' if status == 404
                 else 'The method is not allowed for the requested URL.'))

@@ -244,3 +244,38 @@ def test_a_wrong_masakari_privileged_password_is_an_error(
     assert 'NotThePassword' not in done.stdout
     # The plugin's own [blazar] credentials still work.
     assert any(t.startswith('Blazar answers') for t in levels(findings, 'OK'))
+
+
+def test_each_spares_power_is_checked(runner, masakari, tmp_path):
+    cloud = runner.cloud('basic', service_down_time=5)
+    runner.prepare(cloud)
+    conf = good_conf(tmp_path, runner, cloud, masakari,
+                     plugin='power_driver = ironic\n'
+                            'poll_interval = 0.05\n')
+    assert cli.run('--config-file', conf, 'pool', 'cool',
+                   'spare-2').returncode == 0
+    done, findings = check(conf)
+    assert done.returncode == 0, done.stdout + done.stderr
+    ok = levels(findings, 'OK')
+    assert 'spare spare-1: Ironic node spare-1 answers; the host is on' in ok
+    assert 'cold spare spare-2: Ironic node spare-2 answers; the host is ' \
+        'off' in ok
+
+    # A spare powered off behind the plugin's back is one Blazar heals.
+    cloud.fail_host('spare-1')
+    done, findings = check(conf)
+    assert 'spare spare-1 is off (Ironic node spare-1) while it is a spare: ' \
+        'Nova will call it down, and Blazar\'s host monitor heals its ' \
+        'lease; power it on' in levels(findings, 'WARNING')
+
+
+def test_a_power_driver_that_is_not_installed_is_an_error(runner, masakari,
+                                                          tmp_path):
+    cloud = runner.cloud('basic')
+    runner.prepare(cloud)
+    done, findings = check(good_conf(tmp_path, runner, cloud, masakari,
+                                     plugin='power_driver = ipmi\n'))
+    assert done.returncode == 1
+    assert levels(findings, 'ERROR') == [
+        '[masakari_blazar] power_driver: no power driver is named "ipmi"; '
+        'the installed ones are ironic, none, redfish']

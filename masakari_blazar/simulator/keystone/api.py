@@ -50,6 +50,7 @@ SERVICES = (('identity', 'keystone', '/identity'),
             ('compute', 'nova', '/compute/v2.1'),
             ('placement', 'placement', '/placement'),
             ('reservation', 'blazar', '/reservation/v1'),
+            ('baremetal', 'ironic', '/baremetal'),
             (SIMULATOR_SERVICE_TYPE, 'simulator', ''))
 # Masakari's service type, under which its clients look for masakari-api.
 MASAKARI_SERVICE_TYPE = 'instance-ha'

@@ -104,13 +104,15 @@ def test_a_cold_spare_is_registered_before_it_is_enabled():
 def test_an_interrupted_warm_up_carries_on():
     state = host_return.HostState('spare-1', claim=cold_claim(),
                                   registered=True)
-    # Powered on, up, registered and enabled: only Blazar's side is left.
+    # Powered on, registered and enabled: only Blazar's side is left,
+    # once nova-compute is seen up (Nova's word alone is no proof).
     assert actions(_warm_steps(state, 'on', True, True)) == [
-        cold.WAIT_RESERVABLE, host_return.LEASE, host_return.DROP_CLAIM]
+        cold.WAIT_UP, cold.WAIT_RESERVABLE, host_return.LEASE,
+        host_return.DROP_CLAIM]
     # Its lease made: only the record is left.
     state.spare_lease, state.spare_lease_status = 'masakari-spare-1', 'ACTIVE'
     assert actions(_warm_steps(state, 'on', True, True)) == [
-        host_return.DROP_CLAIM]
+        cold.WAIT_UP, host_return.DROP_CLAIM]
 
 
 def test_a_booting_spare_is_not_powered_on_twice():

@@ -59,3 +59,33 @@ def test_uniform_draws_stay_in_their_range():
 def test_bad_settings_are_refused_when_the_cloud_starts(setting):
     with pytest.raises(ValueError):
         SimulatedCloud('basic', evacuation_delay=setting)
+
+
+def test_every_duration_setting_has_a_default_the_check_accepts():
+    for name in durations.SETTINGS:
+        durations.check(config.DEFAULTS[name], name)
+    assert config.DEFAULTS['boot_delay'] == 1.0
+    assert config.DEFAULTS['power_action_delay'] == 0.1
+
+
+@pytest.mark.parametrize('name', sorted(durations.SETTINGS))
+@pytest.mark.parametrize('setting', [
+    -1, 'slow', True, {'distribution': 'normal', 'mean': 3},
+    {'distribution': 'uniform', 'low': 1}])
+def test_a_bad_setting_is_refused_under_its_own_name(name, setting):
+    with pytest.raises(ValueError) as raised:
+        SimulatedCloud('basic', **{name: setting})
+    assert str(raised.value).startswith(name + ' ')
+
+
+def test_boots_draw_per_host_name_as_evacuations_do_per_server():
+    # One draw for every setting: the same seed and key give the same
+    # time whichever setting asks.
+    assert durations.draw(LOGNORMAL, 'compute-1') == \
+        durations.evacuation_time(LOGNORMAL, 'compute-1')
+    cloud = SimulatedCloud('basic', boot_delay=LOGNORMAL)
+    assert cloud.boot_time('compute-1') == durations.draw(LOGNORMAL,
+                                                          'compute-1')
+    assert cloud.boot_time('compute-1') != cloud.boot_time('compute-2')
+    assert SimulatedCloud('basic', boot_delay=0.3).boot_time(
+        'compute-2') == 0.3
