@@ -207,6 +207,30 @@ class Ledger(object):
             return False
         return True
 
+    def take_over(self, hostname):
+        """Win a spare held for nobody (a cold one) for this claimant.
+
+        Nova answers 404 to removing a host that is no longer in the
+        aggregate, so of any number of claimants exactly one removes the
+        anchor, and anchors it again as its own; the cold record keeps the
+        spare held in between.
+
+        :returns: True when this call won the spare.
+        """
+        aggregate = self._aggregate(create=False, fresh=False)
+        if aggregate is None:
+            return False
+        try:
+            self.call('Nova', 'POST /os-aggregates/%s/action remove_host %s'
+                      % (self.name, hostname),
+                      self.clients.nova.aggregates.remove_host, aggregate.id,
+                      hostname)
+        except exceptions.ApiError as exc:
+            if exc.status != 404:
+                raise
+            return False
+        return self.anchor(hostname)
+
     def unanchor(self, hostname):
         """Let go of the anchor on ``hostname``; already gone is fine."""
         aggregate = self._aggregate(create=False, fresh=False)

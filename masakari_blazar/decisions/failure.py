@@ -66,6 +66,10 @@ class FailureView(object):
     #: that is still registered.
     registered: typing.Dict[str, dict] = dataclasses.field(
         default_factory=dict)
+    #: The cold spares as they will be once warm, for the instances that
+    #: no warm spare takes (see ``decisions/cold_spares``).
+    cold: typing.List[model.Target] = dataclasses.field(
+        default_factory=list)
 
     @property
     def held_elsewhere(self):

@@ -120,6 +120,62 @@ class ColdSpares(object):
                 lease=spare_pool.spare_lease_name(
                     self.opts.spare_lease_prefix, hostname))
 
+    def take(self, hostnames, notification_uuid, report):
+        """Claim cold spares for a recovery, and warm them for it.
+
+        A cold spare is already outside Blazar, as a claimed spare is, so
+        it only changes hands in the ledger (:meth:`Ledger.take_over`),
+        then is powered on and enabled once nova-compute runs again; Blazar
+        never sees it.  The spares boot together.  One that does not come
+        up within ``power_on_timeout`` stays claimed, disabled, and the
+        recovery plans without it.
+
+        :returns: the spares that came up, ready for instances.
+        """
+        recovery = self.recovery
+        won = []
+        with claim_lock.spare_pool_lock(recovery.conf):
+            claims = recovery.ledger.read()
+            for hostname in hostnames:
+                claim = claims.get(hostname)
+                if not (claim and claim.cold and
+                        recovery.ledger.take_over(hostname)):
+                    report('Cold spare %s was taken by another recovery '
+                           'meanwhile' % hostname)
+                    continue
+                recovery.ledger.record(hostname, notification_uuid,
+                                       lease=claim.lease)
+                won.append(hostname)
+        services = recovery.inventory.services()
+        booting = []
+        for hostname in won:
+            self._powered_on[hostname] = (
+                services.get(hostname) or {}).get('updated_at')
+            try:
+                self.power.power_on(hostname)
+            except exceptions.RecoveryError as exc:
+                report('Claimed cold spare %s, but it cannot be powered on: '
+                       '%s' % (hostname, exc))
+                continue
+            recovery.notifier.spare(notifications.CLAIMED, hostname,
+                                    notification_uuid=notification_uuid)
+            report('Claimed cold spare %s; asked %s to power it on' % (
+                hostname, self.power.target(hostname)))
+            booting.append(hostname)
+        deadline = self.clock() + self.opts.power_on_timeout
+        ready = []
+        for hostname in booting:
+            if not self._ready_by(deadline, lambda: self._booted(hostname)):
+                report('Cold spare %s did not come up within %d s '
+                       '([masakari_blazar] power_on_timeout); planning '
+                       'without it' % (hostname, self.opts.power_on_timeout))
+                continue
+            compute_service.set_enabled(recovery.clients, hostname, True)
+            report('Cold spare %s is up; enabled nova-compute on it' %
+                   hostname)
+            ready.append(hostname)
+        return ready
+
     def balance_plan(self):
         """``(to_cool, to_warm)`` to keep ``warm_spares`` free spares warm.
 
@@ -299,14 +355,20 @@ class ColdSpares(object):
         return found is not None and found.get('reservable', True) is True
 
     def _wait(self, hostname, ready, what):
-        deadline = self.clock() + self.opts.power_on_timeout
+        if not self._ready_by(self.clock() + self.opts.power_on_timeout,
+                              ready):
+            raise exceptions.RecoveryError(
+                '%s is still cold: waited %d s for %s ([masakari_blazar] '
+                'power_on_timeout); check its console, then warm it '
+                'again' % (hostname, self.opts.power_on_timeout, what))
+
+    def _ready_by(self, deadline, ready):
+        """Poll ``ready`` until it holds (True) or ``deadline`` (False)."""
         while not ready():
             if self.clock() >= deadline:
-                raise exceptions.RecoveryError(
-                    '%s is still cold: waited %d s for %s ([masakari_blazar] '
-                    'power_on_timeout); check its console, then warm it '
-                    'again' % (hostname, self.opts.power_on_timeout, what))
+                return False
             self.sleep(self.opts.poll_interval)
+        return True
 
 
 def _up(service):

@@ -43,6 +43,8 @@ from masakari_blazar.decisions import reservations
 from masakari_blazar.decisions import resource_request
 from masakari_blazar.decisions import spare_pool
 from masakari_blazar import exceptions
+from masakari_blazar.power import loader as power_loader
+from masakari_blazar.recovery import cold_spares
 from masakari_blazar.recovery import replenish
 
 # Nova's and Placement's answers about the candidate hosts of one failure;
@@ -81,6 +83,7 @@ class SpareRecovery(object):
         self.admission = admission.Admission(self.clients,
                                              self.inventory.names)
         self.planner = planner.from_options(self.opts)
+        self._cold_spares = None
 
     # Reading --------------------------------------------------------------
     def _instances(self, host_name, instance_uuids, finder, aggregates):
@@ -127,8 +130,9 @@ class SpareRecovery(object):
                            segment=set(segment_hosts), offered={},
                            errors={})
 
-    def _target(self, hostname, seen, **fields):
-        problem = hosts.health_problem(
+    def _target(self, hostname, seen, cold=False, **fields):
+        """A target as the planner sees it; ``cold`` as it will be warm."""
+        problem = None if cold else hosts.health_problem(
             hostname, seen.services.get(hostname),
             seen.hypervisors.get(hostname))
         free = model.Resources()
@@ -200,10 +204,16 @@ class SpareRecovery(object):
             self._target(hostname, seen, committed=True, group=group)
             for hostname, group in failure.healed_hosts(host_name,
                                                         instances, finder))
+        cold = [self._target(hostname, seen, cold=True, spare=model.Spare(
+            hostname, '', '', claim.lease or '', ''))
+            for hostname, claim in sorted(claims.items())
+            if claim.cold and hostname in seen.hypervisors and
+            (among is None or hostname in among)]
         return failure.FailureView(
             instances=instances,
             targets=[t for t in targets
                      if among is None or t.hostname in among],
+            cold=cold,
             failed_az=hosts.home_az(host_name, seen.aggregates,
                                     self.inventory.names),
             pool=pool, claims=claims, mine=mine,
@@ -237,6 +247,11 @@ class SpareRecovery(object):
         claimed_now = False
         view = self.read(host_name, instance_uuids, notification_uuid,
                          segment_hosts, among)
+        needed = self._cold_needed(view, offered)
+        if needed and self.cold_spares.take(needed, notification_uuid,
+                                            report.append):
+            view = self.read(host_name, instance_uuids, notification_uuid,
+                             segment_hosts, among)
         plan = self._plan(view, offered)
         with claim_lock.spare_pool_lock(self.conf):
             claims, pending = self.ledger.read_with_pending()
@@ -372,6 +387,32 @@ class SpareRecovery(object):
             report.extend(self.admission.join(
                 choice.target, instance.reservation, 1 + waiting))
         return choice, refusing, report
+
+    @property
+    def cold_spares(self):
+        if self._cold_spares is None:
+            self._cold_spares = cold_spares.ColdSpares(
+                self, power_loader.load(self.conf, self.clients))
+        return self._cold_spares
+
+    def _cold_needed(self, view, offered):
+        """The cold spares to warm for what no warm spare takes.
+
+        Warm spares first: only the instances that a plan on them leaves
+        to the scheduler are planned on the cold ones.  A host Masakari's
+        reserved-host flow offers is the operator's choice, never a cold
+        spare instead.
+        """
+        if not view.cold or offered is not None or \
+                not self.cold_spares.power.manages_power:
+            return []
+        probe = planner.from_options(self.opts,
+                                     fallback=planner.FALLBACK_SCHEDULER)
+        warm = probe.plan(view.instances, view.targets, view.failed_az, None)
+        left = [i for i in view.instances if i.uuid in warm.unplaced]
+        if not left:
+            return []
+        return list(probe.plan(left, view.cold, view.failed_az, None).spares)
 
     def _plan(self, view, offered):
         try:

@@ -206,3 +206,71 @@ def test_a_spare_that_does_not_boot_stays_cold(runner, tmp_path):
         'it again')
     assert _pool(conf)['spare-2']['cold']
     assert _blazar_hosts(cloud) == ['spare-1']
+
+
+def _all_cold(runner, cloud, tmp_path, **plugin):
+    """Both spares cooled, and the engine set up to power them."""
+    conf = _conf(tmp_path, runner, cloud)
+    for host in ('spare-1', 'spare-2'):
+        assert cli.run('--config-file', conf, 'pool', 'cool',
+                       host).returncode == 0
+    wait_for(lambda: {cloud.power_state(h) for h in ('spare-1', 'spare-2')}
+             == {'power off'})
+    cloud.clock.advance(6)
+    options = dict(power_driver='ironic', poll_interval=0.05,
+                   power_on_timeout=30)
+    options.update(plugin)
+    runner.prepare(cloud, **options)
+    return conf
+
+
+def test_a_failure_no_warm_spare_takes_warms_a_cold_one(runner, cloud,
+                                                        tmp_path):
+    conf = _all_cold(runner, cloud, tmp_path)
+    result = runner.fail(cloud, 'compute-2')
+    assert result.status == 'finished'
+    result.assert_nothing_lost()
+    spare = cloud.server('ha-vm-3')['host']
+    other = ({'spare-1', 'spare-2'} - {spare}).pop()
+    assert result.said('Claimed cold spare %s; asked Ironic node %s to '
+                       'power it on' % (spare, spare))
+    assert result.said('Cold spare %s is up; enabled nova-compute on it'
+                       % spare)
+    host = cloud.snapshot()['hosts'][spare]
+    assert (cloud.power_state(spare), host['service']['status'],
+            host['service']['state']) == ('power on', 'enabled', 'up')
+    # One cold spare was enough: the other stays cold, and Blazar never
+    # saw either.
+    assert cloud.power_state(other) == 'power off'
+    pool = _pool(conf)
+    assert pool[other]['cold']
+    assert pool[spare]['state'].startswith('claimed by notification %s' %
+                                           result.uuid)
+    assert _blazar_hosts(cloud) == ['free-1']
+    assert _free_host_untouched(cloud)
+
+
+def test_a_warm_spare_goes_first(runner, cloud, tmp_path):
+    conf = _conf(tmp_path, runner, cloud)
+    assert cli.run('--config-file', conf, 'pool', 'cool',
+                   'spare-2').returncode == 0
+    runner.prepare(cloud, power_driver='ironic', poll_interval=0.05)
+    result = runner.fail(cloud, 'compute-2')
+    assert result.status == 'finished'
+    assert cloud.server('ha-vm-3')['host'] == 'spare-1'
+    assert not result.said('old spare')
+    assert wait_for(lambda: cloud.power_state('spare-2') == 'power off')
+
+
+def test_a_cold_spare_that_does_not_boot_is_skipped(runner, tmp_path):
+    cloud = runner.cloud(harness.scenario('basic', _with_free_host),
+                         **dict(WATCHED, boot_delay=60))
+    _all_cold(runner, cloud, tmp_path, power_on_timeout=1)
+    result = runner.fail(cloud, 'compute-2')
+    assert result.status == 'finished'
+    result.assert_nothing_lost()
+    assert result.said('did not come up within 1 s ([masakari_blazar] '
+                       'power_on_timeout); planning without it')
+    # The scheduler chose among the hosts it may use, as
+    # no_spare_action = scheduler says.
+    assert cloud.server('ha-vm-3')['host'] not in ('spare-1', 'spare-2')
