@@ -358,9 +358,10 @@ power_opts = [
                help='How many free spares "masakari-blazar pool balance" '
                     'keeps powered on; the other free spares it cools: '
                     'powered off, disabled in Nova and outside Blazar, '
-                    'recorded in the claim ledger.  A recovery does not '
-                    'use a cold spare until it is warmed, so keep as many '
-                    'warm as the failures you must absorb at once.  Unset '
+                    'recorded in the claim ledger.  A recovery warms cold '
+                    'spares only for what the warm ones cannot hold, and '
+                    'waits for them to boot, so keep as many warm as the '
+                    'failures you must absorb without that wait.  Unset '
                     '(the default): every spare stays as it is, warm unless '
                     'an operator cooled it.  Needs a power_driver.'),
     cfg.IntOpt('power_on_timeout',

@@ -162,9 +162,10 @@ def cold_note(rows):
     cold = sorted(r.hostname for r in rows if r.cold)
     if not cold:
         return []
-    return ['%d cold spare(s) (%s) are not in the headroom: a recovery uses '
-            'a spare only once it is warm ("masakari-blazar pool warm" or '
-            '"pool balance")' % (len(cold), ', '.join(cold))]
+    return ['%d cold spare(s) (%s) are not in the headroom: a recovery '
+            'powers one on only for what the warm spares cannot hold, and '
+            'waits for it to boot ("masakari-blazar pool warm" or "pool '
+            'balance" warms them ahead)' % (len(cold), ', '.join(cold))]
 
 
 def stalled(recovery, masakari, segments, rows):

@@ -80,5 +80,6 @@ def test_the_cold_spares_are_said_to_be_out_of_the_headroom():
     rows[1].cold = rows[2].cold = True
     assert pool_status.cold_note(rows) == [
         '2 cold spare(s) (spare-2, spare-3) are not in the headroom: a '
-        'recovery uses a spare only once it is warm ("masakari-blazar pool '
-        'warm" or "pool balance")']
+        'recovery powers one on only for what the warm spares cannot hold, '
+        'and waits for it to boot ("masakari-blazar pool warm" or "pool '
+        'balance" warms them ahead)']
